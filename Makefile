@@ -1,0 +1,51 @@
+# minzheng: one Makefile for the whole platform. Every target creates the virtual environment if needed.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+STAMP  := $(VENV)/.installed
+
+PACKAGES := contracts eventstore infra $(wildcard services/*/pyproject.toml)
+EDITABLES := $(foreach p,$(PACKAGES),-e $(patsubst %/pyproject.toml,%,$(p)))
+PYPROJECTS := $(wildcard contracts/pyproject.toml eventstore/pyproject.toml infra/pyproject.toml services/*/pyproject.toml)
+
+.PHONY: venv run test lint typecheck schemas bench bench-full faults clean-stack
+
+venv: $(STAMP)
+
+$(STAMP): $(PYPROJECTS) constraints.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -c constraints.txt $(EDITABLES) -r requirements-dev.txt
+	touch $(STAMP)
+
+## make run: embedded PostgreSQL + NATS (or DATABASE_URL/NATS_URL), provision, migrate, run every service.
+run: venv
+	$(PY) -m minzheng_infra run
+
+## make test: the whole suite against a real PostgreSQL and NATS started by the test session itself.
+test: venv
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy contracts/src eventstore/src infra/src
+
+## regenerate the committed JSON Schemas of the contracts
+schemas: venv
+	$(PY) -m minzheng_contracts.schema_export contracts/schemas
+
+bench: venv
+	$(PY) -m minzheng_bench --quick
+
+bench-full: venv
+	$(PY) -m minzheng_bench --full
+
+faults: venv
+	$(PY) -m pytest tests/faults -m "slow or not slow" --faults-full
+
+clean-stack:
+	rm -rf .stack

@@ -1,0 +1,319 @@
+"""Durable pull consumers with an inbox: each message has its effect exactly once.
+
+JetStream delivers at least once, and its dedup window is minutes. So a consumer writes the
+message's id into ``inbox`` *in the same transaction* as the message's effects (new events via
+``store.append(conn=...)`` or read-model rows). A redelivered message finds its id there and
+has no second effect; it is simply acknowledged.
+
+Flow per fetched batch (faststream ``PullSub(batch=True)``, handled sequentially, so order is kept):
+
+1. fast path: the whole batch in one transaction, then ack each message;
+2. if that fails, each message in its own transaction, so one bad message cannot hold back
+   the others: a failure is nak'ed with a growing delay; after ``max_deliver`` deliveries (or at
+   once for a ``PermanentError``) the message is recorded in ``dead_letters``, published on
+   ``deadletter.<consumer>`` and terminated, and the consumer goes on.
+
+Dead letters can be re-driven through the handler once the cause is fixed (``redrive``).
+The ack policy is set deliberately to MANUAL: faststream's NATS default terminates a message
+on any exception (DESIGN §9.1).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from uuid import UUID
+
+import structlog
+from faststream import AckPolicy, Context
+from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
+from faststream.nats.message import NatsBatchMessage
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+
+from .store import Connection, EventStore
+
+log = structlog.get_logger("minzheng.consumer")
+
+DEAD_LETTER_PREFIX = "deadletter"
+
+
+class PermanentError(Exception):
+    """The message can never be handled (malformed, unknown contract): dead-letter it now."""
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One delivered message, as a handler sees it."""
+
+    subject: str
+    data: bytes
+    headers: dict[str, str]
+    event_id: UUID
+    stream_seq: int | None = None
+    deliveries: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        return json.loads(self.data)
+
+
+Handler = Callable[[Incoming, Connection], Awaitable[None]]
+"""Applies one message's effects using ``conn`` (already inside the inbox transaction)."""
+
+
+def _event_id_of(subject: str, data: bytes, headers: dict[str, str]) -> UUID:
+    raw = headers.get("Nats-Msg-Id")
+    if raw is None:
+        try:
+            raw = json.loads(data).get("event_id")
+        except (ValueError, AttributeError):
+            raw = None
+    try:
+        return UUID(str(raw))
+    except ValueError as exc:
+        raise PermanentError(f"message on {subject} has no event id (Nats-Msg-Id or data.event_id)") from exc
+
+
+def _incoming(msg: Msg) -> Incoming:
+    headers = dict(msg.headers or {})
+    seq, deliveries = None, 1
+    try:
+        meta = msg.metadata
+        seq, deliveries = meta.sequence.stream, meta.num_delivered
+    except Exception:
+        pass  # not a JetStream message: core NATS in tests of the handler alone
+    return Incoming(
+        msg.subject, msg.data, headers, _event_id_of(msg.subject, msg.data, headers), seq, deliveries
+    )
+
+
+class DurableConsumer:
+    """A durable pull consumer named ``<service>-<purpose>-v<version>`` with inbox and dead letter."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        service: str,
+        purpose: str,
+        version: int,
+        stream: str,
+        subject: str,
+        handler: Handler,
+        max_deliver: int = 5,
+        backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
+        batch_size: int = 100,
+        fetch_timeout: float = 0.5,
+        ack_wait: float = 30.0,
+    ) -> None:
+        if max_deliver < 1:
+            raise ValueError("max_deliver must be at least 1")
+        self.store = store
+        self.name = f"{service}-{purpose}-v{version}"
+        self.stream = stream
+        self.subject = subject
+        self.handler = handler
+        self.max_deliver = max_deliver
+        self.backoff = tuple(backoff) or (1.0,)
+        self.batch_size = batch_size
+        self.fetch_timeout = fetch_timeout
+        self.ack_wait = ack_wait
+        self.applied = 0
+        self.duplicates = 0
+        self.dead_lettered = 0
+
+    # ------------------------------------------------------------------ wiring
+
+    def register(self, broker: NatsBroker) -> None:
+        """Subscribe on ``broker``. The stream is provisioned by ``infra/``; never declared here."""
+        subscriber = broker.subscriber(
+            self.subject,
+            stream=JStream(self.stream, declare=False),
+            durable=self.name,
+            pull_sub=PullSub(self.batch_size, timeout=self.fetch_timeout, batch=True),
+            ack_policy=AckPolicy.MANUAL,
+            # One delivery more than ours: if we die while dead-lettering, the server gives us
+            # one last delivery to finish the job instead of dropping the message silently.
+            config=ConsumerConfig(
+                durable_name=self.name,
+                max_deliver=self.max_deliver + 1,
+                ack_wait=self.ack_wait,
+                filter_subject=self.subject,
+            ),
+        )
+
+        async def on_batch(
+            message: Annotated[NatsBatchMessage, Context("message")],
+            js: Annotated[JetStreamContext, Context("broker.config.connection_state.stream")],
+        ) -> None:
+            await self.handle_batch(list(message.raw_message), js)
+
+        subscriber(on_batch)
+
+    # ------------------------------------------------------------------ handling
+
+    async def handle_batch(self, msgs: list[Msg], js: JetStreamContext) -> None:
+        try:
+            batch = [_incoming(m) for m in msgs]
+            async with self.store.pool.acquire() as conn, conn.transaction():
+                for item in batch:
+                    await self._apply(conn, item)
+        except Exception as exc:
+            log.info("consumer.batch_isolating", consumer=self.name, size=len(msgs), error=str(exc))
+            for msg in msgs:
+                await self._handle_one(msg, js)
+            return
+        for msg in msgs:
+            await msg.ack()
+
+    async def _apply(self, conn: Connection, item: Incoming) -> bool:
+        inserted = await conn.fetchval(
+            "INSERT INTO inbox (consumer, event_id, subject, stream_seq) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT DO NOTHING RETURNING true",
+            self.name,
+            item.event_id,
+            item.subject,
+            item.stream_seq,
+        )
+        if not inserted:
+            self.duplicates += 1
+            return False
+        await self.handler(item, conn)
+        self.applied += 1
+        return True
+
+    async def _handle_one(self, msg: Msg, js: JetStreamContext) -> None:
+        item: Incoming | None = None
+        try:
+            item = _incoming(msg)
+            async with self.store.pool.acquire() as conn, conn.transaction():
+                await self._apply(conn, item)
+        except PermanentError as exc:
+            await self._dead_letter(msg, js, item, exc)
+            return
+        except Exception as exc:
+            deliveries = item.deliveries if item else _deliveries(msg)
+            if deliveries >= self.max_deliver:
+                await self._dead_letter(msg, js, item, exc)
+            else:
+                delay = self.backoff[min(deliveries, len(self.backoff)) - 1]
+                log.warning(
+                    "consumer.retry",
+                    consumer=self.name,
+                    subject=msg.subject,
+                    deliveries=deliveries,
+                    delay=delay,
+                    error=repr(exc),
+                )
+                await msg.nak(delay=delay)
+            return
+        await msg.ack()
+
+    async def _dead_letter(
+        self, msg: Msg, js: JetStreamContext, item: Incoming | None, exc: Exception
+    ) -> None:
+        headers = dict(msg.headers or {})
+        seq = item.stream_seq if item else _stream_seq(msg)
+        deliveries = item.deliveries if item else _deliveries(msg)
+        error = f"{type(exc).__name__}: {exc}"
+        async with self.store.pool.acquire() as conn:
+            await conn.execute(
+                """
+                INSERT INTO dead_letters
+                    (consumer, event_id, subject, stream_seq, deliveries, error, payload, headers)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+                ON CONFLICT (consumer, stream_seq) DO UPDATE
+                  SET error = excluded.error, deliveries = excluded.deliveries, failed_at = now()
+                """,
+                self.name,
+                item.event_id if item else None,
+                msg.subject,
+                seq,
+                deliveries,
+                error[:4000],
+                msg.data,
+                json.dumps(headers),
+            )
+        dl_headers = {
+            **{k: v for k, v in headers.items() if k != "Nats-Msg-Id"},
+            "Nats-Msg-Id": f"dl:{self.name}:{seq}",
+            "Mz-Dead-Letter-Consumer": self.name,
+            "Mz-Original-Subject": msg.subject,
+            "Mz-Deliveries": str(deliveries),
+            "Mz-Error": error[:1000],
+        }
+        await js.publish(f"{DEAD_LETTER_PREFIX}.{self.name}", msg.data, headers=dl_headers)
+        await msg.term()
+        self.dead_lettered += 1
+        log.error(
+            "consumer.dead_lettered",
+            consumer=self.name,
+            subject=msg.subject,
+            deliveries=deliveries,
+            error=error,
+        )
+
+    # ------------------------------------------------------------------ dead letters
+
+    async def redrive(self, limit: int = 1000) -> tuple[int, int]:
+        """Run open dead letters through the handler again (after a fix). Returns (done, failed).
+
+        Each one goes through the inbox like a delivery, so one that had an effect after all
+        is not applied twice.
+        """
+        async with self.store.pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT id, subject, payload, headers::text AS headers, stream_seq FROM dead_letters "
+                "WHERE consumer = $1 AND redriven_at IS NULL ORDER BY id LIMIT $2",
+                self.name,
+                limit,
+            )
+        done = failed = 0
+        for row in rows:
+            headers = json.loads(row["headers"])
+            try:
+                item = Incoming(
+                    row["subject"],
+                    bytes(row["payload"]),
+                    headers,
+                    _event_id_of(row["subject"], bytes(row["payload"]), headers),
+                    row["stream_seq"],
+                )
+                async with self.store.pool.acquire() as conn, conn.transaction():
+                    await self._apply(conn, item)
+                    await conn.execute("UPDATE dead_letters SET redriven_at = now() WHERE id = $1", row["id"])
+                done += 1
+            except Exception as exc:
+                failed += 1
+                async with self.store.pool.acquire() as conn:
+                    await conn.execute(
+                        "UPDATE dead_letters SET error = $2 WHERE id = $1",
+                        row["id"],
+                        f"redrive: {exc!r}"[:4000],
+                    )
+        return done, failed
+
+    async def open_dead_letters(self) -> int:
+        async with self.store.pool.acquire() as conn:
+            return int(
+                await conn.fetchval(
+                    "SELECT count(*) FROM dead_letters WHERE consumer = $1 AND redriven_at IS NULL", self.name
+                )
+            )
+
+
+def _deliveries(msg: Msg) -> int:
+    try:
+        return int(msg.metadata.num_delivered)
+    except Exception:
+        return 1
+
+
+def _stream_seq(msg: Msg) -> int | None:
+    try:
+        return int(msg.metadata.sequence.stream)
+    except Exception:
+        return None

@@ -1,0 +1,74 @@
+"""Typed errors of the event store. Every failure a caller can act on has its own class."""
+
+from __future__ import annotations
+
+
+class EventStoreError(Exception):
+    """Base class of every error the event store raises on purpose."""
+
+
+class ConcurrencyError(EventStoreError):
+    """The stream was not at the expected version: another writer got there first.
+
+    Command handlers catch this, reload the stream and decide again.
+    """
+
+    def __init__(self, stream_id: str, expected: int, actual: int) -> None:
+        super().__init__(f"stream {stream_id!r} is at version {actual}, expected {expected}")
+        self.stream_id = stream_id
+        self.expected = expected
+        self.actual = actual
+
+
+class StreamNotFoundError(EventStoreError):
+    """The stream has no events (reading it, or appending at a version > 0 to it)."""
+
+    def __init__(self, stream_id: str) -> None:
+        super().__init__(f"stream {stream_id!r} does not exist")
+        self.stream_id = stream_id
+
+
+class EventIdConflictError(EventStoreError):
+    """An event id was re-sent with different content, or to a different place.
+
+    Re-sending the *same* events is idempotent and returns the original positions;
+    re-using an id for something else is a bug in the caller and is refused.
+    """
+
+    def __init__(self, event_ids: list[str], reason: str) -> None:
+        super().__init__(f"event id(s) {', '.join(event_ids)} already recorded: {reason}")
+        self.event_ids = event_ids
+        self.reason = reason
+
+
+class InvalidEventError(EventStoreError, ValueError):
+    """The event or the append request is malformed; nothing was written."""
+
+
+class DomainError(Exception):
+    """A command refused by a business rule. Pure Python, so domain code may raise it.
+
+    ``code`` is a stable machine-readable name (``notice_period_not_over``), ``field`` the input
+    field at fault if there is one; the HTTP layer answers ``status`` (422 by default, 409 for a
+    conflict with the current state, 404 for an unknown thing) with all three.
+    """
+
+    status = 422
+
+    def __init__(
+        self, code: str, message: str, *, field: str | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        if status is not None:
+            self.status = status
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409

@@ -1,0 +1,324 @@
+"""The service host: one process of a service, wired the same way in all five.
+
+``ServiceHost`` owns the store, the outbox relay, the faststream broker with its durable
+consumers, the projections and any background task (schedulers). A service builds one host in
+its entrypoint, adds its pieces, and gets an HTTP app (``fastapi``) and a CLI (``cli``) from it:
+
+    python -m minzheng_<service> migrate | serve --host H --port P | seed-demo | redrive
+
+Configuration comes from the environment (``ServiceSettings.from_env``):
+``<SERVICE>_DATABASE_URL`` (else ``DATABASE_URL``) and ``<SERVICE>_NATS_URL`` (else ``NATS_URL``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import nats
+import sqlalchemy as sa
+import structlog
+from nats.aio.client import Client as NatsClient
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from .clock import Clock, SystemClock
+from .consumer import DurableConsumer, Handler
+from .dsn import redact, sqlalchemy_url
+from .projection import Projection, ProjectionHandler, Reset
+from .relay import OutboxRelay, Publication
+from .schema import install
+from .store import EventStore
+from .upcasting import NO_UPCASTERS, Upcasters
+
+log = structlog.get_logger("minzheng.host")
+
+Background = Callable[["ServiceHost", asyncio.Event], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSettings:
+    service: str
+    database_url: str
+    nats_url: str
+
+    @classmethod
+    def from_env(cls, service: str, env: dict[str, str] | None = None) -> ServiceSettings:
+        env = dict(os.environ) if env is None else env
+        key = service.upper()
+        database_url = env.get(f"{key}_DATABASE_URL") or env.get("DATABASE_URL")
+        if not database_url:
+            raise SystemExit(
+                f"{service}: set {key}_DATABASE_URL (or DATABASE_URL) to this service's PostgreSQL database, "
+                "e.g. postgresql://assistance:secret@127.0.0.1:5432/assistance; `make run` does it for you"
+            )
+        nats_url = env.get(f"{key}_NATS_URL") or env.get("NATS_URL") or "nats://127.0.0.1:4222"
+        return cls(service, database_url, nats_url)
+
+    def describe(self) -> dict[str, str]:
+        return {"service": self.service, "database": redact(self.database_url), "nats": redact(self.nats_url)}
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of a service's own schema (read models, deadlines…), applied once, in order."""
+
+    id: str
+    sql: str
+
+
+@dataclass
+class _ConsumerSpec:
+    kwargs: dict[str, Any]
+
+
+@dataclass
+class _ProjectionSpec:
+    name: str
+    handle: ProjectionHandler
+    stream_types: Sequence[str] | None
+    reset: Reset | None
+    batch_size: int
+
+
+@dataclass
+class _Running:
+    store: EventStore
+    nc: NatsClient
+    broker: Any
+    stop: asyncio.Event
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+class ServiceHost:
+    """Everything one service process runs besides its domain code."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        publication: Publication | None,
+        migrations: Sequence[Migration] = (),
+        upcasters: Upcasters = NO_UPCASTERS,
+        clock: Clock | None = None,
+        relay_batch_size: int = 500,
+        pool_size: int = 16,
+    ) -> None:
+        self.settings = settings
+        self.service = settings.service
+        self.publication = publication
+        self.migrations = list(migrations)
+        self.upcasters = upcasters
+        self.clock: Clock = clock or SystemClock()
+        self.relay_batch_size = relay_batch_size
+        self.pool_size = pool_size
+        self._consumer_specs: list[_ConsumerSpec] = []
+        self._projection_specs: list[_ProjectionSpec] = []
+        self._background: list[tuple[str, Background]] = []
+        self._running: _Running | None = None
+        self.consumers: dict[str, DurableConsumer] = {}
+        self.projections: dict[str, Projection] = {}
+        self.relay: OutboxRelay | None = None
+
+    # ------------------------------------------------------------------ assembly
+
+    def add_consumer(
+        self,
+        *,
+        purpose: str,
+        version: int,
+        stream: str,
+        subject: str,
+        handler: Handler,
+        max_deliver: int = 5,
+        backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
+        batch_size: int = 100,
+        ack_wait: float = 30.0,
+    ) -> str:
+        """Declare a durable consumer ``<service>-<purpose>-v<version>``; returns its name."""
+        name = f"{self.service}-{purpose}-v{version}"
+        self._consumer_specs.append(
+            _ConsumerSpec(
+                dict(
+                    service=self.service,
+                    purpose=purpose,
+                    version=version,
+                    stream=stream,
+                    subject=subject,
+                    handler=handler,
+                    max_deliver=max_deliver,
+                    backoff=backoff,
+                    batch_size=batch_size,
+                    ack_wait=ack_wait,
+                )
+            )
+        )
+        return name
+
+    def add_projection(
+        self,
+        name: str,
+        handle: ProjectionHandler,
+        *,
+        stream_types: Sequence[str] | None = None,
+        reset: Reset | None = None,
+        batch_size: int = 1000,
+    ) -> None:
+        self._projection_specs.append(_ProjectionSpec(name, handle, stream_types, reset, batch_size))
+
+    def add_background(self, name: str, factory: Background) -> None:
+        """A task that runs while the service runs (a scheduler): ``factory(host, stop_event)``."""
+        self._background.append((name, factory))
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def store(self) -> EventStore:
+        if self._running is None:
+            raise RuntimeError(f"{self.service} host is not started")
+        return self._running.store
+
+    @property
+    def nats(self) -> NatsClient:
+        if self._running is None:
+            raise RuntimeError(f"{self.service} host is not started")
+        return self._running.nc
+
+    async def migrate(self) -> list[str]:
+        """Install the event store's tables and apply this service's migrations; idempotent."""
+        engine = create_async_engine(sqlalchemy_url(self.settings.database_url))
+        applied: list[str] = []
+        try:
+            await install(engine)
+            async with engine.begin() as conn:
+                await conn.execute(sa.text("SELECT pg_advisory_xact_lock(7413002)"))
+                done = set((await conn.execute(sa.text("SELECT id FROM service_migrations"))).scalars())
+                for migration in self.migrations:
+                    if migration.id in done:
+                        continue
+                    raw = await conn.get_raw_connection()
+                    await raw.driver_connection.execute(migration.sql)  # type: ignore[union-attr]
+                    await conn.execute(
+                        sa.text("INSERT INTO service_migrations (id) VALUES (:id)"), {"id": migration.id}
+                    )
+                    applied.append(migration.id)
+        finally:
+            await engine.dispose()
+        return applied
+
+    async def start(self, *, migrate: bool = True, consume: bool = True, relay: bool = True) -> None:
+        from faststream.nats import NatsBroker
+
+        if self._running is not None:
+            return
+        if migrate:
+            await self.migrate()
+        store = await EventStore.connect(
+            self.settings.database_url, upcasters=self.upcasters, max_size=self.pool_size
+        )
+        nc = await nats.connect(
+            self.settings.nats_url,
+            name=f"{self.service}-relay",
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.5,
+            allow_reconnect=True,
+        )
+        broker = NatsBroker(
+            self.settings.nats_url, logger=None, max_reconnect_attempts=-1, reconnect_time_wait=1
+        )
+        running = _Running(store, nc, broker, asyncio.Event())
+        self._running = running
+        if consume:
+            for spec in self._consumer_specs:
+                consumer = DurableConsumer(store, **spec.kwargs)
+                consumer.register(broker)
+                self.consumers[consumer.name] = consumer
+        await broker.start()
+        if relay and self.publication is not None:
+            self.relay = OutboxRelay(
+                store,
+                nc.jetstream(),
+                name=f"{self.service}-outbox",
+                publication=self.publication,
+                batch_size=self.relay_batch_size,
+            )
+            running.tasks.append(asyncio.create_task(self.relay.run(running.stop), name="relay"))
+        for p in self._projection_specs:
+            projection = Projection(
+                store, p.name, p.handle, stream_types=p.stream_types, reset=p.reset, batch_size=p.batch_size
+            )
+            self.projections[p.name] = projection
+            running.tasks.append(
+                asyncio.create_task(projection.run(running.stop), name=f"projection:{p.name}")
+            )
+        for name, factory in self._background:
+            running.tasks.append(asyncio.create_task(factory(self, running.stop), name=name))
+        log.info("service.started", **self.settings.describe())
+
+    async def stop(self) -> None:
+        running, self._running = self._running, None
+        if running is None:
+            return
+        running.stop.set()
+        for task in running.tasks:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(task, 5)
+        with contextlib.suppress(Exception):
+            await running.broker.stop()
+        with contextlib.suppress(Exception):
+            await running.nc.drain()
+        await running.store.close()
+        self.consumers.clear()
+        self.projections.clear()
+        log.info("service.stopped", service=self.service)
+
+    @asynccontextmanager
+    async def running(self, **kwargs: bool) -> AsyncIterator[ServiceHost]:
+        await self.start(**kwargs)
+        try:
+            yield self
+        finally:
+            await self.stop()
+
+    async def redrive(self, only: str | None = None) -> dict[str, tuple[int, int]]:
+        """Re-run the open dead letters of each consumer (or of ``only``) through its handler."""
+        results: dict[str, tuple[int, int]] = {}
+        for spec in self._consumer_specs:
+            consumer = DurableConsumer(self.store, **spec.kwargs)
+            if only is None or consumer.name == only:
+                results[consumer.name] = await consumer.redrive()
+        return results
+
+    async def ready(self) -> dict[str, bool]:
+        """What readiness checks: the database answers and NATS is connected."""
+        checks = {"database": False, "nats": False}
+        if self._running is None:
+            return checks
+        with contextlib.suppress(Exception):
+            async with self._running.store.pool.acquire() as conn:
+                checks["database"] = await conn.fetchval("SELECT true") is True
+        checks["nats"] = self._running.nc.is_connected
+        return checks
+
+    # ------------------------------------------------------------------ faces
+
+    def fastapi(
+        self, *, title: str, version: str = "1", routers: Sequence[Any] = (), description: str = ""
+    ) -> Any:
+        from .http import build_app
+
+        return build_app(self, title=title, version=version, routers=routers, description=description)
+
+    def cli(
+        self,
+        *,
+        app_factory: Callable[[], Any],
+        seed_demo: Callable[[ServiceHost], Awaitable[None]] | None = None,
+    ) -> Any:
+        from .cli import build_cli
+
+        return build_cli(self, app_factory=app_factory, seed_demo=seed_demo)

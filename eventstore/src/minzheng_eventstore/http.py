@@ -1,0 +1,150 @@
+"""The HTTP face of a service host: lifespan, errors as data, health, readiness, metrics."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from opentelemetry import trace
+from prometheus_client import CollectorRegistry, Gauge, generate_latest
+
+from .errors import ConcurrencyError, DomainError, EventStoreError, InvalidEventError
+
+if TYPE_CHECKING:
+    from .host import ServiceHost
+
+log = structlog.get_logger("minzheng.http")
+tracer = trace.get_tracer("minzheng.http")
+
+
+def _error(status: int, code: str, message: str, field: str | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"code": code, "message": message, "field": field, **extra}
+    return JSONResponse(status_code=status, content={"error": body})
+
+
+def _field_path(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or ".".join(str(p) for p in loc)
+
+
+def build_app(
+    host: ServiceHost, *, title: str, version: str, routers: Sequence[Any], description: str = ""
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await host.start()
+        try:
+            yield
+        finally:
+            await host.stop()
+
+    app = FastAPI(title=title, version=version, description=description, lifespan=lifespan)
+    app.state.host = host
+
+    @app.middleware("http")
+    async def correlate(request: Request, call_next: Any) -> Any:
+        raw = request.headers.get("x-correlation-id")
+        try:
+            correlation_id = uuid.UUID(raw) if raw else uuid.uuid4()
+        except ValueError:
+            correlation_id = uuid.uuid4()
+        request.state.correlation_id = correlation_id
+        structlog.contextvars.bind_contextvars(correlation_id=str(correlation_id))
+        try:
+            with tracer.start_as_current_span(f"{request.method} {request.url.path}"):
+                response = await call_next(request)
+        finally:
+            structlog.contextvars.unbind_contextvars("correlation_id")
+        response.headers["x-correlation-id"] = str(correlation_id)
+        return response
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, exc.field)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # The offending *input* is never echoed back: it may be a resident ID.
+        details = [
+            {"field": _field_path(e["loc"]), "message": e["msg"], "type": e["type"]} for e in exc.errors()
+        ]
+        first = details[0] if details else {"field": None, "message": "invalid input"}
+        return _error(422, "invalid_input", str(first["message"]), first["field"], details=details)
+
+    @app.exception_handler(ConcurrencyError)
+    async def concurrent(_: Request, exc: ConcurrencyError) -> JSONResponse:
+        return _error(409, "concurrent_change", "the record changed while this command ran; try again")
+
+    @app.exception_handler(InvalidEventError)
+    async def invalid_event(_: Request, exc: InvalidEventError) -> JSONResponse:
+        return _error(422, "invalid_event", str(exc))
+
+    @app.exception_handler(EventStoreError)
+    async def store_error(_: Request, exc: EventStoreError) -> JSONResponse:
+        return _error(409, "store_refused", str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("http.unexpected_error", error_type=type(exc).__name__)
+        return _error(
+            500, "internal_error", "the service could not complete this request; nothing was changed"
+        )
+
+    @app.get("/health", tags=["operations"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": host.service}
+
+    @app.get("/ready", tags=["operations"])
+    async def ready() -> JSONResponse:
+        checks = await host.ready()
+        return JSONResponse(status_code=200 if all(checks.values()) else 503, content=checks)
+
+    @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
+    async def metrics() -> PlainTextResponse:
+        return PlainTextResponse(
+            generate_latest(await _collect(host)).decode(), media_type="text/plain; version=0.0.4"
+        )
+
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+async def _collect(host: ServiceHost) -> CollectorRegistry:
+    registry = CollectorRegistry()
+    relay = Gauge(
+        "mz_relay_published_total", "events published by the outbox relay since start", registry=registry
+    )
+    applied = Gauge("mz_consumer_applied_total", "messages applied", ["consumer"], registry=registry)
+    dupes = Gauge(
+        "mz_consumer_duplicates_total", "redeliveries dropped by the inbox", ["consumer"], registry=registry
+    )
+    dead = Gauge("mz_consumer_dead_lettered_total", "messages dead-lettered", ["consumer"], registry=registry)
+    lag = Gauge(
+        "mz_consumer_lag", "messages waiting for the consumer in JetStream", ["consumer"], registry=registry
+    )
+    proj = Gauge(
+        "mz_projection_applied_total", "events folded into read models", ["projection"], registry=registry
+    )
+    if host.relay is not None:
+        relay.set(host.relay.published)
+    js = host.nats.jetstream() if host.nats.is_connected else None
+    for name, consumer in host.consumers.items():
+        applied.labels(name).set(consumer.applied)
+        dupes.labels(name).set(consumer.duplicates)
+        dead.labels(name).set(consumer.dead_lettered)
+        if js is not None:
+            try:
+                info = await js.consumer_info(consumer.stream, name)
+                lag.labels(name).set(info.num_pending or 0)
+            except Exception:
+                lag.labels(name).set(-1)
+    for name, projection in host.projections.items():
+        proj.labels(name).set(projection.applied)
+    return registry

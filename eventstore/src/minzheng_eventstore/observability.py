@@ -1,0 +1,122 @@
+"""Logs and traces, the same way in every service.
+
+- structlog JSON lines with ``service``, ``correlation_id``, ``trace_id``, ``span_id``;
+- every string in a log event passes through a processor that masks resident IDs
+  (18-character PRC ID numbers), so personal data never reaches a log in clear;
+- OpenTelemetry tracing with W3C ``traceparent`` (stored with each event, carried in message
+  headers by the relay, continued by consumers). Spans are exported by OTLP when
+  ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set and the exporter package is installed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
+from typing import Any
+
+import structlog
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+
+# 17 digits and a check character, not inside a longer run of digits.
+_RESIDENT_ID = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?![\dXx])")
+
+
+def mask_resident_ids(text: str) -> str:
+    """``330727199001011234`` → ``330727********1234`` wherever it appears in ``text``."""
+    return _RESIDENT_ID.sub(lambda m: f"{m.group(1)}********{(m.group(2) + m.group(3))[-4:]}", text)
+
+
+def _mask(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_resident_ids(value)
+    if isinstance(value, Mapping):
+        return {k: _mask(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_mask(v) for v in value)
+    if value is None or isinstance(value, (int, float, bool)):
+        return value
+    return mask_resident_ids(str(value))
+
+
+def mask_personal_data(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor: mask resident IDs in every value of the log event."""
+    return {key: _mask(value) for key, value in event_dict.items()}
+
+
+def add_trace_context(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    span = trace.get_current_span()
+    ctx = span.get_span_context()
+    if ctx.is_valid:
+        event_dict.setdefault("trace_id", format(ctx.trace_id, "032x"))
+        event_dict.setdefault("span_id", format(ctx.span_id, "016x"))
+    return event_dict
+
+
+def configure_logging(service: str, *, level: str | None = None, json_output: bool = True) -> None:
+    """Configure structlog (and stdlib logging) for a service process."""
+    level_name = (level or os.environ.get("LOG_LEVEL", "INFO")).upper()
+    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level_name)
+    processors: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_trace_context,
+        structlog.processors.format_exc_info,
+        mask_personal_data,
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if json_output
+        else structlog.dev.ConsoleRenderer(),
+    ]
+    structlog.configure(
+        processors=processors,
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level_name]),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    structlog.contextvars.bind_contextvars(service=service)
+
+
+def configure_tracing(service: str) -> TracerProvider:
+    """Install a tracer provider for ``service``; export by OTLP if configured and available."""
+    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        try:
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # type: ignore[import-not-found,unused-ignore]
+                OTLPSpanExporter,
+            )
+            from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        except ImportError:
+            structlog.get_logger().warning(
+                "otel.exporter_missing", hint="pip install opentelemetry-exporter-otlp"
+            )
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def current_traceparent() -> str | None:
+    """The W3C ``traceparent`` of the current span, to store with the events it causes."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier.get("traceparent")
+
+
+@contextmanager
+def continued_trace(traceparent: str | None) -> Iterator[None]:
+    """Make the span context of ``traceparent`` current (a consumer continuing a producer's trace)."""
+    if not traceparent:
+        yield
+        return
+    token = otel_context.attach(propagate.extract({"traceparent": traceparent}))
+    try:
+        yield
+    finally:
+        otel_context.detach(token)

@@ -1,0 +1,119 @@
+"""Projections: read models folded from the service's own events, checkpointed, rebuildable.
+
+A projection tails ``store.read_all`` (tail-safe global order) and hands each batch to its
+``handle(events, conn)``, which writes read-model rows with ``conn``; the rows and the new
+checkpoint commit in one transaction, so a crash never applies a batch twice. An advisory lock
+per projection keeps two processes from running the same projection at once. ``rebuild`` drops
+the read model (through ``reset``) and folds every event again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
+
+import structlog
+
+from .model import START, Checkpoint, RecordedEvent
+from .store import Connection, EventStore
+
+log = structlog.get_logger("minzheng.projection")
+
+ProjectionHandler = Callable[[list[RecordedEvent], Connection], Awaitable[None]]
+Reset = Callable[[Connection], Awaitable[None]]
+
+
+class Projection:
+    def __init__(
+        self,
+        store: EventStore,
+        name: str,
+        handle: ProjectionHandler,
+        *,
+        stream_types: Sequence[str] | None = None,
+        reset: Reset | None = None,
+        batch_size: int = 1000,
+        idle_interval: float = 0.05,
+    ) -> None:
+        self.store = store
+        self.name = name
+        self.handle = handle
+        self.stream_types = list(stream_types) if stream_types is not None else None
+        self.reset = reset
+        self.batch_size = batch_size
+        self.idle_interval = idle_interval
+        self._wake = asyncio.Event()
+        self.applied = 0
+        store.on_append(self._wake.set)
+
+    async def checkpoint(self) -> Checkpoint:
+        async with self.store.pool.acquire() as conn:
+            row = await conn.fetchrow(
+                "SELECT tx, position FROM projection_checkpoints WHERE projection = $1", self.name
+            )
+        return START if row is None else Checkpoint(row["tx"], row["position"])
+
+    async def run_once(self) -> int:
+        """Apply the next batch; return the number of events read (0 when caught up)."""
+        async with self.store.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))", self.name)
+            row = await conn.fetchrow(
+                "SELECT tx, position FROM projection_checkpoints WHERE projection = $1", self.name
+            )
+            after = START if row is None else Checkpoint(row["tx"], row["position"])
+            events = await self.store.read_all(
+                after, limit=self.batch_size, stream_types=self.stream_types, conn=conn
+            )
+            if not events:
+                return 0
+            await self.handle(events, conn)
+            last = events[-1].checkpoint
+            await conn.execute(
+                """
+                INSERT INTO projection_checkpoints (projection, tx, position) VALUES ($1, $2, $3)
+                ON CONFLICT (projection) DO UPDATE SET tx = excluded.tx, position = excluded.position,
+                    updated_at = now()
+                """,
+                self.name,
+                last.tx,
+                last.position,
+            )
+        self.applied += len(events)
+        return len(events)
+
+    async def catch_up(self) -> int:
+        """Run until no event is left; return how many were applied."""
+        total = 0
+        while moved := await self.run_once():
+            total += moved
+        return total
+
+    async def rebuild(self) -> int:
+        """Drop the read model and fold every event again."""
+        if self.reset is None:
+            raise RuntimeError(f"projection {self.name} has no reset: it cannot be rebuilt")
+        async with self.store.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))", self.name)
+            await self.reset(conn)
+            await conn.execute("DELETE FROM projection_checkpoints WHERE projection = $1", self.name)
+        return await self.catch_up()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        backoff = 0.1
+        while not stop.is_set():
+            try:
+                moved = await self.run_once()
+                backoff = 0.1
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("projection.retrying", projection=self.name, error=str(exc), backoff=backoff)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            if moved < self.batch_size:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.idle_interval)

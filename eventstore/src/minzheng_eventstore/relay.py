@@ -1,0 +1,190 @@
+"""Outbox relay: tail the event log, publish to JetStream, then record how far it got.
+
+The event log *is* the outbox: the relay reads ``events`` in the global order, publishes each
+event's contract form with ``Nats-Msg-Id = event_id``, waits for every PubAck of the batch and
+only then moves its checkpoint (in ``relay_checkpoints``). A crash at any point re-publishes at
+most the last batch: JetStream drops those as duplicates inside its window, and consumers drop
+the rest in their inbox. Publishes of a batch are pipelined (DESIGN §8: sequential publish+ack is
+a quarter of what 500 in flight give). Order on the wire is the store's order, with one
+exception: when a publication in a batch fails, later events of that batch may already have
+landed before it is retried. Consumers therefore never rely on arrival order alone; each event
+carries its stream version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from nats.js import JetStreamContext
+
+from .model import START, Checkpoint, RecordedEvent
+from .store import EventStore
+
+log = structlog.get_logger("minzheng.relay")
+
+MSG_ID = "Nats-Msg-Id"
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """What goes on the wire for one event."""
+
+    subject: str
+    payload: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Publication = Callable[[RecordedEvent], OutgoingMessage | None]
+"""Maps a stored event to its published form, or ``None`` for an internal event."""
+
+
+def raw_event_publication(subject_prefix: str) -> Publication:
+    """Publish every event as stored, on ``<prefix>.<stream_type>.<event_type>`` (tests, tools)."""
+
+    def publish(event: RecordedEvent) -> OutgoingMessage:
+        body: dict[str, Any] = {
+            "event_id": str(event.event_id),
+            "event_type": event.event_type,
+            "schema_version": event.schema_version,
+            "stream_id": event.stream_id,
+            "version": event.version,
+            "occurred_at": event.occurred_at.isoformat(),
+            "data": event.data,
+        }
+        subject = f"{subject_prefix}.{event.stream_type}.{event.event_type}".lower()
+        return OutgoingMessage(subject, json.dumps(body, ensure_ascii=False).encode())
+
+    return publish
+
+
+class OutboxRelay:
+    """Publishes one store's events to JetStream; run one per service (or several with
+    different names and ``stream_types``)."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        js: JetStreamContext,
+        *,
+        name: str,
+        publication: Publication,
+        stream_types: list[str] | None = None,
+        batch_size: int = 500,
+        idle_interval: float = 0.05,
+        ack_timeout: float = 10.0,
+    ) -> None:
+        self.store = store
+        self.js = js
+        self.name = name
+        self.publication = publication
+        self.stream_types = stream_types
+        self.batch_size = batch_size
+        self.idle_interval = idle_interval
+        self.ack_timeout = ack_timeout
+        self._wake = asyncio.Event()
+        self._position: Checkpoint | None = None
+        self.published = 0
+        store.on_append(self.wake)
+
+    def wake(self) -> None:
+        """Ask the relay to look now instead of at its next poll (an in-process hint only)."""
+        self._wake.set()
+
+    async def checkpoint(self) -> Checkpoint:
+        """Where the relay will resume: the last event whose publication was acknowledged."""
+        async with self.store.pool.acquire() as conn:
+            row = await conn.fetchrow(
+                "SELECT tx, position FROM relay_checkpoints WHERE relay = $1", self.name
+            )
+        return START if row is None else Checkpoint(row["tx"], row["position"])
+
+    async def _save(self, checkpoint: Checkpoint, published: int) -> None:
+        async with self.store.pool.acquire() as conn:
+            await conn.execute(
+                """
+                INSERT INTO relay_checkpoints (relay, tx, position, published) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (relay) DO UPDATE SET tx = excluded.tx, position = excluded.position,
+                    published = relay_checkpoints.published + excluded.published, updated_at = now()
+                """,
+                self.name,
+                checkpoint.tx,
+                checkpoint.position,
+                published,
+            )
+
+    async def run_once(self) -> int:
+        """Publish the next batch; return how many events it moved past (0 when caught up)."""
+        if self._position is None:
+            self._position = await self.checkpoint()
+        events = await self.store.read_all(
+            self._position, limit=self.batch_size, stream_types=self.stream_types
+        )
+        if not events:
+            return 0
+        outgoing = [(event, self.publication(event)) for event in events]
+        sends = [self._publish(event, message) for event, message in outgoing if message is not None]
+        results = await asyncio.gather(*sends, return_exceptions=True)
+        # Move past the longest prefix of the batch that was acknowledged.
+        failed_at: int | None = None
+        result_iter = iter(results)
+        done = 0
+        for index, (_, message) in enumerate(outgoing):
+            if message is not None and isinstance(next(result_iter), BaseException):
+                failed_at = index
+                break
+            done += 1
+        if done:
+            last = outgoing[done - 1][0].checkpoint
+            await self._save(last, sum(1 for _, m in outgoing[:done] if m is not None))
+            self._position = last
+            self.published += done
+        if failed_at is not None:
+            error = next(r for r in results if isinstance(r, BaseException))
+            raise RelayPublishError(
+                f"publication stopped at event {outgoing[failed_at][0].event_id}: {error!r}"
+            )
+        return done
+
+    async def _publish(self, event: RecordedEvent, message: OutgoingMessage) -> None:
+        headers = {MSG_ID: str(event.event_id), "Mz-Event-Type": event.event_type}
+        if event.traceparent:
+            headers["traceparent"] = event.traceparent
+        if event.correlation_id:
+            headers["Mz-Correlation-Id"] = str(event.correlation_id)
+        headers.update(message.headers)
+        await self.js.publish(message.subject, message.payload, headers=headers, timeout=self.ack_timeout)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish until ``stop`` is set. Survives PostgreSQL and NATS outages by backing off."""
+        backoff = 0.1
+        while not stop.is_set():
+            try:
+                moved = await self.run_once()
+                backoff = 0.1
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("relay.retrying", relay=self.name, error=str(exc), backoff=backoff)
+                self._position = None  # re-read the durable checkpoint after an outage
+                await _sleep_or_stop(stop, backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            if moved < self.batch_size:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.idle_interval)
+
+
+class RelayPublishError(RuntimeError):
+    """A publication was not acknowledged; the relay stopped before it and will retry."""
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

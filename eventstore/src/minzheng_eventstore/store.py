@@ -1,0 +1,409 @@
+"""The event store: append with an expected version, read a stream, tail the global order.
+
+The hot path is one asyncpg round trip per append: the version check, the insert of every
+event and the returned positions are one statement (see ``_APPEND``). SQLAlchemy declares the
+tables (``schema.py``); statements on the hot path are plain SQL so that nothing stands
+between the command and the database but the driver (DESIGN §8: the engine path costs as much
+as the database).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeAlias
+
+import asyncpg
+
+from .dsn import asyncpg_dsn
+from .errors import ConcurrencyError, EventIdConflictError, InvalidEventError, StreamNotFoundError
+from .model import (
+    ANY_VERSION,
+    START,
+    STREAM_ID_PATTERN,
+    AppendResult,
+    Checkpoint,
+    NewEvent,
+    RecordedEvent,
+    Snapshot,
+)
+from .upcasting import NO_UPCASTERS, Upcasters
+
+Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record]"
+
+_COLUMNS = (
+    "stream_id, stream_type, version, position, tx::text::bigint AS tx, event_id, event_type, "
+    "schema_version, data::text AS data, occurred_at, recorded_at, correlation_id, causation_id, "
+    "traceparent, actor, jurisdiction"
+)
+
+# One statement: read the stream's version, insert the events only if it is the expected one
+# (or if any version is accepted), return the version seen and the new positions. A concurrent
+# writer that passed the same check loses on UNIQUE (stream_id, version).
+_APPEND = """
+WITH cur AS (
+    SELECT coalesce(max(version), 0) AS v FROM events WHERE stream_id = $1
+), ins AS (
+    INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, data,
+                        occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction)
+    SELECT $1, $2, cur.v + u.ord, u.event_id, u.event_type, u.schema_version, u.data,
+           u.occurred_at, u.correlation_id, u.causation_id, u.traceparent, u.actor, u.jurisdiction
+    FROM cur, unnest($4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::timestamptz[], $9::uuid[],
+                     $10::uuid[], $11::text[], $12::text[], $13::text[])
+         WITH ORDINALITY AS u(event_id, event_type, schema_version, data, occurred_at, correlation_id,
+                              causation_id, traceparent, actor, jurisdiction, ord)
+    WHERE $3::int = -1 OR cur.v = $3::int
+    ORDER BY u.ord
+    RETURNING position, version
+)
+SELECT (SELECT v FROM cur) AS current_version,
+       coalesce((SELECT array_agg(position ORDER BY version) FROM ins), '{}') AS positions
+"""
+
+_EXISTING = """
+SELECT event_id, stream_id, version, position, event_type, data::text AS data
+FROM events WHERE event_id = ANY($1::uuid[])
+"""
+
+_STREAM = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version"
+_STREAM_AS_OF_TIME = (
+    f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 AND recorded_at <= $3 "
+    "ORDER BY version"
+)
+_STREAM_AS_OF_CHECKPOINT = (
+    f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 "
+    "AND (tx, position) <= ($3::text::xid8, $4::bigint) ORDER BY version"
+)
+
+# Only rows written by transactions older than every transaction still running are read, in
+# (tx, position) order. Such rows are final: a transaction that commits later has a larger tx,
+# so it sorts after anything returned here and a tailer resuming from its checkpoint sees it.
+_READ_ALL = f"""
+SELECT {_COLUMNS} FROM events
+WHERE (tx, position) > ($1::text::xid8, $2::bigint)
+  AND tx < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY tx, position
+LIMIT $3
+"""
+_READ_ALL_TYPES = f"""
+SELECT {_COLUMNS} FROM events
+WHERE (tx, position) > ($1::text::xid8, $2::bigint)
+  AND tx < pg_snapshot_xmin(pg_current_snapshot())
+  AND stream_type = ANY($4::text[])
+ORDER BY tx, position
+LIMIT $3
+"""
+_HEAD = """
+SELECT tx::text::bigint AS tx, position FROM events
+WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY tx DESC, position DESC LIMIT 1
+"""
+
+
+def _encode_data(event: NewEvent) -> str:
+    try:
+        return json.dumps(event.data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidEventError(
+            f"event {event.event_id} ({event.event_type}): data is not JSON: {exc}"
+        ) from exc
+
+
+def _check_append(stream_id: str, stream_type: str, expected_version: int, events: Sequence[Any]) -> None:
+    if not STREAM_ID_PATTERN.match(stream_id):
+        raise InvalidEventError(f"stream_id {stream_id!r} is not a valid stream name")
+    if not STREAM_ID_PATTERN.match(stream_type):
+        raise InvalidEventError(f"stream_type {stream_type!r} is not a valid name")
+    if expected_version < ANY_VERSION:
+        raise InvalidEventError(f"expected_version must be >= 0 or ANY_VERSION, not {expected_version}")
+    if not events:
+        raise InvalidEventError("nothing to append: no events given")
+    for event in events:
+        if not isinstance(event, NewEvent):
+            raise InvalidEventError(f"expected NewEvent, got {type(event).__name__}")
+    ids = [e.event_id for e in events]
+    if len(set(ids)) != len(ids):
+        raise InvalidEventError("the same event_id appears twice in one append")
+
+
+class EventStore:
+    """A PostgreSQL event store shared by one service's command handlers, relay and consumers."""
+
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], *, upcasters: Upcasters = NO_UPCASTERS) -> None:
+        self.pool = pool
+        self.upcasters = upcasters
+        self._append_listeners: list[Callable[[], None]] = []
+
+    @classmethod
+    async def connect(
+        cls, url: str, *, min_size: int = 2, max_size: int = 16, upcasters: Upcasters = NO_UPCASTERS
+    ) -> EventStore:
+        """Open a pool on ``url`` (any PostgreSQL URL form)."""
+        pool = await asyncpg.create_pool(
+            asyncpg_dsn(url),
+            min_size=min_size,
+            max_size=max_size,
+            # Our code never leaves session state behind; skipping the reset saves a round trip
+            # per command on release.
+            reset=_no_reset,
+        )
+        return cls(pool, upcasters=upcasters)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    def on_append(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each append by this process (the relay uses it as a wake-up)."""
+        self._append_listeners.append(listener)
+
+    # ------------------------------------------------------------------ append
+
+    async def append(
+        self,
+        stream_id: str,
+        stream_type: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        *,
+        conn: Connection | None = None,
+    ) -> AppendResult:
+        """Append ``events`` to ``stream_id`` if it is at ``expected_version``.
+
+        - ``expected_version`` is the stream's current version (0 = must not exist yet), or
+          ``ANY_VERSION``.
+        - Re-sending events already appended (same ``event_id``s, same content, same place)
+          writes nothing and returns the original positions with ``duplicate=True``.
+        - Raises ``ConcurrencyError`` if another writer moved the stream,
+          ``StreamNotFoundError`` if a version > 0 is expected of a stream that does not exist,
+          ``EventIdConflictError`` if an id is re-used for something else and
+          ``InvalidEventError`` for malformed input. Nothing is written in any of these cases.
+        - With ``conn`` the append joins the caller's transaction (inbox, batch work).
+        """
+        _check_append(stream_id, stream_type, expected_version, events)
+        args = (
+            stream_id,
+            stream_type,
+            expected_version,
+            [e.event_id for e in events],
+            [e.event_type for e in events],
+            [e.schema_version for e in events],
+            [_encode_data(e) for e in events],
+            [e.occurred_at for e in events],
+            [e.metadata.correlation_id for e in events],
+            [e.metadata.causation_id for e in events],
+            [e.metadata.traceparent for e in events],
+            [e.metadata.actor for e in events],
+            [e.metadata.jurisdiction for e in events],
+        )
+        if conn is not None:
+            result = await self._append_on(conn, stream_id, expected_version, events, args)
+        else:
+            async with self.pool.acquire() as own:
+                result = await self._append_on(own, stream_id, expected_version, events, args)
+        if not result.duplicate:
+            for listener in self._append_listeners:
+                listener()
+        return result
+
+    async def _append_on(
+        self,
+        conn: Connection,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        args: tuple[Any, ...],
+    ) -> AppendResult:
+        try:
+            row = await conn.fetchrow(_APPEND, *args)
+        except asyncpg.UniqueViolationError as exc:
+            if conn.is_in_transaction():
+                # The caller's transaction is aborted; it retries its whole unit of work.
+                raise ConcurrencyError(stream_id, expected_version, -1) from exc
+            duplicate = await self._as_duplicate(conn, stream_id, events)
+            if duplicate is not None:
+                return duplicate
+            actual = await self.stream_version(stream_id, conn=conn)
+            raise ConcurrencyError(stream_id, expected_version, actual) from exc
+        assert row is not None
+        positions: list[int] = row["positions"]
+        current: int = row["current_version"]
+        if positions:
+            first = current + 1
+            return AppendResult(stream_id, first, first + len(positions) - 1, tuple(positions))
+        duplicate = await self._as_duplicate(conn, stream_id, events)
+        if duplicate is not None:
+            return duplicate
+        if current == 0 and expected_version > 0:
+            raise StreamNotFoundError(stream_id)
+        raise ConcurrencyError(stream_id, expected_version, current)
+
+    async def _as_duplicate(
+        self, conn: Connection, stream_id: str, events: Sequence[NewEvent]
+    ) -> AppendResult | None:
+        """If these exact events were appended before, the original result; else ``None``.
+
+        Raises ``EventIdConflictError`` when some ids exist but do not match what is re-sent.
+        """
+        rows = await conn.fetch(_EXISTING, [e.event_id for e in events])
+        if not rows:
+            return None
+        found = {r["event_id"]: r for r in rows}
+        mismatched = []
+        for event in events:
+            row = found.get(event.event_id)
+            if (
+                row is None
+                or row["stream_id"] != stream_id
+                or row["event_type"] != event.event_type
+                or json.loads(row["data"]) != json.loads(_encode_data(event))
+            ):
+                mismatched.append(str(event.event_id))
+        if mismatched:
+            raise EventIdConflictError(mismatched, "re-sent with different content or to another stream")
+        ordered = [found[e.event_id] for e in events]
+        versions = [r["version"] for r in ordered]
+        if versions != list(range(versions[0], versions[0] + len(versions))):
+            raise EventIdConflictError([str(e.event_id) for e in events], "re-sent in a different order")
+        return AppendResult(
+            stream_id, versions[0], versions[-1], tuple(r["position"] for r in ordered), duplicate=True
+        )
+
+    # ------------------------------------------------------------------ read
+
+    async def stream_version(self, stream_id: str, *, conn: Connection | None = None) -> int:
+        """The stream's current version (0 if it has no events)."""
+        sql = "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1"
+        if conn is not None:
+            return int(await conn.fetchval(sql, stream_id))
+        async with self.pool.acquire() as own:
+            return int(await own.fetchval(sql, stream_id))
+
+    async def read_stream(
+        self,
+        stream_id: str,
+        *,
+        from_version: int = 1,
+        as_of: datetime | Checkpoint | None = None,
+        conn: Connection | None = None,
+    ) -> list[RecordedEvent]:
+        """The stream's events from ``from_version`` on, upcast to current schema versions.
+
+        ``as_of`` answers "what was known then": a ``datetime`` keeps events recorded at or
+        before it, a ``Checkpoint`` keeps events at or before that place in the global order.
+        Raises ``StreamNotFoundError`` if the stream has no events at all (as of that point).
+        """
+        if not STREAM_ID_PATTERN.match(stream_id):
+            raise InvalidEventError(f"stream_id {stream_id!r} is not a valid stream name")
+        if from_version < 1:
+            raise InvalidEventError("from_version starts at 1")
+        args: tuple[Any, ...]
+        if as_of is None:
+            sql, args = _STREAM, (stream_id, from_version)
+        elif isinstance(as_of, Checkpoint):
+            sql, args = _STREAM_AS_OF_CHECKPOINT, (stream_id, from_version, str(as_of.tx), as_of.position)
+        else:
+            if as_of.tzinfo is None:
+                raise InvalidEventError("as_of must be timezone-aware")
+            sql, args = _STREAM_AS_OF_TIME, (stream_id, from_version, as_of)
+        if conn is not None:
+            rows = await conn.fetch(sql, *args)
+        else:
+            async with self.pool.acquire() as own:
+                rows = await own.fetch(sql, *args)
+        if not rows and from_version == 1:
+            raise StreamNotFoundError(stream_id)
+        return [self._decode(r) for r in rows]
+
+    async def read_all(
+        self,
+        after: Checkpoint = START,
+        *,
+        limit: int = 1000,
+        stream_types: Sequence[str] | None = None,
+        conn: Connection | None = None,
+    ) -> list[RecordedEvent]:
+        """Events after ``after`` in global order, never skipping one that commits later.
+
+        Events of transactions still in flight (and of younger ones) are held back until those
+        finish, so a tailer that stores the last event's ``checkpoint`` and resumes from it sees
+        every event exactly once.
+        """
+        if limit < 1:
+            raise InvalidEventError("limit must be positive")
+        args: tuple[Any, ...]
+        if stream_types is None:
+            sql, args = _READ_ALL, (str(after.tx), after.position, limit)
+        else:
+            sql, args = _READ_ALL_TYPES, (str(after.tx), after.position, limit, list(stream_types))
+        if conn is not None:
+            rows = await conn.fetch(sql, *args)
+        else:
+            async with self.pool.acquire() as own:
+                rows = await own.fetch(sql, *args)
+        return [self._decode(r) for r in rows]
+
+    async def head(self) -> Checkpoint:
+        """The checkpoint of the last event a tailer can read now (``START`` if none)."""
+        async with self.pool.acquire() as conn:
+            row = await conn.fetchrow(_HEAD)
+        return START if row is None else Checkpoint(row["tx"], row["position"])
+
+    def _decode(self, row: asyncpg.Record) -> RecordedEvent:
+        data = json.loads(row["data"])
+        version = row["schema_version"]
+        if self.upcasters:
+            version, data = self.upcasters.upcast(row["event_type"], version, data)
+        return RecordedEvent(
+            stream_id=row["stream_id"],
+            stream_type=row["stream_type"],
+            version=row["version"],
+            position=row["position"],
+            tx=row["tx"],
+            event_id=row["event_id"],
+            event_type=row["event_type"],
+            schema_version=version,
+            data=data,
+            occurred_at=row["occurred_at"],
+            recorded_at=row["recorded_at"],
+            correlation_id=row["correlation_id"],
+            causation_id=row["causation_id"],
+            traceparent=row["traceparent"],
+            actor=row["actor"],
+            jurisdiction=row["jurisdiction"],
+        )
+
+    # ------------------------------------------------------------------ snapshots
+
+    async def save_snapshot(self, snapshot: Snapshot, *, conn: Connection | None = None) -> None:
+        """Store (or move forward) the snapshot of a stream; an older one never replaces a newer."""
+        sql = """
+            INSERT INTO snapshots (stream_id, version, schema_version, state) VALUES ($1, $2, $3, $4::jsonb)
+            ON CONFLICT (stream_id) DO UPDATE
+              SET version = excluded.version, schema_version = excluded.schema_version,
+                  state = excluded.state, taken_at = now()
+              WHERE snapshots.version < excluded.version
+        """
+        args = (snapshot.stream_id, snapshot.version, snapshot.schema_version, json.dumps(snapshot.state))
+        if conn is not None:
+            await conn.execute(sql, *args)
+        else:
+            async with self.pool.acquire() as own:
+                await own.execute(sql, *args)
+
+    async def load_snapshot(self, stream_id: str, *, conn: Connection | None = None) -> Snapshot | None:
+        sql = "SELECT version, schema_version, state::text AS state, taken_at FROM snapshots WHERE stream_id = $1"
+        if conn is not None:
+            row = await conn.fetchrow(sql, stream_id)
+        else:
+            async with self.pool.acquire() as own:
+                row = await own.fetchrow(sql, stream_id)
+        if row is None:
+            return None
+        return Snapshot(
+            stream_id, row["version"], json.loads(row["state"]), row["schema_version"], row["taken_at"]
+        )
+
+
+async def _no_reset(conn: Connection) -> None:
+    return None
