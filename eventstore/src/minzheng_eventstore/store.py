@@ -99,6 +99,9 @@ SELECT tx::text::bigint AS tx, position FROM events
 WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY tx DESC, position DESC LIMIT 1
 """
+_LOAD_SNAPSHOT = (
+    "SELECT version, schema_version, state::text AS state, taken_at FROM snapshots WHERE stream_id = $1"
+)
 
 
 def _encode_data(event: NewEvent) -> str:
@@ -392,7 +395,7 @@ class EventStore:
                 await own.execute(sql, *args)
 
     async def load_snapshot(self, stream_id: str, *, conn: Connection | None = None) -> Snapshot | None:
-        sql = "SELECT version, schema_version, state::text AS state, taken_at FROM snapshots WHERE stream_id = $1"
+        sql = _LOAD_SNAPSHOT
         if conn is not None:
             row = await conn.fetchrow(sql, stream_id)
         else:
