@@ -32,10 +32,13 @@ from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
 from faststream.nats.message import NatsBatchMessage
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
+from opentelemetry import trace
 
+from .observability import continued_trace
 from .store import Connection, EventStore
 
 log = structlog.get_logger("minzheng.consumer")
+tracer = trace.get_tracer("minzheng.consumer")
 
 DEAD_LETTER_PREFIX = "deadletter"
 
@@ -181,7 +184,19 @@ class DurableConsumer:
         if not inserted:
             self.duplicates += 1
             return False
-        await self.handler(item, conn)
+        correlation = item.headers.get("Mz-Correlation-Id")
+        with (
+            continued_trace(item.headers.get("traceparent")),
+            tracer.start_as_current_span(
+                f"consume {item.subject}", attributes={"messaging.consumer.name": self.name}
+            ),
+        ):
+            if correlation:
+                structlog.contextvars.bind_contextvars(correlation_id=correlation)
+            try:
+                await self.handler(item, conn)
+            finally:
+                structlog.contextvars.unbind_contextvars("correlation_id")
         self.applied += 1
         return True
 

@@ -12,25 +12,27 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from typing import Any
 
 import structlog
+from minzheng_contracts import mask_resident_ids
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 
-# 17 digits and a check character, not inside a longer run of digits.
-_RESIDENT_ID = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?![\dXx])")
-
-
-def mask_resident_ids(text: str) -> str:
-    """``330727199001011234`` → ``330727********1234`` wherever it appears in ``text``."""
-    return _RESIDENT_ID.sub(lambda m: f"{m.group(1)}********{(m.group(2) + m.group(3))[-4:]}", text)
+__all__ = [
+    "add_trace_context",
+    "configure_logging",
+    "configure_tracing",
+    "continued_trace",
+    "current_traceparent",
+    "mask_personal_data",
+    "mask_resident_ids",
+]
 
 
 def _mask(value: Any) -> Any:

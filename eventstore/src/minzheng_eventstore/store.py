@@ -28,6 +28,7 @@ from .model import (
     RecordedEvent,
     Snapshot,
 )
+from .observability import current_traceparent
 from .upcasting import NO_UPCASTERS, Upcasters
 
 Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record]"
@@ -184,6 +185,7 @@ class EventStore:
         - With ``conn`` the append joins the caller's transaction (inbox, batch work).
         """
         _check_append(stream_id, stream_type, expected_version, events)
+        ambient = current_traceparent()  # events caused inside a span carry its trace
         args = (
             stream_id,
             stream_type,
@@ -195,7 +197,7 @@ class EventStore:
             [e.occurred_at for e in events],
             [e.metadata.correlation_id for e in events],
             [e.metadata.causation_id for e in events],
-            [e.metadata.traceparent for e in events],
+            [e.metadata.traceparent or ambient for e in events],
             [e.metadata.actor for e in events],
             [e.metadata.jurisdiction for e in events],
         )

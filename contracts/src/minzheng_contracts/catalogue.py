@@ -1,0 +1,91 @@
+"""The catalogue of published contracts (契约目录) and the parser of incoming events.
+
+To publish a new contract, add its class to ``_ALL`` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from pydantic_core import from_json
+
+from minzheng_contracts.assistance import ApprovalGranted, HouseholdApplied, PaymentIssued
+from minzheng_contracts.disaster import DisasterReported
+from minzheng_contracts.envelope import (
+    ContractDefinitionError,
+    ContractError,
+    IntegrationEvent,
+    UnknownContractError,
+)
+from minzheng_contracts.registry import DeathRegistered
+
+__all__ = ["CONTRACTS", "contract_for", "parse_integration_event"]
+
+ContractClass = type[IntegrationEvent[Any]]
+
+_ALL: tuple[ContractClass, ...] = (
+    HouseholdApplied,
+    ApprovalGranted,
+    PaymentIssued,
+    DisasterReported,
+    DeathRegistered,
+)
+
+
+def _build(contracts: tuple[ContractClass, ...]) -> Mapping[tuple[str, int], ContractClass]:
+    catalogue: dict[tuple[str, int], ContractClass] = {}
+    subjects: dict[str, ContractClass] = {}
+    for contract in contracts:
+        key = contract.contract_key()
+        if key in catalogue:
+            raise ContractDefinitionError(
+                f"{key} is declared by {catalogue[key].__name__} and {contract.__name__}"
+            )
+        catalogue[key] = contract
+        for subject in contract.subjects():
+            other = subjects.setdefault(subject, contract)
+            if other.contract_key()[0] != key[0]:
+                raise ContractDefinitionError(
+                    f"subject {subject} is used by {other.__name__} and {contract.__name__}"
+                )
+    return MappingProxyType(catalogue)
+
+
+#: ``(event_type, schema_version) -> contract class``, read-only.
+CONTRACTS: Mapping[tuple[str, int], ContractClass] = _build(_ALL)
+
+
+def contract_for(event_type: str, version: int) -> ContractClass:
+    """The contract class for ``(event_type, version)``; :class:`UnknownContractError` if none."""
+    try:
+        return CONTRACTS[(event_type, version)]
+    except (KeyError, TypeError):
+        known = sorted(v for (t, v) in CONTRACTS if t == event_type)
+        raise UnknownContractError(event_type, version, known) from None
+
+
+def parse_integration_event(raw: bytes | bytearray | str | Mapping[str, Any]) -> IntegrationEvent[Any]:
+    """Validate a message (JSON bytes/str or a dict) against the contract named by its envelope.
+
+    Raises :class:`UnknownContractError` for an unknown ``(event_type, schema_version)``,
+    :class:`ContractError` for a message that is not a JSON object, and pydantic's ``ValidationError``
+    for an invalid event.
+    """
+    if isinstance(raw, Mapping):
+        header: Any = raw
+    else:
+        try:
+            header = from_json(raw)
+        except ValueError as exc:
+            raise ContractError(f"integration event is not valid JSON: {exc}") from None
+    if not isinstance(header, Mapping):
+        raise ContractError("integration event must be a JSON object")
+    event_type, version = header.get("event_type"), header.get("schema_version")
+    if not isinstance(event_type, str) or isinstance(version, bool) or not isinstance(version, int):
+        raise UnknownContractError(event_type, version)
+    contract = contract_for(event_type, version)
+    if isinstance(raw, Mapping):
+        return contract.model_validate(raw)
+    return contract.model_validate_json(raw)

@@ -1,0 +1,192 @@
+"""PRC resident identity number (公民身份号码, GB 11643-1999).
+
+The value is personal data. A :class:`ResidentId` never shows in clear when printed: ``str()``,
+``repr()``, f-strings and ``format()`` give the masked form ``330727********123X`` (the address code
+and the last four characters are kept, the birth date is hidden). Only JSON serialisation of a
+contract (events must carry it) and :meth:`ResidentId.reveal` give the full value.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Final, NoReturn
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+__all__ = [
+    "InvalidResidentIdError",
+    "ResidentId",
+    "make_resident_id",
+    "mask_resident_ids",
+    "resident_id_checksum",
+]
+
+_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS: Final = "10X98765432"
+_SHAPE: Final = re.compile(r"[0-9]{17}[0-9X]")
+_MIN_BIRTH_YEAR: Final = 1900
+_MASK: Final = "*" * 8
+
+#: An 18-character ID embedded in text: 6-digit address code, YYYYMMDD birth date, 3-digit sequence
+#: and a check character. Not preceded or followed by another digit.
+_IN_TEXT: Final = re.compile(
+    r"(?<![0-9])([0-9]{6})((?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))([0-9]{3}[0-9Xx])(?![0-9])"
+)
+
+
+class InvalidResidentIdError(ValueError):
+    """The text is not a valid GB 11643-1999 resident ID. The message never contains the value."""
+
+
+def resident_id_checksum(first17: str) -> str:
+    """Return the GB 11643-1999 check character (``0``-``9`` or ``X``) for the first 17 digits."""
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise InvalidResidentIdError("resident ID body must be exactly 17 ASCII digits")
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK_CHARS[total % 11]
+
+
+def _birth_date(value: str) -> date:
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise InvalidResidentIdError("resident ID birth date (digits 7-14) is not a valid date") from None
+    if born.year < _MIN_BIRTH_YEAR:
+        raise InvalidResidentIdError(f"resident ID birth year must be {_MIN_BIRTH_YEAR} or later")
+    return born
+
+
+def _normalise(value: str) -> str:
+    candidate = value.strip().upper()
+    if len(candidate) != 18:
+        raise InvalidResidentIdError("resident ID must be 18 characters long")
+    if not candidate.isascii() or _SHAPE.fullmatch(candidate) is None:
+        raise InvalidResidentIdError("resident ID must be 17 digits followed by a digit or 'X'")
+    _birth_date(candidate)
+    if resident_id_checksum(candidate[:17]) != candidate[17]:
+        raise InvalidResidentIdError("resident ID checksum does not match")
+    return candidate
+
+
+def _mask(value: str) -> str:
+    return value[:6] + _MASK + value[14:]
+
+
+class ResidentId:
+    """A validated 18-character PRC resident ID (公民身份号码), masked whenever printed.
+
+    Equality and hashing are by value. Not a ``str`` subclass on purpose, so that concatenation,
+    ``json.dumps`` or a logging call cannot leak it by accident.
+    """
+
+    __slots__ = ("_value",)
+    _value: str
+
+    def __init__(self, value: str | ResidentId) -> None:
+        if isinstance(value, ResidentId):
+            normalised = value._value
+        elif isinstance(value, str):
+            normalised = _normalise(value)
+        else:
+            raise InvalidResidentIdError(f"resident ID must be a string, not {type(value).__name__}")
+        object.__setattr__(self, "_value", normalised)
+
+    def reveal(self) -> str:
+        """The full value. Call it only where the clear value is needed (events, registries)."""
+        return self._value
+
+    @property
+    def masked(self) -> str:
+        """``330727********123X``: address code and last four characters only."""
+        return _mask(self._value)
+
+    @property
+    def region_code(self) -> str:
+        """The 6-digit address code (地址码) of the place where the ID was first issued."""
+        return self._value[:6]
+
+    @property
+    def birth_date(self) -> date:
+        """Date of birth (出生日期码)."""
+        return _birth_date(self._value)
+
+    @property
+    def sex(self) -> str:
+        """``"male"`` or ``"female"``: the parity of the sequence code (顺序码)."""
+        return "male" if int(self._value[16]) % 2 else "female"
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"ResidentId('{self.masked}')"
+
+    def __format__(self, format_spec: str) -> str:
+        return format(self.masked, format_spec)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ResidentId):
+            return self._value == other._value
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(("ResidentId", self._value))
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError("ResidentId is immutable")
+
+    def __reduce__(self) -> tuple[type[ResidentId], tuple[str]]:
+        return (ResidentId, (self._value,))
+
+    def __copy__(self) -> ResidentId:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ResidentId:
+        return self
+
+    # -- pydantic integration -------------------------------------------------------------------
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                cls.reveal, when_used="json", return_schema=core_schema.str_schema()
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": "^[0-9]{17}[0-9X]$",
+            "minLength": 18,
+            "maxLength": 18,
+            "description": "PRC resident ID (公民身份号码, GB 11643-1999): 17 digits and a check "
+            "character (ISO 7064 MOD 11-2, 'X' for 10). Personal data: mask it in logs.",
+            "examples": ["11010519491231002X"],
+        }
+
+
+def make_resident_id(region6: str, birth_date: date, seq3: int | str) -> ResidentId:
+    """Build a valid ID for test data: address code, birth date, 3-digit sequence (odd = male)."""
+    sequence = f"{seq3:03d}" if isinstance(seq3, int) else seq3
+    if len(sequence) != 3:
+        raise InvalidResidentIdError("sequence code must have 3 digits")
+    body = f"{region6}{birth_date:%Y%m%d}{sequence}"
+    return ResidentId(body + resident_id_checksum(body))
+
+
+def mask_resident_ids(text: str) -> str:
+    """Mask every 18-character ID-shaped number (with a plausible birth date) inside ``text``.
+
+    The checksum is not required: a mistyped ID is still personal data.
+    """
+    return _IN_TEXT.sub(lambda match: match.group(1) + _MASK + match.group(3), text)
