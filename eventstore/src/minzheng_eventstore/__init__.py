@@ -17,6 +17,7 @@ from .errors import (
     EventIdConflictError,
     EventStoreError,
     InvalidEventError,
+    StoreUnavailableError,
     StreamNotFoundError,
 )
 from .model import (
@@ -58,6 +59,7 @@ __all__ = [
     "RecordedEvent",
     "Repository",
     "Snapshot",
+    "StoreUnavailableError",
     "StreamNotFoundError",
     "Upcasters",
     "install",

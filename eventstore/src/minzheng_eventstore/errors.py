@@ -41,6 +41,10 @@ class EventIdConflictError(EventStoreError):
         self.reason = reason
 
 
+class StoreUnavailableError(EventStoreError):
+    """PostgreSQL could not be reached (restart, failover); nothing was written. Try again later."""
+
+
 class InvalidEventError(EventStoreError, ValueError):
     """The event or the append request is malformed; nothing was written."""
 

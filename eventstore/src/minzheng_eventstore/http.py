@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +15,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from opentelemetry import trace
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
-from .errors import ConcurrencyError, DomainError, EventStoreError, InvalidEventError
+from .errors import ConcurrencyError, DomainError, EventStoreError, InvalidEventError, StoreUnavailableError
 
 if TYPE_CHECKING:
     from .host import ServiceHost
@@ -84,6 +85,19 @@ def build_app(
     @app.exception_handler(InvalidEventError)
     async def invalid_event(_: Request, exc: InvalidEventError) -> JSONResponse:
         return _error(422, "invalid_event", str(exc))
+
+    @app.exception_handler(StoreUnavailableError)
+    async def unavailable(_: Request, exc: StoreUnavailableError) -> JSONResponse:
+        return _error(
+            503, "store_unavailable", "the database is not reachable; nothing was changed, try again"
+        )
+
+    async def connection_lost(_: Request, exc: Exception) -> JSONResponse:
+        log.warning("http.database_unreachable", error_type=type(exc).__name__)
+        return _error(503, "store_unavailable", "the database is not reachable; try again")
+
+    for kind in (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, ConnectionError):
+        app.add_exception_handler(kind, connection_lost)
 
     @app.exception_handler(EventStoreError)
     async def store_error(_: Request, exc: EventStoreError) -> JSONResponse:

@@ -9,6 +9,7 @@ as the database).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -17,7 +18,13 @@ from typing import Any, TypeAlias
 import asyncpg
 
 from .dsn import asyncpg_dsn
-from .errors import ConcurrencyError, EventIdConflictError, InvalidEventError, StreamNotFoundError
+from .errors import (
+    ConcurrencyError,
+    EventIdConflictError,
+    InvalidEventError,
+    StoreUnavailableError,
+    StreamNotFoundError,
+)
 from .model import (
     ANY_VERSION,
     START,
@@ -100,6 +107,16 @@ SELECT tx::text::bigint AS tx, position FROM events
 WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY tx DESC, position DESC LIMIT 1
 """
+_CONNECTION_ERRORS = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    ConnectionError,
+    OSError,
+)
+_RECONNECT_PAUSES = (0.05, 0.2, 0.5, 1.0, 0.0)
+
 _LOAD_SNAPSHOT = (
     "SELECT version, schema_version, state::text AS state, taken_at FROM snapshots WHERE stream_id = $1"
 )
@@ -204,12 +221,27 @@ class EventStore:
         if conn is not None:
             result = await self._append_on(conn, stream_id, expected_version, events, args)
         else:
-            async with self.pool.acquire() as own:
-                result = await self._append_on(own, stream_id, expected_version, events, args)
+            result = await self._append_retrying(stream_id, expected_version, events, args)
         if not result.duplicate:
             for listener in self._append_listeners:
                 listener()
         return result
+
+    async def _append_retrying(
+        self, stream_id: str, expected_version: int, events: Sequence[NewEvent], args: tuple[Any, ...]
+    ) -> AppendResult:
+        """Append on a pooled connection; if the connection breaks (server restart, failover), try
+        again on a fresh one. Safe because appends are idempotent by event id: if the lost attempt
+        did commit, the retry finds the events and returns the original result."""
+        for attempt, pause in enumerate(_RECONNECT_PAUSES):
+            try:
+                async with self.pool.acquire() as own:
+                    return await self._append_on(own, stream_id, expected_version, events, args)
+            except _CONNECTION_ERRORS as exc:
+                if attempt == len(_RECONNECT_PAUSES) - 1:
+                    raise StoreUnavailableError(f"PostgreSQL unreachable: {exc!r}") from exc
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable")
 
     async def _append_on(
         self,
