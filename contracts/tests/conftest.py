@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+
 from minzheng_contracts import (
     CONTRACTS,
     ApprovalGranted,

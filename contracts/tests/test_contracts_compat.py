@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from minzheng_contracts import CONTRACTS
 from minzheng_contracts.compat import check, check_catalogue, main
 from minzheng_contracts.schema_export import contract_schema, write

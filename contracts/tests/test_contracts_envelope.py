@@ -8,6 +8,8 @@ from typing import Any, ClassVar, Literal
 from uuid import UUID, uuid4
 
 import pytest
+from pydantic import ValidationError
+
 from minzheng_contracts import (
     CONTRACTS,
     ContractDefinitionError,
@@ -22,7 +24,6 @@ from minzheng_contracts import (
     contract_for,
     parse_integration_event,
 )
-from pydantic import ValidationError
 
 Samples = dict[type[IntegrationEvent[Any]], IntegrationEvent[Any]]
 

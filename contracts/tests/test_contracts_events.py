@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
+from pydantic import BaseModel, ValidationError
+
 from minzheng_contracts import (
     CONTRACTS,
     ApprovalGranted,
@@ -18,7 +20,6 @@ from minzheng_contracts import (
     make_resident_id,
     parse_integration_event,
 )
-from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 Samples = dict[type[IntegrationEvent[Any]], IntegrationEvent[Any]]

@@ -10,6 +10,8 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
 from minzheng_contracts import (
     ContractModel,
     InvalidResidentIdError,
@@ -18,7 +20,6 @@ from minzheng_contracts import (
     mask_resident_ids,
     resident_id_checksum,
 )
-from pydantic import BaseModel, ValidationError
 
 KNOWN = "11010519491231002X"  # the example of GB 11643-1999
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
+
 from minzheng_contracts import (
     ContractModel,
     DivisionCode,
@@ -20,7 +22,6 @@ from minzheng_contracts import (
     fen_to_yuan,
     yuan_to_fen,
 )
-from pydantic import ValidationError
 
 
 class Amounts(ContractModel):

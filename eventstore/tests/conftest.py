@@ -6,9 +6,10 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from minzheng_eventstore import EventStore, Upcasters, install
 from minzheng_eventstore.dsn import sqlalchemy_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 
 @pytest.fixture

@@ -16,10 +16,11 @@ import signal
 import sys
 
 from faststream.nats import NatsBroker
+from nats.aio.msg import Msg
+
 from minzheng_eventstore import EventStore, OutboxRelay, raw_event_publication
 from minzheng_eventstore.consumer import DurableConsumer, Incoming
 from minzheng_eventstore.store import Connection
-from nats.aio.msg import Msg
 
 
 async def relay(database_url: str, nats_url: str, prefix: str) -> None:

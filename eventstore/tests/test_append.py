@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pydantic
 import pytest
+
 from minzheng_eventstore import (
     ANY_VERSION,
     ConcurrencyError,

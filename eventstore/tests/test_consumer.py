@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from faststream.nats import NatsBroker
+
 from minzheng_eventstore import DurableConsumer, EventStore, Incoming, PermanentError
 from minzheng_eventstore.store import Connection
 

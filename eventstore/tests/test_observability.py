@@ -6,14 +6,15 @@ import json
 
 import pytest
 import structlog
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+
 from minzheng_eventstore.observability import (
     configure_logging,
     continued_trace,
     current_traceparent,
     mask_resident_ids,
 )
-from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
 
 ID = "11010519491231002X"  # the GB 11643 standard's own example
 

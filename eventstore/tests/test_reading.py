@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from minzheng_eventstore import (
     ConcurrencyError,
     EventStore,

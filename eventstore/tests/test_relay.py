@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from nats.js.api import ConsumerConfig
+
 from minzheng_eventstore import EventStore, NewEvent, OutboxRelay, raw_event_publication
 from minzheng_eventstore.relay import RelayPublishError
-from nats.js.api import ConsumerConfig
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 PROCS = Path(__file__).with_name("procs.py")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import nats
 import pytest
 from faststream.nats import NatsBroker
+
 from minzheng_eventstore import (
     DurableConsumer,
     EventStore,

@@ -6,6 +6,9 @@ import asyncio
 from datetime import UTC, datetime
 
 from faststream.nats import NatsBroker
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+
 from minzheng_eventstore import (
     DurableConsumer,
     EventStore,
@@ -15,8 +18,6 @@ from minzheng_eventstore import (
     raw_event_publication,
 )
 from minzheng_eventstore.store import Connection
-from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
 
 
 async def test_trace_continues_from_command_to_consumer(

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from minzheng_eventstore import EventStore, NewEvent, install
 from minzheng_eventstore.dsn import asyncpg_dsn, sqlalchemy_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 BODY = {"county": "330727", "members": 3, "income_fen": 30_000}
 RAW_DDL = """

@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import structlog
-from minzheng_contracts import mask_resident_ids
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
+
+from minzheng_contracts import mask_resident_ids
 
 __all__ = [
     "add_trace_context",
