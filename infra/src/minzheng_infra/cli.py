@@ -1,0 +1,146 @@
+"""Command line: ``python -m minzheng_infra up | provision | run | status | down``."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .aio import run_sync
+from .config import load_services, load_streams
+from .credentials import Credentials, redact
+from .endpoints import Endpoints
+from .procutil import alive, port_open, terminate
+from .provision import provision as provision_all
+from .runner import Plan, StackBusy, StopRequested, print_servers, run, stack_lock, supervisor_pid
+from .stack import EmbeddedStack, dev_stack_dir
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="minzheng development stack")
+console = Console()
+
+StackDir = Annotated[
+    Path | None,
+    typer.Option("--stack-dir", help="stack folder (default: MINZHENG_STACK_DIR or <repo>/.stack)"),
+]
+
+
+@app.command()
+def up(stack_dir: StackDir = None) -> None:
+    """Start the embedded PostgreSQL + NATS, provision them, print the URLs, wait for Ctrl-C."""
+    root = (stack_dir or dev_stack_dir()).resolve()
+    stop = StopRequested()
+    try:
+        with stack_lock(root), stop.installed():
+            stack = EmbeddedStack.dev(root)
+            try:
+                stack.start()
+                report = stack.provision()
+                console.print(f"provisioned: {len(report.changed())} change(s)")
+                print_servers(console, Plan(stack.endpoints, stack, True, True))
+                console.print("up; Ctrl-C stops NATS, then PostgreSQL")
+                stop.event.wait()
+            finally:
+                stack.stop()
+                console.print("stopped")
+    except StackBusy as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def provision(
+    database_url: Annotated[
+        str | None, typer.Option(envvar="DATABASE_URL", help="admin URL of PostgreSQL")
+    ] = None,
+    nats_url: Annotated[str | None, typer.Option(envvar="NATS_URL", help="admin URL of NATS")] = None,
+    profile: Annotated[str, typer.Option(help="streams.toml profile: dev (R1) or prod (R3)")] = "dev",
+    secrets: Annotated[
+        Path | None, typer.Option(help="passwords file (default: <stack>/secrets.json)")
+    ] = None,
+    stack_dir: StackDir = None,
+) -> None:
+    """Create/update roles, databases and streams (idempotent): on the running embedded stack, or on URLs."""
+    root = (stack_dir or dev_stack_dir()).resolve()
+    services = load_services()
+    if database_url is None or nats_url is None:
+        stack = EmbeddedStack.dev(root)
+        if not stack.is_running():
+            console.print("[red]the embedded stack is not running: start it with `up`/`run`, or give URLs[/]")
+            raise typer.Exit(1)
+        database_url = database_url or stack.pg_admin_dsn
+        nats_url = nats_url or stack.nats_admin_url
+    credentials = Credentials.load_or_create(secrets or root / "secrets.json", [s.name for s in services])
+    endpoints = Endpoints(services, credentials, database_url, nats_url)
+    report = run_sync(provision_all(endpoints, load_streams(profile=profile)))
+    table = Table(title=f"provisioned ({redact(database_url)}, {redact(nats_url)})")
+    for column in ("kind", "name", "action"):
+        table.add_column(column)
+    for row in report.actions:
+        table.add_row(*row)
+    console.print(table)
+
+
+@app.command("run")
+def run_command(
+    seed: Annotated[bool, typer.Option("--seed/--no-seed", help="run each service's seed-demo")] = True,
+    service: Annotated[list[str] | None, typer.Option("--service", "-s", help="only these services")] = None,
+    stack_dir: StackDir = None,
+) -> None:
+    """What `make run` does: stack (or DATABASE_URL/NATS_URL), provision, migrate, seed, serve."""
+    try:
+        code = run(console, seed=seed, only=service or None, root=stack_dir)
+    except StackBusy as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def status(stack_dir: StackDir = None) -> None:
+    """What is running in the stack folder."""
+    root = (stack_dir or dev_stack_dir()).resolve()
+    if not (root / "stack.json").exists():
+        console.print(f"no stack in {root}")
+        return
+    stack = EmbeddedStack.dev(root)
+    table = Table(title=f"stack {root}")
+    for column in ("what", "pid", "state", "where"):
+        table.add_column(column)
+    sup = supervisor_pid(root)
+    table.add_row("supervisor", str(sup or "-"), "running" if alive(sup) else "stopped", "")
+    pg_pid = stack.postgres.pid
+    table.add_row("PostgreSQL", str(pg_pid or "-"), _state(pg_pid), redact(stack.pg_admin_dsn))
+    nats_pid = stack.nats.pid
+    table.add_row("NATS", str(nats_pid or "-"), _state(nats_pid), redact(stack.nats_admin_url))
+    for spec in stack.services:
+        if spec.exists():
+            listening = port_open(spec.http_port)
+            table.add_row(
+                spec.name, "", "listening" if listening else "down", f"http://127.0.0.1:{spec.http_port}"
+            )
+    console.print(table)
+
+
+def _state(pid: int | None) -> str:
+    return "running" if alive(pid) else "stopped"
+
+
+@app.command()
+def down(stack_dir: StackDir = None) -> None:
+    """Stop the supervisor of the stack folder (services, NATS, PostgreSQL), or leftover servers."""
+    root = (stack_dir or dev_stack_dir()).resolve()
+    sup = supervisor_pid(root)
+    if sup is not None and alive(sup) and sup != os.getpid():
+        console.print(f"stopping supervisor {sup}")
+        terminate(sup, signal.SIGTERM, 60.0)
+    if (root / "stack.json").exists():
+        stack = EmbeddedStack.dev(root)
+        if stack.nats.is_running() or stack.postgres.is_running():
+            console.print("stopping leftover servers")
+            stack.stop()
+    console.print("down")

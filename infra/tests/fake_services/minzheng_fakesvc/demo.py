@@ -1,0 +1,1 @@
+"""Its presence declares that ``python -m minzheng_fakesvc seed-demo`` exists."""

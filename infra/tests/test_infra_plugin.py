@@ -1,0 +1,22 @@
+"""The pytest plugin's fixtures against the real stack."""
+
+from __future__ import annotations
+
+import asyncpg
+from nats.aio.client import Client as NATS
+
+from minzheng_infra.stack import EmbeddedStack
+
+
+async def test_fixtures_are_usable(stack: EmbeddedStack, fresh_database: str, nats_admin: NATS) -> None:
+    conn = await asyncpg.connect(fresh_database)
+    try:
+        assert await conn.fetchval("SELECT current_setting('fsync')") == "on"
+        assert await conn.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0
+    finally:
+        await conn.close()
+    js = nats_admin.jetstream()
+    info = await js.stream_info("ASSISTANCE")
+    assert info.config.subjects == ["assistance.>"]
+    env = stack.env_for("assistance")
+    assert set(env) == {"ASSISTANCE_DATABASE_URL", "ASSISTANCE_NATS_URL", "SERVICE_NAME"}

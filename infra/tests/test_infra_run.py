@@ -1,0 +1,219 @@
+"""``python -m minzheng_infra run`` with a fake service package (infra/tests/fake_services)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import psutil
+import pytest
+
+from minzheng_infra.procutil import free_port, wait_until
+from minzheng_infra.runner import plan_from_env
+from minzheng_infra.services import child_env
+
+FAKE_SERVICES = Path(__file__).parent / "fake_services"
+
+
+def test_urls_from_the_environment_replace_the_embedded_servers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {
+        "DATABASE_URL": "postgresql://admin:adminpw@db.example:5432/postgres",
+        "NATS_URL": "nats://ops:opspw@nats.example:4222",
+        "ASSISTANCE_DATABASE_URL": "postgresql://own:ownpw@elsewhere:5432/assist",
+        "DISASTER_NATS_URL": "nats://dis:dispw@nats.example:4222",
+    }
+    plan = plan_from_env(env, root=tmp_path)
+    ep = plan.endpoints
+    assert plan.stack is None and not plan.embedded_pg and not plan.embedded_nats
+    assert ep.database_dsn("assistance") == env["ASSISTANCE_DATABASE_URL"]
+    password = ep.credentials.service("veterans")
+    assert ep.database_dsn("veterans") == f"postgresql://veterans:{password}@db.example:5432/veterans"
+    assert ep.nats_url("veterans") == env["NATS_URL"]
+    assert ep.nats_url("disaster") == env["DISASTER_NATS_URL"]
+    assert "assistance" not in {s.name for s in ep.services_to_provision()}
+    assert ep.env_for("veterans")["SERVICE_NAME"] == "veterans"
+    assert (tmp_path / "secrets.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_service_gets_its_own_urls_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://admin:x@h/postgres")
+    monkeypatch.setenv("DISASTER_DATABASE_URL", "postgresql://disaster:x@h/disaster")
+    monkeypatch.setenv("KEPT", "1")
+    env = child_env({"ASSISTANCE_DATABASE_URL": "postgresql://assistance:x@h/assistance"})
+    assert env["ASSISTANCE_DATABASE_URL"].startswith("postgresql://assistance")
+    assert "DATABASE_URL" not in env and "DISASTER_DATABASE_URL" not in env
+    assert env["KEPT"] == "1"
+
+
+def _write_config(directory: Path, http_port: int) -> None:
+    directory.mkdir()
+    (directory / "services.toml").write_text(
+        f"""
+[[service]]
+name = "fakesvc"
+package = "minzheng_fakesvc"
+http_port = {http_port}
+publish = ["fakesvc.>"]
+
+[[service]]
+name = "ghost"
+package = "minzheng_ghost_not_installed"
+http_port = {free_port()}
+"""
+    )
+    (directory / "streams.toml").write_text(
+        """
+[defaults]
+duplicate_window_seconds = 120
+
+[[stream]]
+name = "FAKESVC"
+subjects = ["fakesvc.>"]
+
+[[stream]]
+name = "DEADLETTER"
+subjects = ["deadletter.>"]
+"""
+    )
+
+
+def _get(port: int) -> dict[str, object]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as resp:
+        result: dict[str, object] = json.loads(resp.read())
+        return result
+
+
+class Runner:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "minzheng_infra", "run"],
+            env=env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def interrupt(self) -> int:
+        self.proc.send_signal(signal.SIGINT)
+        return self.proc.wait(90)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def run_env(tmp_path: Path) -> Iterator[tuple[dict[str, str], int]]:
+    http_port = free_port()
+    _write_config(tmp_path / "config", http_port)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(FAKE_SERVICES), os.environ.get("PYTHONPATH")])),
+        "MINZHENG_INFRA_CONFIG_DIR": str(tmp_path / "config"),
+        "MINZHENG_STACK_DIR": str(tmp_path / "stack"),
+        "MINZHENG_PG_PORT": str(free_port()),
+        "MINZHENG_NATS_PORT": str(free_port()),
+        "MINZHENG_NATS_MONITOR_PORT": str(free_port()),
+        "COLUMNS": "250",
+    }
+    for key in ("DATABASE_URL", "NATS_URL", "FAKESVC_DATABASE_URL", "FAKESVC_NATS_URL"):
+        env.pop(key, None)
+    yield env, http_port
+    # whatever happened: nothing may be left running on the test's stack folder
+    for proc in psutil.process_iter(["cmdline"]):
+        if any(str(tmp_path) in part for part in proc.info["cmdline"] or []):
+            proc.kill()
+
+
+def _leftovers(root: Path) -> list[str]:
+    found = []
+    for proc in psutil.process_iter(["cmdline", "status"]):
+        cmd = proc.info["cmdline"] or []
+        if proc.info["status"] != psutil.STATUS_ZOMBIE and any(str(root) in part for part in cmd):
+            found.append(" ".join(cmd))
+    return found
+
+
+def test_run_migrates_seeds_serves_and_stops_cleanly(
+    run_env: tuple[dict[str, str], int], tmp_path: Path
+) -> None:
+    env, http_port = run_env
+    for attempt in (1, 2):  # the second run reuses the data and the passwords
+        runner = Runner(env, tmp_path / f"run{attempt}.log")
+        try:
+            assert wait_until(partial(_up_or_exited, runner, http_port), 120, 0.2)
+            assert runner.proc.poll() is None, runner.output()
+            body = _get(http_port)
+            assert body["service"] == "fakesvc"
+            assert body["rows"] == 1  # migrated and seeded once, however many runs
+            assert body["stream"] == "FAKESVC"  # published with its own NATS user
+            service_pid = int(str(body["pid"]))
+            if attempt == 1:
+                secrets = (tmp_path / "stack" / "secrets.json").read_text()
+            else:
+                assert (tmp_path / "stack" / "secrets.json").read_text() == secrets
+            assert wait_until(partial(_says, runner, "Ctrl-C"), 30)
+            assert runner.interrupt() == 0, runner.output()
+        finally:
+            runner.kill()
+        out = runner.output()
+        assert "ghost" in out and "not installed" in out
+        for secret in json.loads(secrets)["services"].values():
+            assert secret not in out  # never print passwords
+        assert (
+            not psutil.pid_exists(service_pid) or psutil.Process(service_pid).status() == psutil.STATUS_ZOMBIE
+        )
+        assert _leftovers(tmp_path / "stack") == []
+        assert out.index("stopping services") < out.index("stopping NATS and PostgreSQL")
+
+
+def _up_or_exited(runner: Runner, port: int) -> bool:
+    return runner.proc.poll() is not None or _answers(port)
+
+
+def _says(runner: Runner, text: str) -> bool:
+    return text in runner.output()
+
+
+def _answers(port: int) -> bool:
+    try:
+        _get(port)
+        return True
+    except OSError:
+        time.sleep(0.1)
+        return False
+
+
+def test_a_second_supervisor_on_the_same_folder_is_refused(
+    run_env: tuple[dict[str, str], int], tmp_path: Path
+) -> None:
+    env, http_port = run_env
+    first = Runner(env, tmp_path / "first.log")
+    try:
+        assert wait_until(partial(_up_or_exited, first, http_port), 120, 0.2)
+        second = subprocess.run(
+            [sys.executable, "-m", "minzheng_infra", "run"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 1
+        assert "another supervisor" in second.stdout
+        assert first.interrupt() == 0
+    finally:
+        first.kill()
