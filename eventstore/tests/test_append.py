@@ -173,3 +173,21 @@ def test_events_are_validated_at_construction() -> None:
         NewEvent(event_type="not a name", data={}, occurred_at=NOW)
     with pytest.raises(pydantic.ValidationError):
         NewEvent(event_type="X", data={}, occurred_at=NOW, metadata=EventMetadata(jurisdiction="33"))
+
+
+async def test_create_streams_once_skips_existing_streams(store: EventStore) -> None:
+    def payment(household: int) -> tuple[str, list[NewEvent]]:
+        event_id = uuid.uuid5(uuid.NAMESPACE_URL, f"payment/{household}/2026-03")
+        return f"payment-{household}-2026-03", [
+            NewEvent(event_id=event_id, event_type="PaymentIssued", data={"amount_fen": 100}, occurred_at=NOW)
+        ]
+
+    first = await store.create_streams_once("payment", [payment(i) for i in range(0, 60)])
+    assert len(first) == 60
+    # a resumed run overlapping the first one: only the new streams are written
+    second = await store.create_streams_once("payment", [payment(i) for i in range(30, 100)])
+    assert sorted(second) == sorted(f"payment-{i}-2026-03" for i in range(60, 100))
+    assert await count(store) == 100
+    assert await store.create_streams_once("payment", [payment(i) for i in range(100)]) == {}
+    with pytest.raises(InvalidEventError):
+        await store.create_streams_once("payment", [("bad id", [ev()])])

@@ -69,6 +69,22 @@ SELECT (SELECT v FROM cur) AS current_version,
        coalesce((SELECT array_agg(position ORDER BY version) FROM ins), '{}') AS positions
 """
 
+# Bulk work (payment runs): start many streams in one statement; a stream that exists already is
+# left as it is. With deterministic event ids a repeated or resumed run writes nothing twice.
+_CREATE_ONCE = """
+INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, data,
+                    occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction)
+SELECT u.stream_id, u.stream_type, u.version, u.event_id, u.event_type, u.schema_version, u.data,
+       u.occurred_at, u.correlation_id, u.causation_id, u.traceparent, u.actor, u.jurisdiction
+FROM unnest($1::text[], $2::text[], $3::int[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[],
+            $8::timestamptz[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[])
+     WITH ORDINALITY AS u(stream_id, stream_type, version, event_id, event_type, schema_version, data,
+                          occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction, ord)
+ORDER BY u.ord
+ON CONFLICT DO NOTHING
+RETURNING stream_id, position
+"""
+
 _EXISTING = """
 SELECT event_id, stream_id, version, position, event_type, data::text AS data
 FROM events WHERE event_id = ANY($1::uuid[])
@@ -226,6 +242,54 @@ class EventStore:
             for listener in self._append_listeners:
                 listener()
         return result
+
+    async def create_streams_once(
+        self,
+        stream_type: str,
+        streams: Sequence[tuple[str, Sequence[NewEvent]]],
+        *,
+        conn: Connection | None = None,
+    ) -> dict[str, int]:
+        """Start each ``(stream_id, events)`` that does not exist yet, in one statement.
+
+        For bulk work such as a monthly payment run (one stream per household and period): a
+        stream that already exists is skipped, so a repeated or resumed run writes nothing twice.
+        Returns the first position of each stream created by this call.
+        """
+        rows: list[tuple[str, int, NewEvent]] = []
+        for stream_id, events in streams:
+            _check_append(stream_id, stream_type, 0, events)
+            rows.extend((stream_id, version, event) for version, event in enumerate(events, start=1))
+        if not rows:
+            return {}
+        ambient = current_traceparent()
+        args = (
+            [r[0] for r in rows],
+            [stream_type] * len(rows),
+            [r[1] for r in rows],
+            [r[2].event_id for r in rows],
+            [r[2].event_type for r in rows],
+            [r[2].schema_version for r in rows],
+            [_encode_data(r[2]) for r in rows],
+            [r[2].occurred_at for r in rows],
+            [r[2].metadata.correlation_id for r in rows],
+            [r[2].metadata.causation_id for r in rows],
+            [r[2].metadata.traceparent or ambient for r in rows],
+            [r[2].metadata.actor for r in rows],
+            [r[2].metadata.jurisdiction for r in rows],
+        )
+        if conn is not None:
+            result = await conn.fetch(_CREATE_ONCE, *args)
+        else:
+            async with self.pool.acquire() as own:
+                result = await own.fetch(_CREATE_ONCE, *args)
+        created: dict[str, int] = {}
+        for row in result:
+            created.setdefault(row["stream_id"], row["position"])
+        if created:
+            for listener in self._append_listeners:
+                listener()
+        return created
 
     async def _append_retrying(
         self, stream_id: str, expected_version: int, events: Sequence[NewEvent], args: tuple[Any, ...]
