@@ -10,8 +10,16 @@ import pytest
 
 from minzheng_contracts import (
     CONTRACTS,
+    AmountChanged,
+    AmountChangedData,
+    ApplicationRejected,
+    ApplicationRejectedData,
     ApprovalGranted,
     ApprovalGrantedData,
+    BenefitSuspended,
+    BenefitSuspendedData,
+    BenefitTerminated,
+    BenefitTerminatedData,
     DeathRegistered,
     DeathRegisteredData,
     DisasterReported,
@@ -23,6 +31,7 @@ from minzheng_contracts import (
     PaymentIssued,
     PaymentIssuedData,
     Period,
+    Programme,
     make_resident_id,
 )
 
@@ -120,6 +129,47 @@ def sample_events() -> dict[type[IntegrationEvent[Any]], IntegrationEvent[Any]]:
         HouseholdApplied.new(data=household_applied_data(), producer="assistance", **common),
         ApprovalGranted.new(data=approval_granted_data(), producer="assistance", **common),
         PaymentIssued.new(data=payment_issued_data(), producer="assistance", **common),
+        ApplicationRejected.new(
+            data=ApplicationRejectedData(
+                household_id=HOUSEHOLD,
+                programme=Programme.DIBAO_RURAL,
+                reason="income above standard",
+                rejected_by="official-3",
+            ),
+            producer="assistance",
+            **common,
+        ),
+        AmountChanged.new(
+            data=AmountChangedData(
+                household_id=HOUSEHOLD,
+                programme=Programme.DIBAO_RURAL,
+                effective_from=Period(2024, 8),
+                member_count=2,
+                per_capita_income_fen=10_000,
+                monthly_amount_fen=59_200,
+                standard_id="dibao_rural:330727:2024-07-01",
+                reason="member_deceased",
+            ),
+            producer="assistance",
+            **common,
+        ),
+        BenefitSuspended.new(
+            data=BenefitSuspendedData(
+                household_id=HOUSEHOLD, programme=Programme.DIBAO_RURAL, reason="documents missing"
+            ),
+            producer="assistance",
+            **common,
+        ),
+        BenefitTerminated.new(
+            data=BenefitTerminatedData(
+                household_id=HOUSEHOLD,
+                programme=Programme.DIBAO_RURAL,
+                reason="death",
+                last_period=Period(2024, 7),
+            ),
+            producer="assistance",
+            **common,
+        ),
         DisasterReported.new(data=disaster_reported_data(), producer="disaster", **common),
         DeathRegistered.new(data=death_registered_data(), producer="registry", **common),
     ]

@@ -143,7 +143,8 @@ def test_subjects_per_producer(samples: Samples) -> None:
 
 
 def test_catalogue(samples: Samples) -> None:
-    assert set(CONTRACTS) == {
+    # the named contracts of the platform are all there (services add more)
+    assert set(CONTRACTS) >= {
         ("HouseholdApplied", 1),
         ("ApprovalGranted", 1),
         ("PaymentIssued", 1),

@@ -5,8 +5,16 @@ Every event crossing a service boundary is an :class:`IntegrationEvent` subclass
 """
 
 from minzheng_contracts.assistance import (
+    AmountChanged,
+    AmountChangedData,
+    ApplicationRejected,
+    ApplicationRejectedData,
     ApprovalGranted,
     ApprovalGrantedData,
+    BenefitSuspended,
+    BenefitSuspendedData,
+    BenefitTerminated,
+    BenefitTerminatedData,
     Category,
     Employment,
     HouseholdApplied,
@@ -50,8 +58,16 @@ from minzheng_contracts.types import (
 
 __all__ = [
     "CONTRACTS",
+    "AmountChanged",
+    "AmountChangedData",
+    "ApplicationRejected",
+    "ApplicationRejectedData",
     "ApprovalGranted",
     "ApprovalGrantedData",
+    "BenefitSuspended",
+    "BenefitSuspendedData",
+    "BenefitTerminated",
+    "BenefitTerminatedData",
     "Category",
     "ContractDefinitionError",
     "ContractError",

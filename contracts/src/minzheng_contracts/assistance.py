@@ -16,8 +16,16 @@ from minzheng_contracts.period import Period
 from minzheng_contracts.resident_id import ResidentId
 
 __all__ = [
+    "AmountChanged",
+    "AmountChangedData",
+    "ApplicationRejected",
+    "ApplicationRejectedData",
     "ApprovalGranted",
     "ApprovalGrantedData",
+    "BenefitSuspended",
+    "BenefitSuspendedData",
+    "BenefitTerminated",
+    "BenefitTerminatedData",
     "Category",
     "Employment",
     "HouseholdApplied",
@@ -205,4 +213,71 @@ class PaymentIssued(IntegrationEvent[PaymentIssuedData]):
     SUBJECT: ClassVar[str] = "assistance.payment.issued"
     PRODUCERS: ClassVar[frozenset[str]] = frozenset({"assistance", "disaster"})
     event_type: Literal["PaymentIssued"] = "PaymentIssued"
+    schema_version: Literal[1] = 1
+
+
+class ApplicationRejectedData(EventData):
+    """The county refused an application (不予批准), with its reason."""
+
+    household_id: UUID
+    programme: Programme
+    reason: NonEmptyStr
+    rejected_by: NonEmptyStr
+
+
+class ApplicationRejected(IntegrationEvent[ApplicationRejectedData]):
+    """An application for assistance was rejected."""
+
+    SUBJECT: ClassVar[str] = "assistance.household.rejected"
+    event_type: Literal["ApplicationRejected"] = "ApplicationRejected"
+    schema_version: Literal[1] = 1
+
+
+class AmountChangedData(EventData):
+    """The monthly amount changes from a period on (年审 result, a member's death, …)."""
+
+    household_id: UUID
+    programme: Programme
+    effective_from: Period
+    member_count: Annotated[int, Field(strict=True, ge=1)]
+    per_capita_income_fen: Fen
+    monthly_amount_fen: Fen
+    standard_id: NonEmptyStr
+    reason: NonEmptyStr
+
+
+class AmountChanged(IntegrationEvent[AmountChangedData]):
+    """A household's monthly benefit was raised or lowered."""
+
+    SUBJECT: ClassVar[str] = "assistance.household.amount_changed"
+    event_type: Literal["AmountChanged"] = "AmountChanged"
+    schema_version: Literal[1] = 1
+
+
+class BenefitSuspendedData(EventData):
+    household_id: UUID
+    programme: Programme
+    reason: NonEmptyStr
+
+
+class BenefitSuspended(IntegrationEvent[BenefitSuspendedData]):
+    """Payments to a household are suspended (暂停发放) until resumed."""
+
+    SUBJECT: ClassVar[str] = "assistance.household.suspended"
+    event_type: Literal["BenefitSuspended"] = "BenefitSuspended"
+    schema_version: Literal[1] = 1
+
+
+class BenefitTerminatedData(EventData):
+    household_id: UUID
+    programme: Programme
+    reason: NonEmptyStr = Field(description="income_above_standard, death, withdrawn, …")
+    last_period: Period | None = Field(default=None, description="Last month paid, if any.")
+
+
+class BenefitTerminated(IntegrationEvent[BenefitTerminatedData]):
+    """A household leaves assistance (终止 / 退保)."""
+
+    SUBJECT: ClassVar[str] = "assistance.household.terminated"
+    event_type: Literal["BenefitTerminated"] = "BenefitTerminated"
     schema_version: Literal[1] = 1

@@ -11,7 +11,15 @@ from typing import Any
 
 from pydantic_core import from_json
 
-from minzheng_contracts.assistance import ApprovalGranted, HouseholdApplied, PaymentIssued
+from minzheng_contracts.assistance import (
+    AmountChanged,
+    ApplicationRejected,
+    ApprovalGranted,
+    BenefitSuspended,
+    BenefitTerminated,
+    HouseholdApplied,
+    PaymentIssued,
+)
 from minzheng_contracts.disaster import DisasterReported
 from minzheng_contracts.envelope import (
     ContractDefinitionError,
@@ -29,6 +37,10 @@ _ALL: tuple[ContractClass, ...] = (
     HouseholdApplied,
     ApprovalGranted,
     PaymentIssued,
+    ApplicationRejected,
+    AmountChanged,
+    BenefitSuspended,
+    BenefitTerminated,
     DisasterReported,
     DeathRegistered,
 )
