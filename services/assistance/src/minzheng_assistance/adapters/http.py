@@ -1,0 +1,402 @@
+"""The caseworkers' HTTP API. Inputs are validated here (pydantic); rules are the domain's."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from minzheng_contracts import DivisionCode, Employment, Period, Relationship, ResidentId
+from minzheng_eventstore.errors import NotFound
+
+from ..application import handlers as h
+from ..application import other_aid as oa
+from ..application.payments import run_payments
+from ..domain.household import Member, Status, Step
+from ..domain.other_aid import AidCause, Receipt, SupportMode
+from ..domain.standards import Parameter
+
+Strict = ConfigDict(extra="forbid")
+Official = Annotated[
+    str, Header(alias="x-official-id", min_length=1, max_length=100, description="the official")
+]
+
+
+class MemberIn(BaseModel):
+    model_config = Strict
+    resident_id: ResidentId
+    relationship: Relationship
+    monthly_income_fen: int = Field(ge=0, strict=True)
+    employment: Employment
+
+
+class ApplyIn(BaseModel):
+    model_config = Strict
+    household_id: uuid.UUID | None = Field(
+        default=None, description="Client-chosen id: re-sending is idempotent."
+    )
+    programme: Literal["dibao_urban", "dibao_rural"]
+    residence: DivisionCode
+    members: list[MemberIn] = Field(min_length=1)
+    official_relative: bool = Field(default=False, description="近亲属备案: a close relative of an official.")
+
+
+class StepIn(BaseModel):
+    model_config = Strict
+    passed: bool
+    notes: str = Field(default="", max_length=2000)
+
+
+class ObjectionIn(BaseModel):
+    model_config = Strict
+    objection_id: str | None = Field(default=None, max_length=100)
+    summary: str = Field(min_length=1, max_length=2000)
+
+
+class ResolutionIn(BaseModel):
+    model_config = Strict
+    upheld: bool
+    resolution: str = Field(min_length=1, max_length=2000)
+
+
+class ApprovalIn(BaseModel):
+    model_config = Strict
+    classification: str | None = Field(default=None, max_length=10, description="分类施保 class")
+
+
+class ReasonIn(BaseModel):
+    model_config = Strict
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class RecheckIn(BaseModel):
+    model_config = Strict
+    incomes: dict[str, Annotated[int, Field(ge=0, strict=True)]]
+
+
+class PeriodIn(BaseModel):
+    model_config = Strict
+    period: Period
+
+
+class StandardIn(BaseModel):
+    model_config = Strict
+    parameter: Parameter
+    jurisdiction: DivisionCode
+    effective_from: date
+    value: int = Field(ge=0, strict=True)
+
+
+class DivisionIn(BaseModel):
+    model_config = Strict
+    code: DivisionCode
+    name: str = Field(min_length=1, max_length=100)
+
+
+class TekunIn(BaseModel):
+    model_config = Strict
+    case_id: uuid.UUID | None = None
+    person: ResidentId
+    residence: DivisionCode
+    mode: SupportMode
+
+
+class ModeIn(BaseModel):
+    model_config = Strict
+    mode: SupportMode
+
+
+class TemporaryAidIn(BaseModel):
+    model_config = Strict
+    grant_id: uuid.UUID | None = None
+    beneficiary: ResidentId
+    residence: DivisionCode
+    cause: AidCause
+    amount_fen: int = Field(gt=0, strict=True)
+
+
+class ReceiptIn(BaseModel):
+    model_config = Strict
+    number: str = Field(min_length=1, max_length=100)
+    amount_fen: int = Field(gt=0, strict=True)
+
+
+class MedicalClaimIn(BaseModel):
+    model_config = Strict
+    claim_id: str = Field(min_length=1, max_length=100)
+    beneficiary: ResidentId
+    residence: DivisionCode
+    receipts: list[ReceiptIn] = Field(min_length=1)
+
+
+def household_view(hid: uuid.UUID, state: Any) -> dict[str, Any]:
+    return {
+        "household_id": str(hid),
+        "status": state.status.value,
+        "programme": state.programme,
+        "residence": state.residence,
+        "members": len(state.living),
+        "steps_passed": sorted(s.value for s in state.passed),
+        "steps_failed": sorted(s.value for s in state.failed),
+        "notice_ends_at": state.notice_ends_at.isoformat() if state.notice_ends_at else None,
+        "open_objections": len(state.objections),
+        "recheck_due": state.recheck_due,
+        "closed_reason": state.closed_reason,
+    }
+
+
+def build_router(context: Callable[[], h.Context], projection: Callable[[], Any]) -> APIRouter:
+    r = APIRouter()
+
+    def actor(request: Request, official: str) -> h.Actor:
+        return h.Actor(official, getattr(request.state, "correlation_id", None))
+
+    @r.post("/divisions", status_code=201, tags=["configuration"])
+    async def add_division(body: DivisionIn, request: Request, official: Official) -> dict[str, str]:
+        await h.register_division(
+            context(), actor(request, official), code=body.code, name=body.name, level=body.code.level
+        )
+        return {"code": body.code}
+
+    @r.post("/standards", status_code=201, tags=["configuration"])
+    async def add_standard(body: StandardIn, request: Request, official: Official) -> dict[str, str]:
+        std = await h.set_standard(
+            context(),
+            actor(request, official),
+            parameter=body.parameter,
+            jurisdiction=body.jurisdiction,
+            effective_from=body.effective_from,
+            value=body.value,
+        )
+        return {"standard_id": std.standard_id}
+
+    @r.get("/standards", tags=["configuration"])
+    async def list_standards() -> list[dict[str, Any]]:
+        table = await h.load_standards(context().store)
+        return [
+            {
+                "standard_id": s.standard_id,
+                "parameter": s.parameter.value,
+                "jurisdiction": s.jurisdiction,
+                "effective_from": s.effective_from.isoformat(),
+                "value": s.value,
+            }
+            for s in table
+        ]
+
+    @r.post("/households", status_code=201, tags=["dibao"])
+    async def apply(body: ApplyIn, request: Request, official: Official) -> dict[str, str]:
+        members = [
+            Member(m.resident_id.reveal(), m.relationship.value, m.monthly_income_fen, m.employment.value)
+            for m in body.members
+        ]
+        hid = await h.apply_household(
+            context(),
+            actor(request, official),
+            household_id=body.household_id or uuid.uuid4(),
+            programme=body.programme,
+            residence=body.residence,
+            members=members,
+            official_relative=body.official_relative,
+        )
+        return {"household_id": str(hid)}
+
+    @r.post("/households/{hid}/steps/{step}", tags=["dibao"])
+    async def step(
+        hid: uuid.UUID, step: Step, body: StepIn, request: Request, official: Official
+    ) -> dict[str, Any]:
+        return household_view(
+            hid, await h.record_step(context(), actor(request, official), hid, step, body.passed, body.notes)
+        )
+
+    @r.post("/households/{hid}/notice", tags=["dibao"])
+    async def notice(hid: uuid.UUID, request: Request, official: Official) -> dict[str, Any]:
+        return household_view(hid, await h.post_notice(context(), actor(request, official), hid))
+
+    @r.post("/households/{hid}/objections", status_code=201, tags=["dibao"])
+    async def objection(
+        hid: uuid.UUID, body: ObjectionIn, request: Request, official: Official
+    ) -> dict[str, Any]:
+        oid = body.objection_id or str(uuid.uuid4())
+        view = household_view(
+            hid, await h.raise_objection(context(), actor(request, official), hid, oid, body.summary)
+        )
+        return {**view, "objection_id": oid}
+
+    @r.post("/households/{hid}/objections/{oid}/resolution", tags=["dibao"])
+    async def resolve(
+        hid: uuid.UUID, oid: str, body: ResolutionIn, request: Request, official: Official
+    ) -> dict[str, Any]:
+        return household_view(
+            hid,
+            await h.resolve_objection(
+                context(), actor(request, official), hid, oid, body.upheld, body.resolution
+            ),
+        )
+
+    @r.post("/households/{hid}/approval", tags=["dibao"])
+    async def approve(
+        hid: uuid.UUID, body: ApprovalIn, request: Request, official: Official
+    ) -> dict[str, Any]:
+        return household_view(
+            hid, await h.approve(context(), actor(request, official), hid, body.classification)
+        )
+
+    @r.post("/households/{hid}/rejection", tags=["dibao"])
+    async def reject(hid: uuid.UUID, body: ReasonIn, request: Request, official: Official) -> dict[str, Any]:
+        return household_view(hid, await h.reject(context(), actor(request, official), hid, body.reason))
+
+    @r.post("/households/{hid}/recheck", tags=["dibao"])
+    async def recheck(
+        hid: uuid.UUID, body: RecheckIn, request: Request, official: Official
+    ) -> dict[str, Any]:
+        return household_view(hid, await h.recheck(context(), actor(request, official), hid, body.incomes))
+
+    @r.post("/households/{hid}/suspension", tags=["dibao"])
+    async def suspend(hid: uuid.UUID, body: ReasonIn, request: Request, official: Official) -> dict[str, Any]:
+        return household_view(hid, await h.suspend(context(), actor(request, official), hid, body.reason))
+
+    @r.post("/households/{hid}/resumption", tags=["dibao"])
+    async def resume(hid: uuid.UUID, request: Request, official: Official) -> dict[str, Any]:
+        return household_view(hid, await h.resume(context(), actor(request, official), hid))
+
+    @r.post("/households/{hid}/withdrawal", tags=["dibao"])
+    async def withdraw(
+        hid: uuid.UUID, body: ReasonIn, request: Request, official: Official
+    ) -> dict[str, Any]:
+        return household_view(hid, await h.withdraw(context(), actor(request, official), hid, body.reason))
+
+    @r.post("/households/{hid}/payments", status_code=201, tags=["payments"])
+    async def pay(hid: uuid.UUID, body: PeriodIn, request: Request, official: Official) -> dict[str, Any]:
+        return await h.pay_household(context(), actor(request, official), hid, body.period)
+
+    @r.post("/payment-runs", status_code=201, tags=["payments"])
+    async def payment_run(body: PeriodIn, request: Request, official: Official) -> dict[str, Any]:
+        result = await run_payments(context(), actor(request, official), body.period, projection=projection())
+        return result.__dict__
+
+    @r.get("/households/{hid}", tags=["queries"])
+    async def status(hid: uuid.UUID) -> dict[str, Any]:
+        loaded = await context().households.load(h.household_stream(hid), must_exist=False)
+        if loaded.state.status == Status.NONE:
+            raise NotFound("unknown_household", f"no household {hid}", field="household_id")
+        return household_view(hid, loaded.state)
+
+    @r.get("/households/{hid}/timeline", tags=["queries"])
+    async def timeline(hid: uuid.UUID) -> list[dict[str, Any]]:
+        store = context().store
+        events = await store.read_stream(h.household_stream(hid))
+        return [
+            {
+                "version": e.version,
+                "event_type": e.event_type,
+                "occurred_at": e.occurred_at.isoformat(),
+                "recorded_at": e.recorded_at.isoformat(),
+                "actor": e.actor,
+                "data": e.data,
+            }
+            for e in events
+        ]
+
+    async def rows(sql: str, *args: Any) -> list[dict[str, Any]]:
+        await projection().catch_up()
+        async with context().store.pool.acquire() as conn:
+            return [dict(r) for r in await conn.fetch(sql, *args)]
+
+    @r.get("/households/{hid}/payments", tags=["queries"])
+    async def payment_history(hid: uuid.UUID) -> list[dict[str, Any]]:
+        return await rows(
+            "SELECT payment_id::text, period, amount_fen, standard_id, run_id::text, issued_at "
+            "FROM payments WHERE household_id = $1 ORDER BY period",
+            hid,
+        )
+
+    @r.get("/notices", tags=["queries"])
+    async def notices(village: DivisionCode = Query(...)) -> list[dict[str, Any]]:
+        return await rows(
+            "SELECT household_id::text, programme, persons, notice_ends_at, open_objections "
+            "FROM households WHERE status = 'notice' AND residence LIKE $1 || '%' ORDER BY notice_ends_at",
+            village,
+        )
+
+    @r.get("/roll", tags=["queries"])
+    async def roll(township: DivisionCode | None = None) -> list[dict[str, Any]]:
+        return await rows(
+            "SELECT township, category, count(*) AS households, sum(persons) AS persons FROM households "
+            "WHERE status = 'active' AND ($1::text IS NULL OR township = $1) "
+            "GROUP BY township, category ORDER BY township, category",
+            township,
+        )
+
+    @r.get("/payments/summary", tags=["queries"])
+    async def paid(period: str | None = None, programme: str | None = None) -> list[dict[str, Any]]:
+        return await rows(
+            "SELECT coalesce(period, substr(issued_at::text, 1, 7)) AS period, programme, "
+            "count(*) AS payments, sum(amount_fen)::bigint AS amount_fen FROM payments "
+            "WHERE ($1::text IS NULL OR period = $1) AND ($2::text IS NULL OR programme = $2) "
+            "GROUP BY 1, 2 ORDER BY 1, 2",
+            period,
+            programme,
+        )
+
+    @r.post("/tekun", status_code=201, tags=["tekun"])
+    async def tekun(body: TekunIn, request: Request, official: Official) -> dict[str, str]:
+        cid = await oa.confirm_tekun(
+            context(),
+            actor(request, official),
+            case_id=body.case_id or uuid.uuid4(),
+            person=body.person.reveal(),
+            residence=body.residence,
+            mode=body.mode,
+        )
+        return {"case_id": str(cid)}
+
+    @r.post("/tekun/{cid}/mode", tags=["tekun"])
+    async def tekun_mode(
+        cid: uuid.UUID, body: ModeIn, request: Request, official: Official
+    ) -> dict[str, str]:
+        await oa.change_tekun_mode(context(), actor(request, official), cid, body.mode)
+        return {"case_id": str(cid), "mode": body.mode.value}
+
+    @r.post("/temporary-aid", status_code=201, tags=["temporary aid"])
+    async def temporary(body: TemporaryAidIn, request: Request, official: Official) -> dict[str, str]:
+        gid = body.grant_id or uuid.uuid4()
+        await oa.grant_temporary_aid(
+            context(),
+            actor(request, official),
+            grant_id=gid,
+            beneficiary=body.beneficiary.reveal(),
+            residence=body.residence,
+            cause=body.cause,
+            amount_fen=body.amount_fen,
+        )
+        return {"grant_id": str(gid)}
+
+    @r.post("/medical-claims", status_code=201, tags=["medical aid"])
+    async def medical(body: MedicalClaimIn, request: Request, official: Official) -> dict[str, Any]:
+        outcome = await oa.claim_medical_aid(
+            context(),
+            actor(request, official),
+            claim_id=body.claim_id,
+            beneficiary=body.beneficiary.reveal(),
+            residence=body.residence,
+            receipts=[Receipt(x.number, x.amount_fen) for x in body.receipts],
+        )
+        return {
+            k: outcome[k]
+            for k in (
+                "claim_id",
+                "eligible_fen",
+                "computed_fen",
+                "paid_fen",
+                "capped",
+                "cap_remaining_fen",
+                "standard_id",
+            )
+        }
+
+    return r

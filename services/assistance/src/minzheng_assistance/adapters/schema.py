@@ -1,0 +1,47 @@
+"""The service's own tables, besides the event store: guards written with the events, read models."""
+
+from __future__ import annotations
+
+from minzheng_eventstore.host import Migration
+
+MIGRATIONS = [
+    Migration(
+        "0001_assistance",
+        """
+        -- Standards are data: effective-dated, per jurisdiction. Written with their event.
+        CREATE TABLE standards (
+            parameter text NOT NULL, jurisdiction text NOT NULL, effective_from date NOT NULL,
+            value bigint NOT NULL CHECK (value >= 0), recorded_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (parameter, jurisdiction, effective_from));
+        -- The county's known divisions (GB/T 2260): a residence must be one of them.
+        CREATE TABLE divisions (code text PRIMARY KEY, name text NOT NULL, level text NOT NULL);
+        -- One person is in at most one open case per programme group: written in the same
+        -- transaction as the application, so two concurrent applications cannot both take a person.
+        CREATE TABLE enrolments (
+            resident_id text NOT NULL, grp text NOT NULL, case_id uuid NOT NULL,
+            PRIMARY KEY (resident_id, grp));
+        CREATE INDEX enrolments_case ON enrolments (case_id);
+
+        -- Read models (projections of the service's own events; dropped and rebuilt at will).
+        CREATE TABLE households (
+            household_id uuid PRIMARY KEY, programme text NOT NULL, category text NOT NULL,
+            status text NOT NULL, residence text NOT NULL, township text NOT NULL,
+            persons int NOT NULL, official_relative boolean NOT NULL,
+            recheck_due boolean NOT NULL DEFAULT false,
+            notice_ends_at timestamptz, open_objections int NOT NULL DEFAULT 0,
+            monthly_amount_fen bigint, standard_id text, bases jsonb NOT NULL DEFAULT '[]',
+            applied_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);
+        CREATE INDEX households_status ON households (status, residence);
+        CREATE TABLE tekun_cases (
+            case_id uuid PRIMARY KEY, residence text NOT NULL, mode text NOT NULL, active boolean NOT NULL);
+        CREATE TABLE payments (
+            payment_id uuid PRIMARY KEY, programme text NOT NULL, household_id uuid, case_id uuid,
+            period text, amount_fen bigint NOT NULL, standard_id text NOT NULL, run_id uuid,
+            residence text, issued_at timestamptz NOT NULL);
+        CREATE INDEX payments_household ON payments (household_id);
+        CREATE INDEX payments_period ON payments (period, programme);
+        """,
+    ),
+]
+
+READ_MODEL_TABLES = ("households", "tekun_cases", "payments")

@@ -1,0 +1,124 @@
+"""A small demo county (``make run`` loads it): townships, villages, standards with a raise, and
+households in every state, so a newcomer can try the API at once. Idempotent.
+
+The standards are the figures of the domain catalogue (F0 L143, L215: urban 488 → 528 → 552 yuan,
+rural 352 → 396 → 442 yuan a month); the other parameters are illustrative demo values.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from minzheng_contracts import make_resident_id
+from minzheng_eventstore.clock import ManualClock
+
+from .application import handlers as h
+from .domain.household import Member, Step
+from .domain.standards import Parameter
+
+if TYPE_CHECKING:
+    from .entrypoints.app import Assistance
+
+COUNTY = "330727"
+DIVISIONS = [
+    ("330727101", "Township 101 (demo)"),
+    ("330727101201", "Village 101-201 (demo)"),
+    ("330727101202", "Village 101-202 (demo)"),
+    ("330727102", "Township 102 (demo)"),
+    ("330727102201", "Village 102-201 (demo)"),
+]
+STANDARDS = [
+    (Parameter.DIBAO_URBAN, date(2014, 1, 1), 48_800),
+    (Parameter.DIBAO_URBAN, date(2015, 3, 1), 52_800),
+    (Parameter.DIBAO_URBAN, date(2016, 1, 1), 55_200),
+    (Parameter.DIBAO_RURAL, date(2014, 1, 1), 35_200),
+    (Parameter.DIBAO_RURAL, date(2015, 3, 1), 39_600),
+    (Parameter.DIBAO_RURAL, date(2016, 1, 1), 44_200),
+    (Parameter.NOTICE_DAYS, date(2014, 1, 1), 7),
+    (Parameter.TEKUN_CENTRALISED, date(2016, 1, 1), 80_000),
+    (Parameter.TEKUN_DISPERSED, date(2016, 1, 1), 60_000),
+    (Parameter.TEMPORARY_AID_LIMIT, date(2016, 1, 1), 300_000),
+    (Parameter.MEDICAL_RATE, date(2016, 1, 1), 7_000),
+    (Parameter.MEDICAL_ANNUAL_CAP, date(2016, 1, 1), 3_000_000),
+]
+NS = uuid.UUID("0e7b8a50-45d1-4a8c-8d8f-2f0c1d9e5a77")
+
+
+def _person(n: int) -> str:
+    return make_resident_id(COUNTY, date(1950 + n % 50, 1 + n % 12, 1 + n % 28), n).reveal()
+
+
+async def seed_demo(service: Assistance) -> None:
+    store = service.host.store
+    async with store.pool.acquire() as conn:
+        if await conn.fetchval("SELECT count(*) FROM divisions"):
+            return
+    start = datetime.now(UTC) - timedelta(days=40)
+    clock = ManualClock(start)
+    ctx = h.Context(store, clock, COUNTY)
+    actor = h.Actor("demo-seed")
+    for code, name in DIVISIONS:
+        await h.register_division(
+            ctx, actor, code=code, name=name, level="village" if len(code) == 12 else "township"
+        )
+    for parameter, effective, value in STANDARDS:
+        await h.set_standard(
+            ctx, actor, parameter=parameter, jurisdiction=COUNTY, effective_from=effective, value=value
+        )
+
+    async def household(
+        n: int, village: str, incomes: list[int], programme: str = "dibao_rural"
+    ) -> uuid.UUID:
+        members = [
+            Member(_person(n * 10 + i), "self" if i == 0 else "child", income, "unemployed")
+            for i, income in enumerate(incomes)
+        ]
+        return await h.apply_household(
+            ctx,
+            actor,
+            household_id=uuid.uuid5(NS, str(n)),
+            programme=programme,
+            residence=village,
+            members=members,
+            official_relative=False,
+        )
+
+    async def reviewed(hid: uuid.UUID) -> None:
+        for step in (Step.INVESTIGATION, Step.ECONOMIC_CHECK, Step.APPRAISAL, Step.TOWNSHIP_REVIEW):
+            await h.record_step(ctx, actor, hid, step, True, "demo")
+
+    # in every state: reviewing, on notice (open objection), active, suspended, rejected,
+    # withdrawn, terminated
+    await household(1, "330727101201", [20_000, 0])
+    on_notice = await household(2, "330727101202", [10_000, 5_000, 0])
+    active = [
+        await household(n, village, [15_000, 0], programme)
+        for n, village, programme in (
+            (3, "330727101201", "dibao_rural"),
+            (4, "330727102201", "dibao_rural"),
+            (5, "330727101", "dibao_urban"),
+            (6, "330727101", "dibao_urban"),
+            (7, "330727102201", "dibao_rural"),
+        )
+    ]
+    rejected = await household(8, "330727101202", [90_000])
+    for hid in active:
+        await reviewed(hid)
+        await h.post_notice(ctx, actor, hid)
+    clock.advance(timedelta(days=8))
+    for hid in active:
+        await h.approve(ctx, actor, hid, "B")
+    await reviewed(on_notice)
+    await h.post_notice(ctx, actor, on_notice)
+    await h.raise_objection(ctx, actor, on_notice, "demo-objection", "a neighbour reports a rented-out shop")
+    await h.reject(ctx, actor, rejected, "per-capita income above the standard (demo)")
+    await h.suspend(ctx, actor, active[3], "annual recheck documents missing (demo)")
+    await h.withdraw(ctx, actor, active[4], "found work (demo)")
+    terminated = await household(9, "330727102201", [0])
+    await reviewed(terminated)
+    await h.post_notice(ctx, actor, terminated)
+    clock.advance(timedelta(days=8))
+    await h.approve(ctx, actor, terminated, "A")
+    await h.recheck(ctx, actor, terminated, {_person(90): 80_000})

@@ -1,0 +1,460 @@
+"""The 低保 household (最低生活保障家庭): from application to approval, rechecks and termination.
+
+The county procedure, in order: application at the township (申请) → home investigation (入户调查)
+→ economic-status check (家庭经济状况核对) → democratic appraisal (民主评议) → township preliminary
+review (镇街初审) → for close relatives of officials, an extra review (近亲属备案审核) → public
+notice (公示) at the village for the notice period, during which objections are raised and must be
+resolved → county approval (审批) or rejection. Once approved: annual recheck (年审), suspension,
+resumption, self-declared withdrawal, and death of a member.
+
+Each decision is a function ``(state, command…) -> list[Fact]``; ``evolve`` folds facts back into
+the state. Amounts are never stored as "the" amount: the household keeps its *basis* (members and
+per-capita income from a period on) and the amount of a month is computed from that basis and the
+standard in force in that month, so a raise of the standard pays more from its effective month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from minzheng_contracts import Period
+from minzheng_eventstore.errors import Conflict, DomainError
+
+from .amounts import monthly_amount, per_capita_income
+from .facts import Fact
+from .standards import Parameter, Standard, StandardsTable
+
+
+class Status(StrEnum):
+    NONE = "none"
+    REVIEWING = "reviewing"  # 审核中
+    NOTICE = "notice"  # 公示中
+    ACTIVE = "active"  # 在保
+    SUSPENDED = "suspended"  # 暂停
+    REJECTED = "rejected"  # 不予批准
+    WITHDRAWN = "withdrawn"  # 主动退保
+    TERMINATED = "terminated"  # 终止
+
+
+class Step(StrEnum):
+    INVESTIGATION = "investigation"
+    ECONOMIC_CHECK = "economic_check"
+    APPRAISAL = "appraisal"
+    TOWNSHIP_REVIEW = "township_review"
+    RELATIVE_REVIEW = "relative_review"
+
+
+REVIEW_ORDER = (Step.INVESTIGATION, Step.ECONOMIC_CHECK, Step.APPRAISAL, Step.TOWNSHIP_REVIEW)
+CLOSED = (Status.REJECTED, Status.WITHDRAWN, Status.TERMINATED)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    resident_id: str
+    relationship: str
+    monthly_income_fen: int
+    employment: str
+    alive: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """From ``effective_from`` on, the household is paid for ``members`` at ``per_capita_income_fen``."""
+
+    effective_from: Period
+    members: int
+    per_capita_income_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    household_id: str = ""
+    programme: str = ""
+    residence: str = ""
+    members: tuple[Member, ...] = ()
+    official_relative: bool = False
+    status: Status = Status.NONE
+    passed: frozenset[Step] = frozenset()
+    failed: frozenset[Step] = frozenset()
+    notice_ends_at: datetime | None = None
+    objections: frozenset[str] = frozenset()  # open ones
+    objections_upheld: int = 0
+    classification: str | None = None
+    bases: tuple[Basis, ...] = ()
+    recheck_due: bool = False
+    closed_reason: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def category(self) -> str:
+        return "urban" if self.programme == "dibao_urban" else "rural"
+
+    @property
+    def standard_parameter(self) -> Parameter:
+        return Parameter.DIBAO_URBAN if self.programme == "dibao_urban" else Parameter.DIBAO_RURAL
+
+    @property
+    def living(self) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.alive)
+
+    def basis_for(self, period: Period) -> Basis | None:
+        current = [b for b in self.bases if b.effective_from <= period]
+        return max(current, key=lambda b: b.effective_from) if current else None
+
+    def amount_for(self, period: Period, standards: StandardsTable) -> tuple[int, Standard] | None:
+        """The month's amount and the standard it used, or ``None`` if nothing is due."""
+        basis = self.basis_for(period)
+        if basis is None or self.status != Status.ACTIVE:
+            return None
+        standard = standards.in_force(self.standard_parameter, self.residence, period.first_day)
+        return monthly_amount(standard.value, basis.per_capita_income_fen, basis.members), standard
+
+
+# ---------------------------------------------------------------------------------------- decisions
+
+
+def apply(
+    state: Household,
+    *,
+    household_id: str,
+    programme: str,
+    residence: str,
+    members: list[Member],
+    official_relative: bool,
+    applied_at: datetime,
+) -> list[Fact]:
+    if state.status != Status.NONE:
+        raise Conflict("already_applied", "this household has already applied", field="household_id")
+    if programme not in ("dibao_urban", "dibao_rural"):
+        raise DomainError("unknown_programme", f"{programme!r} is not a 低保 programme", field="programme")
+    if len(residence) < 9:
+        raise DomainError(
+            "residence_too_coarse", "residence must be a township or village code", field="residence"
+        )
+    for index, member in enumerate(members):
+        if member.monthly_income_fen < 0:
+            raise DomainError(
+                "negative_income",
+                "monthly income cannot be negative",
+                field=f"members.{index}.monthly_income_fen",
+            )
+    return [
+        Fact(
+            "HouseholdApplied",
+            {
+                "household_id": household_id,
+                "programme": programme,
+                "residence": residence,
+                "official_relative": official_relative,
+                "applied_at": applied_at.isoformat(),
+                "members": [
+                    {
+                        "resident_id": m.resident_id,
+                        "relationship": m.relationship,
+                        "monthly_income_fen": m.monthly_income_fen,
+                        "employment": m.employment,
+                    }
+                    for m in members
+                ],
+            },
+        )
+    ]
+
+
+def _require_reviewing(state: Household) -> None:
+    if state.status == Status.NONE:
+        raise DomainError("no_application", "this household has not applied", status=404)
+    if state.status != Status.REVIEWING:
+        raise Conflict("not_under_review", f"the household is {state.status.value}, not under review")
+
+
+def record_step(
+    state: Household, step: Step, *, passed: bool, by: str, details: dict[str, Any]
+) -> list[Fact]:
+    """One review step (入户调查, 家庭经济状况核对, 民主评议, 镇街初审, 近亲属备案审核)."""
+    _require_reviewing(state)
+    if step in state.passed or step in state.failed:
+        raise Conflict("step_already_recorded", f"{step.value} is already recorded", field="step")
+    if step == Step.RELATIVE_REVIEW:
+        if not state.official_relative:
+            raise DomainError("no_relative_review", "only close relatives of officials need this review")
+        required: tuple[Step, ...] = REVIEW_ORDER
+    else:
+        required = REVIEW_ORDER[: REVIEW_ORDER.index(step)]
+    missing = [s.value for s in required if s not in state.passed]
+    if missing:
+        raise Conflict("step_out_of_order", f"{step.value} needs {', '.join(missing)} first", field="step")
+    return [Fact("ReviewStepRecorded", {"step": step.value, "passed": passed, "by": by, **details})]
+
+
+def post_notice(state: Household, *, posted_at: datetime, standards: StandardsTable) -> list[Fact]:
+    """Post the 公示 at the village; its length is the notice-days standard in force there."""
+    _require_reviewing(state)
+    required = [*REVIEW_ORDER, *([Step.RELATIVE_REVIEW] if state.official_relative else [])]
+    missing = [s.value for s in required if s not in state.passed]
+    if missing:
+        raise Conflict("review_not_complete", f"before the public notice: {', '.join(missing)}")
+    days = standards.in_force(Parameter.NOTICE_DAYS, state.residence, posted_at.date())
+    ends_at = posted_at + timedelta(days=days.value)
+    return [
+        Fact(
+            "PublicNoticePosted",
+            {
+                "posted_at": posted_at.isoformat(),
+                "ends_at": ends_at.isoformat(),
+                "standard_id": days.standard_id,
+            },
+        )
+    ]
+
+
+def raise_objection(state: Household, *, objection_id: str, summary: str, at: datetime) -> list[Fact]:
+    if state.status != Status.NOTICE:
+        raise Conflict("not_on_notice", "objections are raised while the household is on public notice")
+    if objection_id in state.objections:
+        return []
+    return [Fact("ObjectionRaised", {"objection_id": objection_id, "summary": summary, "at": at.isoformat()})]
+
+
+def resolve_objection(
+    state: Household, *, objection_id: str, upheld: bool, resolution: str, by: str
+) -> list[Fact]:
+    if objection_id not in state.objections:
+        raise DomainError(
+            "unknown_objection", "no open objection with this id", field="objection_id", status=404
+        )
+    return [
+        Fact(
+            "ObjectionResolved",
+            {"objection_id": objection_id, "upheld": upheld, "resolution": resolution, "by": by},
+        )
+    ]
+
+
+def approve(
+    state: Household,
+    *,
+    now: datetime,
+    standards: StandardsTable,
+    approved_by: str,
+    classification: str | None,
+) -> list[Fact]:
+    """County approval (审批): only after the notice period, with no open or upheld objection."""
+    if state.status == Status.REVIEWING:
+        raise Conflict("notice_not_posted", "the public notice has not been posted")
+    if state.status != Status.NOTICE:
+        raise Conflict("not_on_notice", f"the household is {state.status.value}")
+    assert state.notice_ends_at is not None
+    if state.objections:
+        raise Conflict("open_objection", "an objection raised during the notice is not resolved yet")
+    if state.objections_upheld:
+        raise Conflict("objection_upheld", "an objection was upheld: the application can only be rejected")
+    if now < state.notice_ends_at:
+        raise Conflict(
+            "notice_period_not_over", f"the public notice runs until {state.notice_ends_at.isoformat()}"
+        )
+    members = state.living
+    per_capita = per_capita_income(m.monthly_income_fen for m in members)
+    standard = standards.in_force(state.standard_parameter, state.residence, now.date())
+    amount = monthly_amount(standard.value, per_capita, len(members))
+    if amount <= 0:
+        raise Conflict(
+            "income_above_standard",
+            f"per-capita income {per_capita} fen is not below the standard {standard.value} fen",
+        )
+    return [
+        Fact(
+            "ApprovalGranted",
+            {
+                "category": state.category,
+                "classification": classification,
+                "member_count": len(members),
+                "per_capita_income_fen": per_capita,
+                "standard_id": standard.standard_id,
+                "standard_monthly_fen": standard.value,
+                "monthly_amount_fen": amount,
+                "effective_from": str(Period.of(now.date())),
+                "approved_by": approved_by,
+            },
+        )
+    ]
+
+
+def reject(state: Household, *, reason: str, by: str) -> list[Fact]:
+    if state.status not in (Status.REVIEWING, Status.NOTICE):
+        raise Conflict("cannot_reject", f"the household is {state.status.value}")
+    if not reason.strip():
+        raise DomainError("reason_required", "a rejection needs a reason", field="reason")
+    return [Fact("ApplicationRejected", {"reason": reason, "by": by})]
+
+
+def recheck(
+    state: Household, *, incomes: dict[str, int], now: datetime, standards: StandardsTable, by: str
+) -> list[Fact]:
+    """Annual recheck (年审): new incomes; the amount rises or falls from next month, or ends."""
+    if state.status not in (Status.ACTIVE, Status.SUSPENDED):
+        raise Conflict("not_in_receipt", f"the household is {state.status.value}")
+    living = {m.resident_id: m for m in state.living}
+    unknown = [rid for rid in incomes if rid not in living]
+    if unknown:
+        raise DomainError(
+            "not_a_member", "an income was given for a person not in the household", field="incomes"
+        )
+    if any(v < 0 for v in incomes.values()):
+        raise DomainError("negative_income", "monthly income cannot be negative", field="incomes")
+    new_incomes = {rid: incomes.get(rid, m.monthly_income_fen) for rid, m in living.items()}
+    per_capita = per_capita_income(new_incomes.values())
+    next_period = Period.of(now.date()).next()
+    standard = standards.in_force(state.standard_parameter, state.residence, next_period.first_day)
+    amount = monthly_amount(standard.value, per_capita, len(living))
+    facts = [
+        Fact("RecheckCompleted", {"incomes": new_incomes, "per_capita_income_fen": per_capita, "by": by})
+    ]
+    if amount <= 0:
+        facts.append(Fact("BenefitTerminated", {"reason": "income_above_standard", "from": str(next_period)}))
+    else:
+        facts.append(
+            Fact(
+                "AmountChanged",
+                {
+                    "effective_from": str(next_period),
+                    "member_count": len(living),
+                    "per_capita_income_fen": per_capita,
+                    "monthly_amount_fen": amount,
+                    "standard_id": standard.standard_id,
+                    "reason": "recheck",
+                },
+            )
+        )
+    return facts
+
+
+def suspend(state: Household, *, reason: str, by: str) -> list[Fact]:
+    if state.status != Status.ACTIVE:
+        raise Conflict("not_active", f"the household is {state.status.value}")
+    return [Fact("BenefitSuspended", {"reason": reason, "by": by})]
+
+
+def resume(state: Household, *, by: str) -> list[Fact]:
+    if state.status != Status.SUSPENDED:
+        raise Conflict("not_suspended", f"the household is {state.status.value}")
+    return [Fact("BenefitResumed", {"by": by})]
+
+
+def withdraw(state: Household, *, reason: str) -> list[Fact]:
+    """Self-declared withdrawal (主动退保), at any stage before the case is closed."""
+    if state.status in (*CLOSED, Status.NONE):
+        raise Conflict("already_closed", f"the household is {state.status.value}")
+    return [Fact("BenefitWithdrawn", {"reason": reason})]
+
+
+def member_died(
+    state: Household, *, resident_id: str, date_of_death: str, now: datetime, standards: StandardsTable
+) -> list[Fact]:
+    """A death registered elsewhere: a sole member ends the benefit; otherwise the household is
+    flagged for recheck and paid for fewer members from the next period."""
+    member = next((m for m in state.living if m.resident_id == resident_id), None)
+    if member is None or state.status in CLOSED:
+        return []  # not ours, or already recorded: a repeated message changes nothing
+    facts = [Fact("MemberDeceased", {"resident_id": resident_id, "date_of_death": date_of_death})]
+    remaining = [m for m in state.living if m.resident_id != resident_id]
+    if not remaining:
+        facts.append(
+            Fact("BenefitTerminated", {"reason": "death", "from": str(Period.of(now.date()).next())})
+        )
+    elif state.status in (Status.ACTIVE, Status.SUSPENDED):
+        per_capita = per_capita_income(m.monthly_income_fen for m in remaining)
+        next_period = Period.of(now.date()).next()
+        standard = standards.in_force(state.standard_parameter, state.residence, next_period.first_day)
+        facts.append(
+            Fact(
+                "AmountChanged",
+                {
+                    "effective_from": str(next_period),
+                    "member_count": len(remaining),
+                    "per_capita_income_fen": per_capita,
+                    "monthly_amount_fen": monthly_amount(standard.value, per_capita, len(remaining)),
+                    "standard_id": standard.standard_id,
+                    "reason": "member_deceased",
+                },
+            )
+        )
+    return facts
+
+
+# ---------------------------------------------------------------------------------------- evolve
+
+
+def evolve(state: Household, event_type: str, data: dict[str, Any]) -> Household:
+    match event_type:
+        case "HouseholdApplied":
+            return replace(
+                state,
+                household_id=data["household_id"],
+                programme=data["programme"],
+                residence=data["residence"],
+                official_relative=data["official_relative"],
+                members=tuple(
+                    Member(m["resident_id"], m["relationship"], m["monthly_income_fen"], m["employment"])
+                    for m in data["members"]
+                ),
+                status=Status.REVIEWING,
+            )
+        case "ReviewStepRecorded":
+            step = Step(data["step"])
+            if data["passed"]:
+                return replace(state, passed=state.passed | {step})
+            return replace(state, failed=state.failed | {step})
+        case "PublicNoticePosted":
+            return replace(
+                state, status=Status.NOTICE, notice_ends_at=datetime.fromisoformat(data["ends_at"])
+            )
+        case "ObjectionRaised":
+            return replace(state, objections=state.objections | {data["objection_id"]})
+        case "ObjectionResolved":
+            return replace(
+                state,
+                objections=state.objections - {data["objection_id"]},
+                objections_upheld=state.objections_upheld + (1 if data["upheld"] else 0),
+            )
+        case "ApprovalGranted":
+            basis = Basis(
+                Period.parse(data["effective_from"]), data["member_count"], data["per_capita_income_fen"]
+            )
+            return replace(
+                state,
+                status=Status.ACTIVE,
+                classification=data["classification"],
+                bases=(*state.bases, basis),
+            )
+        case "ApplicationRejected":
+            return replace(state, status=Status.REJECTED, closed_reason=data["reason"])
+        case "RecheckCompleted":
+            incomes = data["incomes"]
+            members = tuple(
+                replace(m, monthly_income_fen=incomes.get(m.resident_id, m.monthly_income_fen))
+                for m in state.members
+            )
+            return replace(state, members=members, recheck_due=False)
+        case "AmountChanged":
+            basis = Basis(
+                Period.parse(data["effective_from"]), data["member_count"], data["per_capita_income_fen"]
+            )
+            return replace(state, bases=(*state.bases, basis))
+        case "BenefitSuspended":
+            return replace(state, status=Status.SUSPENDED)
+        case "BenefitResumed":
+            return replace(state, status=Status.ACTIVE)
+        case "BenefitWithdrawn":
+            return replace(state, status=Status.WITHDRAWN, closed_reason=data["reason"])
+        case "BenefitTerminated":
+            return replace(state, status=Status.TERMINATED, closed_reason=data["reason"])
+        case "MemberDeceased":
+            members = tuple(
+                replace(m, alive=False) if m.resident_id == data["resident_id"] else m for m in state.members
+            )
+            return replace(state, members=members, recheck_due=True)
+    return state

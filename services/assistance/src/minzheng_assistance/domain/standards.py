@@ -1,0 +1,66 @@
+"""Standards are data: effective-dated, scoped to a jurisdiction (GB/T 2260 division code).
+
+A county may raise its 低保 standard from a date (e.g. urban 488 → 528 yuan a month); a township
+may have its own. The standard in force for a place on a date is the one of the most specific
+jurisdiction that contains the place, and among those the latest that took effect on or before
+the date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from minzheng_eventstore.errors import DomainError
+
+
+class Parameter(StrEnum):
+    """What a standard fixes, with its unit."""
+
+    DIBAO_URBAN = "dibao_urban"  # 城市低保标准, fen per person per month
+    DIBAO_RURAL = "dibao_rural"  # 农村低保标准, fen per person per month
+    TEKUN_CENTRALISED = "tekun_centralised"  # 特困集中供养标准, fen per person per month
+    TEKUN_DISPERSED = "tekun_dispersed"  # 特困分散供养标准, fen per person per month
+    TEMPORARY_AID_LIMIT = "temporary_aid_limit"  # 临时救助单次上限, fen per grant
+    MEDICAL_RATE = "medical_rate"  # 医疗救助比例, basis points of the eligible cost
+    MEDICAL_ANNUAL_CAP = "medical_annual_cap"  # 医疗救助年度封顶, fen per person per year
+    NOTICE_DAYS = "notice_days"  # 公示期, days
+
+
+@dataclass(frozen=True, slots=True)
+class Standard:
+    parameter: Parameter
+    jurisdiction: str
+    effective_from: date
+    value: int
+
+    @property
+    def standard_id(self) -> str:
+        """Names the exact standard used, so that an auditor can see why an amount was paid."""
+        return f"{self.parameter.value}:{self.jurisdiction}:{self.effective_from.isoformat()}"
+
+
+class StandardsTable:
+    """All standards known to the service; answers "which one applies here, on that day"."""
+
+    def __init__(self, standards: Iterable[Standard] = ()) -> None:
+        self._standards = list(standards)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._standards)
+
+    def in_force(self, parameter: Parameter, place: str, on: date) -> Standard:
+        candidates = [
+            s
+            for s in self._standards
+            if s.parameter == parameter and place.startswith(s.jurisdiction) and s.effective_from <= on
+        ]
+        if not candidates:
+            raise DomainError(
+                "no_standard_in_force",
+                f"no {parameter.value} standard is in force for {place} on {on.isoformat()}",
+                field="jurisdiction",
+            )
+        return max(candidates, key=lambda s: (len(s.jurisdiction), s.effective_from))
