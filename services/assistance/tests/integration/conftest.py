@@ -44,9 +44,10 @@ async def assistance(fresh_database: str, stack) -> AsyncIterator[Running]:  # t
         ServiceSettings("assistance", fresh_database, stack.nats_url("assistance")), clock=clock
     )
     app = service.app()
-    async with service.host.running(), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://assistance"
-    ) as http:
+    async with (
+        service.host.running(),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://assistance") as http,
+    ):
         running = Running(service, http, clock)
         await running.post("/divisions", {"code": "330727101", "name": "T101"}, expect=201)
         await running.post("/divisions", {"code": "330727101201", "name": "V201"}, expect=201)
