@@ -11,10 +11,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from minzheng_contracts import make_resident_id
+from minzheng_contracts import Period, make_resident_id
 from minzheng_eventstore.clock import ManualClock
 
 from .application import handlers as h
+from .application.payments import run_payments
 from .domain.household import Member, Step
 from .domain.standards import Parameter
 
@@ -122,3 +123,5 @@ async def seed_demo(service: Assistance) -> None:
     clock.advance(timedelta(days=8))
     await h.approve(ctx, actor, terminated, "A")
     await h.recheck(ctx, actor, terminated, {_person(90): 80_000})
+    # last month's payment run, so that payment queries have something to show
+    await run_payments(ctx, actor, Period.of(clock.now().date()), projection=service.projection())
