@@ -144,3 +144,51 @@ async def test_poison_message_goes_to_dead_letter_and_consumer_goes_on(
     assert await consumer.redrive() == (1, 1)
     assert await consumer.redrive() == (0, 1)
     assert sorted(await effects(store)) == sorted(before + poison + after)
+
+
+async def test_batch_handler_sees_each_message_once_even_when_repeated(
+    store: EventStore,
+    stack,
+    nats_admin,
+    test_stream,  # type: ignore[no-untyped-def]
+) -> None:
+    stream, prefix = test_stream
+    js = nats_admin.jetstream()
+    ids = [str(uuid.uuid4()) for _ in range(20)]
+    for event_id in [*ids, *ids[:10]]:  # no Nats-Msg-Id: JetStream keeps the repeats, the inbox must not
+        await js.publish(f"{prefix}.a", json.dumps({"event_id": event_id}).encode())
+    await effects(store)
+    batches: list[int] = []
+
+    async def handle_many(items: list[Incoming], conn: Connection) -> None:
+        batches.append(len(items))
+        await conn.executemany("INSERT INTO effects (event_id) VALUES ($1)", [(i.event_id,) for i in items])
+
+    async def handle_one(msg: Incoming, conn: Connection) -> None:
+        raise AssertionError("the batch handler is used")
+
+    consumer = DurableConsumer(
+        store,
+        service="test",
+        purpose="batch",
+        version=1,
+        stream=stream,
+        subject=f"{prefix}.>",
+        handler=handle_one,
+        batch_handler=handle_many,
+        batch_size=50,
+    )
+    broker = NatsBroker(stack.nats_admin_url, logger=None)
+    consumer.register(broker)
+    await broker.start()
+    try:
+
+        async def settled() -> bool:
+            info = await js.consumer_info(stream, "test-batch-v1")
+            return info.num_pending == 0 and info.num_ack_pending == 0 and len(await effects(store)) >= 20
+
+        await wait_for(settled)
+    finally:
+        await broker.stop()
+    assert sorted(await effects(store)) == sorted(ids)
+    assert consumer.applied == 20 and consumer.duplicates == 10

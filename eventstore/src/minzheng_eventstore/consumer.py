@@ -66,6 +66,9 @@ class Incoming:
 Handler = Callable[[Incoming, Connection], Awaitable[None]]
 """Applies one message's effects using ``conn`` (already inside the inbox transaction)."""
 
+BatchHandler = Callable[[list[Incoming], Connection], Awaitable[None]]
+"""Applies the effects of several new messages at once (e.g. one multi-row insert)."""
+
 
 def _event_id_of(subject: str, data: bytes, headers: dict[str, str]) -> UUID:
     raw = headers.get("Nats-Msg-Id")
@@ -106,11 +109,12 @@ class DurableConsumer:
         stream: str,
         subject: str,
         handler: Handler,
+        batch_handler: BatchHandler | None = None,
         max_deliver: int = 5,
         backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
         batch_size: int = 100,
-        fetch_timeout: float = 0.5,
-        ack_wait: float = 30.0,
+        fetch_timeout: float = 0.05,
+        ack_wait: float = 10.0,
     ) -> None:
         if max_deliver < 1:
             raise ValueError("max_deliver must be at least 1")
@@ -119,6 +123,7 @@ class DurableConsumer:
         self.stream = stream
         self.subject = subject
         self.handler = handler
+        self.batch_handler = batch_handler
         self.max_deliver = max_deliver
         self.backoff = tuple(backoff) or (1.0,)
         self.batch_size = batch_size
@@ -162,8 +167,7 @@ class DurableConsumer:
         try:
             batch = [_incoming(m) for m in msgs]
             async with self.store.pool.acquire() as conn, conn.transaction():
-                for item in batch:
-                    await self._apply(conn, item)
+                await self._apply_batch(conn, batch)
         except Exception as exc:
             log.info("consumer.batch_isolating", consumer=self.name, size=len(msgs), error=str(exc))
             for msg in msgs:
@@ -171,6 +175,36 @@ class DurableConsumer:
             return
         for msg in msgs:
             await msg.ack()
+
+    async def _apply_batch(self, conn: Connection, batch: list[Incoming]) -> None:
+        """The fast path: one inbox insert for the whole batch, then the effects of the new ones."""
+        fresh_ids = {
+            row["event_id"]
+            for row in await conn.fetch(
+                "INSERT INTO inbox (consumer, event_id, subject, stream_seq) "
+                "SELECT $1, u.event_id, u.subject, u.seq FROM unnest($2::uuid[], $3::text[], $4::bigint[]) "
+                "AS u(event_id, subject, seq) ON CONFLICT DO NOTHING RETURNING event_id",
+                self.name,
+                [i.event_id for i in batch],
+                [i.subject for i in batch],
+                [i.stream_seq for i in batch],
+            )
+        }
+        fresh: list[Incoming] = []
+        for item in batch:
+            if item.event_id in fresh_ids:
+                fresh_ids.discard(item.event_id)  # a message twice in one batch counts once
+                fresh.append(item)
+        self.duplicates += len(batch) - len(fresh)
+        if self.batch_handler is not None and fresh:
+            with tracer.start_as_current_span(
+                f"consume batch {self.subject}", attributes={"size": len(fresh)}
+            ):
+                await self.batch_handler(fresh, conn)
+            self.applied += len(fresh)
+            return
+        for item in fresh:
+            await self._effects(conn, item)
 
     async def _apply(self, conn: Connection, item: Incoming) -> bool:
         inserted = await conn.fetchval(
@@ -184,6 +218,14 @@ class DurableConsumer:
         if not inserted:
             self.duplicates += 1
             return False
+        if self.batch_handler is not None:
+            await self.batch_handler([item], conn)
+            self.applied += 1
+            return True
+        await self._effects(conn, item)
+        return True
+
+    async def _effects(self, conn: Connection, item: Incoming) -> None:
         correlation = item.headers.get("Mz-Correlation-Id")
         with (
             continued_trace(item.headers.get("traceparent")),
@@ -198,7 +240,6 @@ class DurableConsumer:
             finally:
                 structlog.contextvars.unbind_contextvars("correlation_id")
         self.applied += 1
-        return True
 
     async def _handle_one(self, msg: Msg, js: JetStreamContext) -> None:
         item: Incoming | None = None

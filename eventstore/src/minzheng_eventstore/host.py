@@ -27,7 +27,7 @@ from nats.aio.client import Client as NatsClient
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from .clock import Clock, SystemClock
-from .consumer import DurableConsumer, Handler
+from .consumer import BatchHandler, DurableConsumer, Handler
 from .dsn import redact, sqlalchemy_url
 from .projection import Projection, ProjectionHandler, Reset
 from .relay import OutboxRelay, Publication
@@ -134,10 +134,11 @@ class ServiceHost:
         stream: str,
         subject: str,
         handler: Handler,
+        batch_handler: BatchHandler | None = None,
         max_deliver: int = 5,
         backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
         batch_size: int = 100,
-        ack_wait: float = 30.0,
+        ack_wait: float = 10.0,
     ) -> str:
         """Declare a durable consumer ``<service>-<purpose>-v<version>``; returns its name."""
         name = f"{self.service}-{purpose}-v{version}"
@@ -150,6 +151,7 @@ class ServiceHost:
                     stream=stream,
                     subject=subject,
                     handler=handler,
+                    batch_handler=batch_handler,
                     max_deliver=max_deliver,
                     backoff=backoff,
                     batch_size=batch_size,

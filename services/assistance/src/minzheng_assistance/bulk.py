@@ -32,6 +32,12 @@ async def seed_approved_households(
 ) -> None:
     """``count`` approved rural households of two (one income of ``income_fen``), effective 2026-01."""
     at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    async with store.pool.acquire() as conn:  # the standard the households were approved under
+        await conn.execute(
+            "INSERT INTO standards (parameter, jurisdiction, effective_from, value) "
+            "VALUES ('dibao_rural', $1, '2014-01-01', $2) ON CONFLICT DO NOTHING",
+            village[:6], standard_fen,
+        )
     meta = EventMetadata(actor="bulk-seed", jurisdiction=village)
     streams = []
     for n in range(start, start + count):

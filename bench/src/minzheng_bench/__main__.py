@@ -1,0 +1,253 @@
+"""``python -m minzheng_bench --quick|--full [--json PATH]``: one table, every figure beside its raw
+reference measured in the same run, as a ratio. Starts its own embedded stack."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from minzheng_eventstore import EventStore, install
+from minzheng_eventstore.dsn import sqlalchemy_url
+from minzheng_infra.stack import EmbeddedStack
+
+from . import domain, eslib, platform, raw
+from .append import measure_append
+
+
+@dataclass(frozen=True)
+class Sizes:
+    seq: int
+    relay: int
+    consume: int
+    rebuild: int
+    latency_seconds: float
+    grown: int
+    households: int
+
+
+QUICK = Sizes(
+    seq=800, relay=10_000, consume=5_000, rebuild=50_000, latency_seconds=5, grown=300_000, households=10_000
+)
+FULL = Sizes(
+    seq=4000,
+    relay=100_000,
+    consume=50_000,
+    rebuild=1_000_000,
+    latency_seconds=30,
+    grown=5_000_000,
+    households=100_000,
+)
+
+
+@dataclass
+class Row:
+    figure: str
+    value: float
+    unit: str
+    reference: str = ""
+    reference_value: float | None = None
+    target: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return None if not self.reference_value else self.value / self.reference_value
+
+
+async def _database(stack: EmbeddedStack, name: str, *, store: bool = True) -> str:
+    conn = await asyncpg.connect(stack.pg_admin_dsn)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    url = stack.postgres.admin_url(name)
+    if store:
+        engine = create_async_engine(sqlalchemy_url(url))
+        await install(engine)
+        await engine.dispose()
+    return url
+
+
+async def run(sizes: Sizes, console: Console) -> list[Row]:
+    stack = EmbeddedStack.ephemeral()
+    stack.start()
+    stack.provision()
+    rows: list[Row] = []
+
+    def step(text: str) -> None:
+        console.log(text)
+
+    try:
+        step("raw PostgreSQL")
+        pg = await raw.postgres(await _database(stack, "raw", store=False), sizes.seq)
+        step("raw JetStream")
+        js = await raw.jetstream(stack.nats_admin_url, sizes.seq)
+        rows += [
+            Row("raw: asyncpg 1 txn/event, sequential", pg["pg_txn_seq"], "ev/s"),
+            Row("raw: asyncpg 1 txn/event, 16 concurrent", pg["pg_txn_16"], "ev/s"),
+            Row("raw: asyncpg batched insert", pg["pg_batched"], "ev/s"),
+            Row("raw: ordered read", pg["pg_ordered_read"], "ev/s"),
+            Row("raw: JetStream publish+ack, sequential", js["js_publish_seq"], "msg/s"),
+            Row("raw: JetStream publish, 500 in flight", js["js_publish_500"], "msg/s"),
+            Row("raw: JetStream pull consume + ack", js["js_pull_consume"], "msg/s"),
+        ]
+        step("store append")
+        ap = await measure_append(await _database(stack, "append"), sizes.seq)
+        rows += [
+            Row("store append, sequential", ap.store_seq, "cmd/s", "raw txn seq", ap.raw_txn_seq, "≥ 90 %"),
+            Row("store append, 16 concurrent", ap.store_16, "cmd/s", "raw txn 16", ap.raw_txn_16, "≥ 80 %"),
+        ]
+        store = await EventStore.connect(await _database(stack, "platform"))
+        try:
+            step("outbox relay")
+            relay = await platform.relay_throughput(store, stack.nats_admin_url, sizes.relay)
+            rows.append(
+                Row(
+                    "outbox relay throughput",
+                    relay,
+                    "ev/s",
+                    "raw publish 500",
+                    js["js_publish_500"],
+                    "≥ 80 %",
+                )
+            )
+            step("consume and project")
+            consume = await platform.consume_and_project(store, stack.nats_admin_url, sizes.consume)
+            rows.append(
+                Row(
+                    "consume + inbox + project",
+                    consume,
+                    "msg/s",
+                    "raw pull consume",
+                    js["js_pull_consume"],
+                    "≥ 60 %",
+                )
+            )
+            step("projection rebuild")
+            rebuilt = await platform.rebuild(store, sizes.rebuild)
+            rows.append(
+                Row(
+                    f"projection rebuild ({sizes.rebuild:,} events)",
+                    rebuilt,
+                    "ev/s",
+                    "raw ordered read",
+                    pg["pg_ordered_read"],
+                    "≥ 100,000 ev/s",
+                )
+            )
+        finally:
+            await store.close()
+        step("latency at 100 commands/s")
+        lat = await platform.command_to_read_model_latency(
+            await _database(stack, "lat_a", store=False),
+            await _database(stack, "lat_b", store=False),
+            stack.nats_admin_url,
+            100,
+            sizes.latency_seconds,
+        )
+        rows += [
+            Row(f"HTTP command → other read model, {q}", lat[q], "ms", target="p99 < 50 ms") for q in lat
+        ]
+        step("append latency, empty and grown store")
+        grown_url = await _database(stack, "grown")
+        grown = await EventStore.connect(grown_url)
+        try:
+            empty = await platform.append_latency(grown, 500)
+            await platform.grow(grown_url, sizes.grown)
+            full = await platform.append_latency(grown, 500)
+        finally:
+            await grown.close()
+        rows += [
+            Row("append latency p50, empty store", empty[0], "ms"),
+            Row("append latency p99, empty store", empty[1], "ms"),
+            Row(f"append latency p50, {sizes.grown:,} events", full[0], "ms", "empty store p50", empty[0]),
+            Row(f"append latency p99, {sizes.grown:,} events", full[1], "ms", "empty store p99", empty[1]),
+        ]
+        step("eventsourcing library vs Repository")
+        lib = await asyncio.to_thread(
+            eslib.eventsourcing_library, await _database(stack, "eslib", store=False), sizes.seq
+        )
+        ours_store = await EventStore.connect(await _database(stack, "ours"))
+        try:
+            ours = await eslib.minzheng(ours_store, sizes.seq)
+        finally:
+            await ours_store.close()
+        for key, label in (("create", "create household"), ("approve", "load + approve"), ("load", "load")):
+            rows.append(
+                Row(
+                    f"{label} (Repository)",
+                    ours[key],
+                    "cmd/s",
+                    f"eventsourcing 9.x {label}",
+                    lib[key],
+                    "≥ 3×",
+                )
+            )
+        step(f"payment run, {sizes.households:,} households")
+        pay = await domain.payment_run(
+            await _database(stack, "payrun", store=False), stack.nats_admin_url, sizes.households
+        )
+        rows += [
+            Row(f"payment run {sizes.households:,}: append", pay["append_s"], "s"),
+            Row(f"payment run {sizes.households:,}: all published", pay["publish_s"], "s"),
+            Row(
+                f"payment run {sizes.households:,}: consumer saw last",
+                pay["end_to_end_s"],
+                "s",
+                target="≤ 20 s for 100k",
+            ),
+        ]
+    finally:
+        stack.stop()
+        shutil.rmtree(stack.root, ignore_errors=True)
+    return rows
+
+
+def render(rows: list[Row], console: Console, title: str) -> None:
+    table = Table(title=title)
+    for column in ("figure", "value", "reference (same run)", "ratio", "target"):
+        table.add_column(column, justify="right" if column in ("value", "ratio") else "left")
+    for r in rows:
+        ref = f"{r.reference} {r.reference_value:,.0f}" if r.reference_value else r.reference
+        ratio = f"{r.ratio:.0%}" if r.ratio is not None else ""
+        value = f"{r.value:,.1f} {r.unit}" if r.unit in ("ms", "s") else f"{r.value:,.0f} {r.unit}"
+        table.add_row(r.figure, value, ref, ratio, r.target)
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="small sizes, under 3 minutes (default)")
+    mode.add_argument(
+        "--full", action="store_true", help="the sizes of the issue (100k payment run, 5M events)"
+    )
+    parser.add_argument("--json", type=Path, default=Path(".bench/results.json"))
+    args = parser.parse_args()
+    sizes = FULL if args.full else QUICK
+    console = Console()
+    started = time.perf_counter()
+    rows = asyncio.run(run(sizes, console))
+    render(
+        rows,
+        console,
+        f"minzheng bench ({'full' if args.full else 'quick'}, {time.perf_counter() - started:.0f} s)",
+    )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    payload: list[dict[str, Any]] = [{**r.__dict__, "ratio": r.ratio} for r in rows]
+    args.json.write_text(
+        json.dumps({"mode": "full" if args.full else "quick", "rows": payload}, indent=2) + "\n"
+    )
+    console.print(f"written: {args.json}")
+
+
+if __name__ == "__main__":
+    main()

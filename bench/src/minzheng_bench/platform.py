@@ -1,0 +1,256 @@
+"""The platform's own figures: relay, consume-and-project, rebuild, latency, append at scale."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import httpx
+import nats
+from fastapi import APIRouter
+from faststream.nats import NatsBroker
+
+from minzheng_eventstore import (
+    DurableConsumer,
+    EventStore,
+    Incoming,
+    NewEvent,
+    OutboxRelay,
+    OutgoingMessage,
+    RecordedEvent,
+    raw_event_publication,
+)
+from minzheng_eventstore.dsn import asyncpg_dsn
+from minzheng_eventstore.host import Migration, ServiceHost, ServiceSettings
+from minzheng_eventstore.projection import Projection
+from minzheng_eventstore.store import Connection
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+READ_MODEL = Migration("0001_seen", "CREATE TABLE seen (event_id uuid PRIMARY KEY, n int)")
+
+
+async def _fill(store: EventStore, n: int, stream_type: str = "household", batch: int = 5000) -> None:
+    for start in range(0, n, batch):
+        streams = [
+            (
+                f"{stream_type}-{uuid.uuid4()}",
+                [NewEvent(event_type="Applied", data={"n": i}, occurred_at=NOW)],
+            )
+            for i in range(start, min(n, start + batch))
+        ]
+        await store.create_streams_once(stream_type, streams)
+
+
+async def relay_throughput(store: EventStore, nats_url: str, n: int) -> float:
+    await _fill(store, n, "relayed")
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    name = f"RELAY{uuid.uuid4().hex[:8].upper()}"
+    await js.add_stream(name=name, subjects=[f"{name.lower()}.>"])
+    relay = OutboxRelay(
+        store, js, name=name, publication=raw_event_publication(name.lower()), stream_types=["relayed"]
+    )
+    t = time.perf_counter()
+    moved = 0
+    while step := await relay.run_once():
+        moved += step
+    rate = moved / (time.perf_counter() - t)
+    await js.delete_stream(name)
+    await nc.close()
+    return rate
+
+
+async def consume_and_project(store: EventStore, nats_url: str, n: int) -> float:
+    async with store.pool.acquire() as conn:
+        await conn.execute("CREATE TABLE IF NOT EXISTS projected (event_id uuid PRIMARY KEY, n int)")
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    name = f"CONS{uuid.uuid4().hex[:8].upper()}"
+    await js.add_stream(name=name, subjects=[f"{name.lower()}.>"])
+    for k in range(0, n, 500):
+        await asyncio.gather(
+            *(
+                js.publish(
+                    f"{name.lower()}.x",
+                    json.dumps({"n": i}).encode(),
+                    headers={"Nats-Msg-Id": str(uuid.uuid4())},
+                )
+                for i in range(k, min(n, k + 500))
+            )
+        )
+    done = asyncio.Event()
+    count = 0
+
+    async def handle(msg: Incoming, conn: Connection) -> None:
+        nonlocal count
+        await conn.execute(
+            "INSERT INTO projected (event_id, n) VALUES ($1, $2)", msg.event_id, json.loads(msg.data)["n"]
+        )
+        count += 1
+        if count >= n:
+            done.set()
+
+    async def handle_many(items: list[Incoming], conn: Connection) -> None:
+        nonlocal count
+        await conn.executemany(
+            "INSERT INTO projected (event_id, n) VALUES ($1, $2)",
+            [(i.event_id, json.loads(i.data)["n"]) for i in items],
+        )
+        count += len(items)
+        if count >= n:
+            done.set()
+
+    consumer = DurableConsumer(
+        store,
+        service="bench",
+        purpose="project",
+        version=1,
+        stream=name,
+        subject=f"{name.lower()}.>",
+        handler=handle,
+        batch_handler=handle_many,
+        batch_size=500,
+    )
+    broker = NatsBroker(nats_url, logger=None)
+    consumer.register(broker)
+    t = time.perf_counter()
+    await broker.start()
+    await asyncio.wait_for(done.wait(), 300)
+    rate = n / (time.perf_counter() - t)
+    await broker.stop()
+    await js.delete_stream(name)
+    await nc.close()
+    return rate
+
+
+async def rebuild(store: EventStore, n: int) -> float:
+    await _fill(store, n, "rebuilt")
+    async with store.pool.acquire() as conn:
+        await conn.execute("CREATE TABLE IF NOT EXISTS rebuilt_rm (stream_id text PRIMARY KEY, n int)")
+
+    async def handle(events: list[RecordedEvent], conn: Connection) -> None:
+        await conn.copy_records_to_table(
+            "rebuilt_rm", records=[(e.stream_id, e.data["n"]) for e in events], columns=["stream_id", "n"]
+        )
+
+    async def reset(conn: Connection) -> None:
+        await conn.execute("TRUNCATE rebuilt_rm")
+
+    projection = Projection(
+        store, "bench-rebuild", handle, stream_types=["rebuilt"], reset=reset, batch_size=5000
+    )
+    t = time.perf_counter()
+    folded = await projection.rebuild()
+    return folded / (time.perf_counter() - t)
+
+
+async def append_latency(store: EventStore, n: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(n):
+        t = time.perf_counter()
+        await store.append(
+            f"latency-{uuid.uuid4()}",
+            "latency",
+            0,
+            [NewEvent(event_type="Applied", data={}, occurred_at=NOW)],
+        )
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
+
+
+async def grow(database_url: str, rows: int) -> None:
+    """Put ``rows`` events in the store straight from SQL (set-up, not measured)."""
+    conn = await asyncpg.connect(asyncpg_dsn(database_url))
+    step = 250_000
+    for start in range(0, rows, step):
+        await conn.execute(
+            """INSERT INTO events (stream_id, stream_type, version, event_id, event_type, data, occurred_at)
+               SELECT 'filler-' || g, 'filler', 1, gen_random_uuid(), 'Applied', '{"n": 1}', now()
+               FROM generate_series($1::bigint, $2::bigint) g""",
+            start,
+            min(rows, start + step) - 1,
+        )
+    await conn.execute("ANALYZE events")
+    await conn.close()
+
+
+async def command_to_read_model_latency(
+    database_a: str, database_b: str, nats_url: str, rate: float, seconds: float
+) -> dict[str, float]:
+    """p50/p95/p99 from an HTTP command on host A to the row in host B's read model, at a fixed rate."""
+    subject = f"assistance.bench{uuid.uuid4().hex[:6]}.applied"
+
+    def publication(event: RecordedEvent) -> OutgoingMessage | None:
+        return OutgoingMessage(subject, json.dumps({"event_id": str(event.event_id)}).encode())
+
+    a = ServiceHost(ServiceSettings("bencha", database_a, nats_url), publication=publication)
+    seen: dict[str, float] = {}
+
+    async def handle(msg: Incoming, conn: Connection) -> None:
+        await conn.execute("INSERT INTO seen (event_id, n) VALUES ($1, 1)", msg.event_id)
+
+    b = ServiceHost(
+        ServiceSettings("benchb", database_b, nats_url), publication=None, migrations=[READ_MODEL]
+    )
+    b.add_consumer(
+        purpose=f"latency{uuid.uuid4().hex[:6]}",
+        version=1,
+        stream="ASSISTANCE",
+        subject=subject,
+        handler=handle,
+        batch_size=50,
+    )
+    router = APIRouter()
+
+    @router.post("/commands/{cid}")
+    async def command(cid: uuid.UUID) -> dict[str, str]:
+        await a.store.append(
+            f"cmd-{cid}",
+            "cmd",
+            0,
+            [NewEvent(event_id=cid, event_type="Applied", data={}, occurred_at=datetime.now(UTC))],
+        )
+        return {"id": str(cid)}
+
+    app = a.fastapi(title="bench", routers=[router])
+    sent: dict[str, float] = {}
+    async with a.running(), b.running():
+        pool = b.store.pool
+
+        async def watch() -> None:
+            while len(seen) < len(sent) or not sent or len(sent) < int(rate * seconds):
+                async with pool.acquire() as conn:
+                    rows = await conn.fetch("SELECT event_id FROM seen")
+                now = time.perf_counter()
+                for r in rows:
+                    seen.setdefault(str(r["event_id"]), now)
+                await asyncio.sleep(0.002)
+
+        watcher = asyncio.create_task(watch())
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a") as http:
+            interval = 1.0 / rate
+            start = time.perf_counter()
+            for i in range(int(rate * seconds)):
+                await asyncio.sleep(max(0.0, start + i * interval - time.perf_counter()))
+                cid = str(uuid.uuid4())
+                sent[cid] = time.perf_counter()
+                response = await http.post(f"/commands/{cid}")
+                response.raise_for_status()
+        await asyncio.wait_for(watcher, 60)
+    latencies = sorted((seen[k] - sent[k]) * 1000 for k in sent)
+    return {
+        "p50": statistics.median(latencies),
+        "p95": latencies[int(len(latencies) * 0.95) - 1],
+        "p99": latencies[int(len(latencies) * 0.99) - 1],
+    }
+
+
+Timed = Callable[[], Awaitable[Any]]
