@@ -32,6 +32,11 @@ from minzheng_contracts import (
     PaymentIssuedData,
     Period,
     Programme,
+    ReliefDelivered,
+    ReliefDeliveredData,
+    ReliefSlaAtRisk,
+    ReliefSlaBreached,
+    ReliefSlaData,
     make_resident_id,
 )
 
@@ -171,6 +176,32 @@ def sample_events() -> dict[type[IntegrationEvent[Any]], IntegrationEvent[Any]]:
             **common,
         ),
         DisasterReported.new(data=disaster_reported_data(), producer="disaster", **common),
+        ReliefDelivered.new(
+            data=ReliefDeliveredData(
+                incident_id=INCIDENT,
+                household="affected-1",
+                cash_fen=50_000,
+                items={"quilt": 2},
+                delivered_by="official-9",
+                delivered_at=AT,
+            ),
+            producer="disaster",
+            **common,
+        ),
+        ReliefSlaAtRisk.new(
+            data=ReliefSlaData(
+                incident_id=INCIDENT, household="affected-1", deadline=AT, escalated_to="330727"
+            ),
+            producer="disaster",
+            **common,
+        ),
+        ReliefSlaBreached.new(
+            data=ReliefSlaData(
+                incident_id=INCIDENT, household="affected-1", deadline=AT, escalated_to="330727"
+            ),
+            producer="disaster",
+            **common,
+        ),
         DeathRegistered.new(data=death_registered_data(), producer="registry", **common),
     ]
     samples = {type(event): event for event in events}

@@ -27,7 +27,16 @@ from minzheng_contracts.assistance import (
     Relationship,
 )
 from minzheng_contracts.catalogue import CONTRACTS, contract_for, parse_integration_event
-from minzheng_contracts.disaster import DisasterReported, DisasterReportedData, DisasterType
+from minzheng_contracts.disaster import (
+    DisasterReported,
+    DisasterReportedData,
+    DisasterType,
+    ReliefDelivered,
+    ReliefDeliveredData,
+    ReliefSlaAtRisk,
+    ReliefSlaBreached,
+    ReliefSlaData,
+)
 from minzheng_contracts.envelope import (
     ContractDefinitionError,
     ContractError,
@@ -96,6 +105,11 @@ __all__ = [
     "PositiveFen",
     "Programme",
     "Relationship",
+    "ReliefDelivered",
+    "ReliefDeliveredData",
+    "ReliefSlaAtRisk",
+    "ReliefSlaBreached",
+    "ReliefSlaData",
     "ResidentId",
     "SignedFen",
     "UnknownContractError",

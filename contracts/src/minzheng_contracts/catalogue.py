@@ -20,7 +20,7 @@ from minzheng_contracts.assistance import (
     HouseholdApplied,
     PaymentIssued,
 )
-from minzheng_contracts.disaster import DisasterReported
+from minzheng_contracts.disaster import DisasterReported, ReliefDelivered, ReliefSlaAtRisk, ReliefSlaBreached
 from minzheng_contracts.envelope import (
     ContractDefinitionError,
     ContractError,
@@ -42,6 +42,9 @@ _ALL: tuple[ContractClass, ...] = (
     BenefitSuspended,
     BenefitTerminated,
     DisasterReported,
+    ReliefDelivered,
+    ReliefSlaAtRisk,
+    ReliefSlaBreached,
     DeathRegistered,
 )
 

@@ -7,15 +7,25 @@ on ``disaster.payment.issued``.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field, model_validator
 
 from minzheng_contracts.division import DivisionCode
 from minzheng_contracts.envelope import EventData, IntegrationEvent
+from minzheng_contracts.money import Fen
 
-__all__ = ["DisasterReported", "DisasterReportedData", "DisasterType"]
+__all__ = [
+    "DisasterReported",
+    "DisasterReportedData",
+    "DisasterType",
+    "ReliefDelivered",
+    "ReliefDeliveredData",
+    "ReliefSlaAtRisk",
+    "ReliefSlaBreached",
+    "ReliefSlaData",
+]
 
 
 class DisasterType(StrEnum):
@@ -59,4 +69,52 @@ class DisasterReported(IntegrationEvent[DisasterReportedData]):
 
     SUBJECT: ClassVar[str] = "disaster.incident.reported"
     event_type: Literal["DisasterReported"] = "DisasterReported"
+    schema_version: Literal[1] = 1
+
+
+class ReliefDeliveredData(EventData):
+    """Relief handed to one affected household (救灾物资/资金发放到户)."""
+
+    incident_id: UUID
+    household: str = Field(
+        min_length=1, max_length=200, description="The household's record id in the incident."
+    )
+    cash_fen: Fen
+    items: dict[str, Annotated[int, Field(strict=True, ge=0)]] = Field(
+        description="Item → quantity (integer units)."
+    )
+    delivered_by: str = Field(min_length=1, max_length=200)
+    delivered_at: AwareDatetime
+
+
+class ReliefDelivered(IntegrationEvent[ReliefDeliveredData]):
+    """Relief was delivered to an affected household."""
+
+    SUBJECT: ClassVar[str] = "disaster.relief.delivered"
+    event_type: Literal["ReliefDelivered"] = "ReliefDelivered"
+    schema_version: Literal[1] = 1
+
+
+class ReliefSlaData(EventData):
+    """The 24-hour relief clock of one household (灾后24小时救助到位)."""
+
+    incident_id: UUID
+    household: str = Field(min_length=1, max_length=200)
+    deadline: AwareDatetime
+    escalated_to: DivisionCode = Field(description="The level the alert goes to (the county).")
+
+
+class ReliefSlaAtRisk(IntegrationEvent[ReliefSlaData]):
+    """The warning point passed and the household has had no relief yet."""
+
+    SUBJECT: ClassVar[str] = "disaster.sla.at_risk"
+    event_type: Literal["ReliefSlaAtRisk"] = "ReliefSlaAtRisk"
+    schema_version: Literal[1] = 1
+
+
+class ReliefSlaBreached(IntegrationEvent[ReliefSlaData]):
+    """The deadline passed and the household had no relief by then."""
+
+    SUBJECT: ClassVar[str] = "disaster.sla.breached"
+    event_type: Literal["ReliefSlaBreached"] = "ReliefSlaBreached"
     schema_version: Literal[1] = 1
