@@ -1,0 +1,15 @@
+"""``python -m minzheng_disaster migrate | serve --host H --port P | seed-demo | redrive``."""
+
+from __future__ import annotations
+
+from .demo import seed_demo
+from .entrypoints.app import Disaster
+
+
+def main() -> None:
+    service = Disaster()
+    service.host.cli(app_factory=service.app, seed_demo=lambda host: seed_demo(service))()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Internal events → the disaster service's contracts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minzheng_contracts import (
+    DisasterReported,
+    IntegrationEvent,
+    PaymentIssued,
+    ReliefDelivered,
+    ReliefSlaAtRisk,
+    ReliefSlaBreached,
+)
+from minzheng_eventstore import OutgoingMessage, RecordedEvent
+
+from .. import SERVICE
+
+
+def _envelope(
+    contract: type[IntegrationEvent[Any]], event: RecordedEvent, data: dict[str, Any]
+) -> OutgoingMessage:
+    message = contract.model_validate(
+        {
+            "event_id": event.event_id,
+            "event_type": contract.contract_key()[0],
+            "schema_version": contract.contract_key()[1],
+            "occurred_at": event.occurred_at,
+            "producer": SERVICE,
+            "correlation_id": event.correlation_id or event.event_id,
+            "causation_id": event.causation_id,
+            "jurisdiction": event.jurisdiction or "000000",
+            "data": data,
+        }
+    )
+    return OutgoingMessage(contract.subject_for(SERVICE), message.model_dump_json().encode())
+
+
+def publication(event: RecordedEvent) -> OutgoingMessage | None:
+    d = event.data
+    match event.event_type:
+        case "DisasterReported":
+            return _envelope(
+                DisasterReported,
+                event,
+                {
+                    "incident_id": d["incident_id"],
+                    "disaster_type": d["disaster_type"],
+                    "area": d["area"],
+                    "happened_at": d["happened_at"],
+                    "reported_at": d["reported_at"],
+                    "reporter": d["reporter"],
+                    "summary": d.get("summary"),
+                },
+            )
+        case "ReliefDelivered":
+            return _envelope(
+                ReliefDelivered,
+                event,
+                {
+                    "incident_id": d["incident_id"],
+                    "household": event.stream_id,
+                    "cash_fen": d["cash_fen"],
+                    "items": d["items"],
+                    "delivered_by": d["delivered_by"],
+                    "delivered_at": d["delivered_at"],
+                },
+            )
+        case "ReliefSlaAtRisk" | "ReliefSlaBreached":
+            contract = ReliefSlaAtRisk if event.event_type == "ReliefSlaAtRisk" else ReliefSlaBreached
+            return _envelope(
+                contract,
+                event,
+                {
+                    "incident_id": d["incident_id"],
+                    "household": event.stream_id,
+                    "deadline": d["deadline"],
+                    "escalated_to": d["escalated_to"],
+                },
+            )
+        case "CashReliefPaid":  # cash relief is a payment like any other
+            return _envelope(
+                PaymentIssued,
+                event,
+                {
+                    "payment_id": str(event.event_id),
+                    "programme": "disaster_relief",
+                    "beneficiary": d["head"],
+                    "amount_fen": d["cash_fen"],
+                    "standard_id": d["document"],
+                    "incident_id": d["incident_id"],
+                },
+            )
+    return None

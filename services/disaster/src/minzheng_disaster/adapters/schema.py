@@ -1,0 +1,52 @@
+"""The disaster service's own tables: guards and clocks written with the events, and read models."""
+
+from __future__ import annotations
+
+from minzheng_eventstore.host import Migration
+
+MIGRATIONS = [
+    Migration(
+        "0001_disaster",
+        """
+        CREATE TABLE incidents (
+            incident_id uuid PRIMARY KEY, disaster_type text NOT NULL, area text[] NOT NULL,
+            happened_at timestamptz NOT NULL, reported_at timestamptz NOT NULL, reporter text NOT NULL,
+            verified boolean NOT NULL DEFAULT false);
+        CREATE TABLE affected (
+            incident_id uuid NOT NULL REFERENCES incidents, household_key text NOT NULL,
+            stream_id text NOT NULL UNIQUE,
+            village text NOT NULL, township text NOT NULL, members int NOT NULL, relocation int NOT NULL,
+            damage text NOT NULL, vulnerable boolean NOT NULL, registered_at timestamptz NOT NULL,
+            PRIMARY KEY (incident_id, household_key));
+        -- Durable SLA clocks, written in the registration's transaction.
+        CREATE TABLE sla_clocks (
+            stream_id text PRIMARY KEY, incident_id uuid NOT NULL, village text NOT NULL,
+            reported_at timestamptz NOT NULL, warn_at timestamptz NOT NULL, deadline timestamptz NOT NULL,
+            state text NOT NULL DEFAULT 'pending', warned boolean NOT NULL DEFAULT false,
+            first_delivery timestamptz);
+        CREATE INDEX sla_due_breach ON sla_clocks (deadline) WHERE state = 'pending';
+        CREATE INDEX sla_due_warning ON sla_clocks (warn_at) WHERE state = 'pending' AND NOT warned;
+        CREATE INDEX sla_incident ON sla_clocks (incident_id);
+        -- SLA terms are data: effective-dated, per jurisdiction (default 24 h / 18 h when none).
+        CREATE TABLE sla_terms (
+            jurisdiction text NOT NULL, effective_from date NOT NULL, deadline_minutes int NOT NULL,
+            warning_minutes int NOT NULL, PRIMARY KEY (jurisdiction, effective_from),
+            CHECK (0 < warning_minutes AND warning_minutes < deadline_minutes));
+        -- Relief allocated to an incident and what of it was delivered: never more.
+        CREATE TABLE allocations (
+            incident_id uuid NOT NULL, item text NOT NULL, warehouse text, allocated bigint NOT NULL,
+            delivered bigint NOT NULL DEFAULT 0, PRIMARY KEY (incident_id, item),
+            CHECK (delivered >= 0 AND delivered <= allocated));
+        -- Warehouse stock: never negative, reservations never above what is on hand.
+        CREATE TABLE stock (
+            warehouse text NOT NULL, item text NOT NULL, on_hand bigint NOT NULL DEFAULT 0,
+            reserved bigint NOT NULL DEFAULT 0, PRIMARY KEY (warehouse, item),
+            CHECK (on_hand >= 0 AND reserved >= 0 AND reserved <= on_hand));
+        -- Read model fed by the assistance service's contracts: 低保 / 特困 households.
+        CREATE TABLE vulnerable (
+            household_id uuid PRIMARY KEY, applicant text NOT NULL, residence text NOT NULL,
+            programme text NOT NULL, active boolean NOT NULL DEFAULT false);
+        CREATE INDEX vulnerable_applicant ON vulnerable (applicant) WHERE active;
+        """,
+    ),
+]
