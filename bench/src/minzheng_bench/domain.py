@@ -102,3 +102,80 @@ async def payment_run(database_url: str, nats_url: str, households: int) -> dict
         "publish_s": marks["published"] - start,
         "end_to_end_s": consumed - start,
     }
+
+
+async def sla_burst(
+    database_url: str, nats_url: str, households: int, idle_seconds: float = 5.0
+) -> dict[str, Any]:
+    """Register ``households`` affected households of one incident in a burst (16 at a time), then
+    move the clock past the deadline and time the scheduler raising every breach; then measure the
+    scheduler's CPU while idle (a poll per second)."""
+    import uuid
+    from datetime import UTC, date, datetime, timedelta
+
+    from minzheng_contracts import make_resident_id
+    from minzheng_disaster.application import handlers as h
+    from minzheng_disaster.application.scheduler import raise_due, run_scheduler
+    from minzheng_disaster.domain.incident import Damage
+    from minzheng_disaster.entrypoints.app import Disaster
+    from minzheng_eventstore.clock import ManualClock
+
+    clock = ManualClock(datetime(2026, 7, 14, 6, 0, tzinfo=UTC))
+    service = Disaster(ServiceSettings("disaster", database_url, nats_url), clock=clock, scheduler=False)
+    async with service.host.running(consume=False, relay=False):
+        ctx = service.context()
+        actor = h.Actor("bench")
+        incident = await h.report_incident(
+            ctx,
+            actor,
+            incident_id=uuid.uuid4(),
+            disaster_type="flood",
+            area=["330727101"],
+            happened_at=clock.now() - timedelta(hours=1),
+            reported_at=clock.now(),
+            reporter="bench",
+            summary=None,
+        )
+        heads = [
+            make_resident_id("330727", date(1940 + n % 60, 1 + n % 12, 1 + n % 28), n % 1000).reveal()
+            for n in range(households)
+        ]
+        heads = [f"{head}#{n}" for n, head in enumerate(heads)]  # unique household keys
+        queue = list(heads)
+
+        async def worker() -> None:
+            while queue:
+                head = queue.pop()
+                await h.register_household(
+                    ctx,
+                    actor,
+                    incident_id=incident,
+                    head=head,
+                    village="330727101201",
+                    members=2,
+                    relocation=0,
+                    damage=Damage.LIGHT,
+                    needs={},
+                )
+
+        t = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(16)))
+        registered = time.perf_counter() - t
+        clock.advance(timedelta(hours=25))
+        t = time.perf_counter()
+        raised = await raise_due(ctx, batch=1000)
+        breaches = time.perf_counter() - t
+        stop = asyncio.Event()
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        task = asyncio.create_task(run_scheduler(ctx, stop, interval=1.0))
+        await asyncio.sleep(idle_seconds)
+        stop.set()
+        await task
+        idle_cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
+    return {
+        "households": households,
+        "register_s": registered,
+        "raised": raised,
+        "breaches_s": breaches,
+        "idle_cpu_share": idle_cpu,
+    }
