@@ -27,7 +27,7 @@ async def main(url: str, household: str) -> None:
         for msg in await sub.fetch(500, timeout=5):
             seen += 1
             body = json.loads(msg.data)
-            if body["data"].get("household_id") == household:
+            if isinstance(body.get("data"), dict) and body["data"].get("household_id") == household:
                 print(
                     json.dumps({"event_type": body["event_type"], "event_id": body["event_id"]}), flush=True
                 )
