@@ -36,7 +36,8 @@ async def seed_approved_households(
         await conn.execute(
             "INSERT INTO standards (parameter, jurisdiction, effective_from, value) "
             "VALUES ('dibao_rural', $1, '2014-01-01', $2) ON CONFLICT DO NOTHING",
-            village[:6], standard_fen,
+            village[:6],
+            standard_fen,
         )
     meta = EventMetadata(actor="bulk-seed", jurisdiction=village)
     streams = []
