@@ -25,7 +25,7 @@ run: venv
 
 ## make test: the whole suite against a real PostgreSQL and NATS started by the test session itself.
 test: venv
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not slow"
 
 lint: venv
 	$(VENV)/bin/ruff check .

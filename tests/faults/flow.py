@@ -14,6 +14,7 @@ import uuid
 from datetime import date
 
 from faststream.nats import NatsBroker
+from nats.js.api import DeliverPolicy
 
 from minzheng_assistance.application import handlers as h
 from minzheng_assistance.domain.household import Member
@@ -90,7 +91,8 @@ async def consume(database_url: str, nats_url: str, run: str) -> None:
         stream="ASSISTANCE",
         subject="assistance.household.applied",
         handler=handle,
-        ack_wait=3.0,
+        ack_wait=5.0,
+        deliver_policy=DeliverPolicy.NEW,  # this run's messages only: the stream is shared by the session
         max_deliver=3,
         backoff=(0.2, 0.5),
     )

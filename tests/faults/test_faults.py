@@ -87,16 +87,28 @@ class Flow:
             await conn.close()
         return [r["h"] for r in rows]
 
-    async def settle(self, timeout: float = 90) -> tuple[int, int, int]:
-        """Wait until the consumer caught up; return (accepted, lost, doubled)."""
+    async def settle(self, timeout: float = 180) -> tuple[int, int, int]:
+        """Wait until the consumer has nothing left to do in JetStream; return (accepted, lost, doubled)."""
+        import nats
+
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while True:
-            accepted = await self.accepted()
-            seen = [h for h in await self.projected() if h in accepted]
-            if set(seen) >= accepted or loop.time() > deadline:
-                break
-            await asyncio.sleep(0.2)
+        nc = await nats.connect(self.stack.nats_admin_url)
+        try:
+            while loop.time() < deadline:
+                accepted = await self.accepted()
+                seen = [h for h in await self.projected() if h in accepted]
+                info = await nc.jetstream().consumer_info("ASSISTANCE", f"faults-applied{self.run}-v1")
+                if set(seen) >= accepted and not info.num_pending and not info.num_ack_pending:
+                    break
+                if not info.num_pending and not info.num_ack_pending and set(seen) < accepted:
+                    await asyncio.sleep(1.0)  # published but not delivered yet, or truly lost: look again
+                    info = await nc.jetstream().consumer_info("ASSISTANCE", f"faults-applied{self.run}-v1")
+                    if not info.num_pending and not info.num_ack_pending:
+                        break
+                await asyncio.sleep(0.2)
+        finally:
+            await nc.close()
         await asyncio.sleep(1.0)  # a late duplicate would land now
         seen = [h for h in await self.projected() if h in accepted]
         return len(accepted), len(accepted - set(seen)), len(seen) - len(set(seen))
@@ -171,6 +183,7 @@ async def test_kill_9_the_producer_at_random_points(flow: Flow, full: bool, repo
     record(report, "1 kill -9 producer (service + relay)", cycles, accepted, lost, doubled)
 
 
+@pytest.mark.slow  # full suite only: see the note in tests/faults/README.md (an open finding)
 async def test_kill_9_the_consumer_mid_flow(flow: Flow, full: bool, report: list[str]) -> None:
     cycles = 20 if full else 3
     count = 60 * cycles

@@ -20,6 +20,7 @@ on any exception (DESIGN §9.1).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
 from faststream.nats.message import NatsBatchMessage
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
+from nats.js.api import DeliverPolicy
 from opentelemetry import trace
 
 from .observability import continued_trace
@@ -115,6 +117,7 @@ class DurableConsumer:
         batch_size: int = 100,
         fetch_timeout: float = 0.05,
         ack_wait: float = 10.0,
+        deliver_policy: DeliverPolicy = DeliverPolicy.ALL,
     ) -> None:
         if max_deliver < 1:
             raise ValueError("max_deliver must be at least 1")
@@ -129,6 +132,7 @@ class DurableConsumer:
         self.batch_size = batch_size
         self.fetch_timeout = fetch_timeout
         self.ack_wait = ack_wait
+        self.deliver_policy = deliver_policy
         self.applied = 0
         self.duplicates = 0
         self.dead_lettered = 0
@@ -143,11 +147,13 @@ class DurableConsumer:
             durable=self.name,
             pull_sub=PullSub(self.batch_size, timeout=self.fetch_timeout, batch=True),
             ack_policy=AckPolicy.MANUAL,
-            # One delivery more than ours: if we die while dead-lettering, the server gives us
-            # one last delivery to finish the job instead of dropping the message silently.
+            # No server-side limit: JetStream counts ack timeouts (a slow batch, a killed process)
+            # as deliveries and would silently drop a message that never failed. Our own
+            # ``max_deliver`` counts only handler failures and ends in the dead letter.
             config=ConsumerConfig(
                 durable_name=self.name,
-                max_deliver=self.max_deliver + 1,
+                max_deliver=-1,
+                deliver_policy=self.deliver_policy,
                 ack_wait=self.ack_wait,
                 filter_subject=self.subject,
             ),
@@ -243,6 +249,8 @@ class DurableConsumer:
 
     async def _handle_one(self, msg: Msg, js: JetStreamContext) -> None:
         item: Incoming | None = None
+        with contextlib.suppress(Exception):
+            await msg.in_progress()  # the slow path: keep the server from redelivering meanwhile
         try:
             item = _incoming(msg)
             async with self.store.pool.acquire() as conn, conn.transaction():
