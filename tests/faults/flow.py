@@ -62,8 +62,7 @@ async def produce(database_url: str, nats_url: str, count: int, run: str) -> Non
             n += 1
         relay = service.host.relay
         assert relay is not None
-        while await relay.run_once():
-            pass
+        assert await relay.drain(within=120)  # every committed application is on the stream
         print("done", flush=True)
 
 

@@ -183,7 +183,6 @@ async def test_kill_9_the_producer_at_random_points(flow: Flow, full: bool, repo
     record(report, "1 kill -9 producer (service + relay)", cycles, accepted, lost, doubled)
 
 
-@pytest.mark.slow  # full suite only: see the note in tests/faults/README.md (an open finding)
 async def test_kill_9_the_consumer_mid_flow(flow: Flow, full: bool, report: list[str]) -> None:
     cycles = 20 if full else 3
     count = 60 * cycles

@@ -52,8 +52,7 @@ def build_cli(
             async with host.running(consume=False):
                 await seed_demo(host)
                 if host.relay is not None:
-                    while await host.relay.run_once():
-                        pass
+                    await host.relay.drain(within=60)
 
         asyncio.run(run())
         typer.echo(f"{host.service}: demo data loaded")

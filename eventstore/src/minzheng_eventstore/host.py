@@ -265,6 +265,9 @@ class ServiceHost:
         running, self._running = self._running, None
         if running is None:
             return
+        if self.relay is not None:
+            with contextlib.suppress(Exception):  # graceful: publish what is committed, briefly
+                await self.relay.drain(within=5.0)
         running.stop.set()
         for task in running.tasks:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):

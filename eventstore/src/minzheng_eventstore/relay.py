@@ -160,6 +160,29 @@ class OutboxRelay:
         headers.update(message.headers)
         await self.js.publish(message.subject, message.payload, headers=headers, timeout=self.ack_timeout)
 
+    async def pending(self) -> int:
+        """How many committed events lie beyond the checkpoint. ``run_once`` returning 0 does not
+        mean 0 here: a transaction still open anywhere in the cluster holds the tail back."""
+        checkpoint = await self.checkpoint()
+        async with self.store.pool.acquire() as conn:
+            return int(
+                await conn.fetchval(
+                    "SELECT count(*) FROM events WHERE (tx, position) > ($1::text::xid8, $2::bigint)",
+                    str(checkpoint.tx),
+                    checkpoint.position,
+                )
+            )
+
+    async def drain(self, within: float = 30.0) -> bool:
+        """Publish until every committed event is published (graceful shutdown, tools, tests).
+        Returns False if ``within`` seconds passed first; what is left goes out at the next start."""
+        deadline = asyncio.get_running_loop().time() + within
+        while asyncio.get_running_loop().time() < deadline:
+            if not await self.run_once() and not await self.pending():
+                return True
+            await asyncio.sleep(0.02)
+        return False
+
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until ``stop`` is set. Survives PostgreSQL and NATS outages by backing off."""
         backoff = 0.1

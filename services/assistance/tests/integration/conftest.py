@@ -33,8 +33,7 @@ class Running:
     async def relay_caught_up(self) -> None:
         relay = self.service.host.relay
         assert relay is not None
-        while await relay.run_once():
-            pass
+        assert await relay.drain(within=60)
 
 
 @pytest.fixture
