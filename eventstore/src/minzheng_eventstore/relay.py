@@ -23,6 +23,8 @@ from typing import Any
 import structlog
 from nats.js import JetStreamContext
 
+from minzheng_contracts import IntegrationEvent
+
 from .model import START, Checkpoint, RecordedEvent
 from .store import EventStore
 
@@ -42,6 +44,28 @@ class OutgoingMessage:
 
 Publication = Callable[[RecordedEvent], OutgoingMessage | None]
 """Maps a stored event to its published form, or ``None`` for an internal event."""
+
+
+def contract_message(
+    contract: type[IntegrationEvent[Any]], event: RecordedEvent, data: dict[str, Any], *, producer: str
+) -> OutgoingMessage:
+    """The published form of ``event`` as ``contract`` (``contracts/``): the envelope takes the
+    event's id (so ``Nats-Msg-Id`` and the envelope agree), time, correlation, causation and
+    jurisdiction; ``data`` is validated by the contract before it leaves the service."""
+    message = contract.model_validate(
+        {
+            "event_id": event.event_id,
+            "event_type": contract.contract_key()[0],
+            "schema_version": contract.contract_key()[1],
+            "occurred_at": event.occurred_at,
+            "producer": producer,
+            "correlation_id": event.correlation_id or event.event_id,
+            "causation_id": event.causation_id,
+            "jurisdiction": event.jurisdiction or "000000",
+            "data": data,
+        }
+    )
+    return OutgoingMessage(contract.subject_for(producer), message.model_dump_json().encode())
 
 
 def raw_event_publication(subject_prefix: str) -> Publication:

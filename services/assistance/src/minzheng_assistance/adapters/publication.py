@@ -15,6 +15,7 @@ from minzheng_contracts import (
     PaymentIssued,
 )
 from minzheng_eventstore import OutgoingMessage, RecordedEvent
+from minzheng_eventstore.relay import contract_message
 
 from .. import SERVICE
 
@@ -143,17 +144,4 @@ def publication(event: RecordedEvent) -> OutgoingMessage | None:
     if mapped is None:
         return None
     contract, data = mapped
-    message = contract.model_validate(
-        {
-            "event_id": event.event_id,
-            "event_type": contract.contract_key()[0],
-            "schema_version": contract.contract_key()[1],
-            "occurred_at": event.occurred_at,
-            "producer": SERVICE,
-            "correlation_id": event.correlation_id or event.event_id,
-            "causation_id": event.causation_id,
-            "jurisdiction": event.jurisdiction or "000000",
-            "data": data,
-        }
-    )
-    return OutgoingMessage(contract.subject_for(SERVICE), message.model_dump_json().encode())
+    return contract_message(contract, event, data, producer=SERVICE)
