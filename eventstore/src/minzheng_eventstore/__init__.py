@@ -31,7 +31,7 @@ from .model import (
     RecordedEvent,
     Snapshot,
 )
-from .relay import OutboxRelay, OutgoingMessage, Publication, raw_event_publication
+from .relay import OutboxRelay, OutgoingMessage, Publication, contract_message, raw_event_publication
 from .schema import install
 from .store import EventStore
 from .upcasting import Upcasters
@@ -62,6 +62,7 @@ __all__ = [
     "StoreUnavailableError",
     "StreamNotFoundError",
     "Upcasters",
+    "contract_message",
     "install",
     "raw_event_publication",
 ]
