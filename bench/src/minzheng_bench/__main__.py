@@ -202,7 +202,10 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
             )
         step(f"payment run, {sizes.households:,} households")
         pay = await domain.payment_run(
-            await _database(stack, "payrun", store=False), stack.nats_admin_url, sizes.households
+            await _database(stack, "payrun", store=False),
+            await _database(stack, "payconsumer"),
+            stack.nats_admin_url,
+            sizes.households,
         )
         rows += [
             Row(f"payment run {sizes.households:,}: append", pay["append_s"], "s"),

@@ -84,6 +84,9 @@ class EventData(ContractModel):
 DataT = TypeVar("DataT", bound=EventData)
 
 
+_CONTRACT_KEYS: dict[type[BaseModel], tuple[str, int]] = {}
+
+
 def _literal_value(cls: type[BaseModel], name: str) -> object:
     field = cls.model_fields[name]
     if get_origin(field.annotation) is not Literal or len(get_args(field.annotation)) != 1:
@@ -137,9 +140,14 @@ class IntegrationEvent(ContractModel, Generic[DataT]):
 
     @classmethod
     def contract_key(cls) -> tuple[str, int]:
-        """``(event_type, schema_version)`` of a contract class."""
-        cls._require_concrete()
-        return (str(_literal_value(cls, "event_type")), int(str(_literal_value(cls, "schema_version"))))
+        """``(event_type, schema_version)`` of a contract class (computed once per class: the relay
+        asks for it on every event it publishes)."""
+        key = _CONTRACT_KEYS.get(cls)
+        if key is None:
+            cls._require_concrete()
+            key = (str(_literal_value(cls, "event_type")), int(str(_literal_value(cls, "schema_version"))))
+            _CONTRACT_KEYS[cls] = key
+        return key
 
     @classmethod
     def subject_for(cls, producer: str) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any
 
 import structlog
 
@@ -22,6 +23,42 @@ log = structlog.get_logger("minzheng.projection")
 
 ProjectionHandler = Callable[[list[RecordedEvent], Connection], Awaitable[None]]
 Reset = Callable[[Connection], Awaitable[None]]
+
+
+class RowWrites:
+    """The read-model writes of one batch, each keyed by the one row it touches (its ``$1``).
+
+    ``apply`` runs them in rounds: round *n* holds the *n*-th write of every row, grouped by
+    statement, each group one ``executemany`` (asyncpg pipelines it). Writes to one row keep their
+    order; writes to different rows commute, because each statement touches only the row named by
+    its first parameter. A batch of 1,000 events then costs a handful of round trips instead of
+    one per event (projection rebuild, bulk set-up, the payment run's read model).
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[Hashable, list[tuple[str, tuple[Any, ...]]]] = {}
+
+    def add(self, sql: str, key: Hashable, *args: Any) -> None:
+        """Queue ``sql`` with parameters ``(key, *args)``; it must touch only the row ``key`` names."""
+        self._rows.setdefault(key, []).append((sql, (key, *args)))
+
+    def __len__(self) -> int:
+        return sum(len(w) for w in self._rows.values())
+
+    async def apply(self, conn: Connection) -> None:
+        rounds = max((len(w) for w in self._rows.values()), default=0)
+        for n in range(rounds):
+            groups: dict[str, list[tuple[Any, ...]]] = {}
+            for writes in self._rows.values():
+                if n < len(writes):
+                    sql, args = writes[n]
+                    groups.setdefault(sql, []).append(args)
+            for sql, many in groups.items():
+                if len(many) == 1:
+                    await conn.execute(sql, *many[0])
+                else:
+                    await conn.executemany(sql, many)
+        self._rows.clear()
 
 
 class Projection:

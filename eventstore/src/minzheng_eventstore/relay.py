@@ -52,11 +52,12 @@ def contract_message(
     """The published form of ``event`` as ``contract`` (``contracts/``): the envelope takes the
     event's id (so ``Nats-Msg-Id`` and the envelope agree), time, correlation, causation and
     jurisdiction; ``data`` is validated by the contract before it leaves the service."""
+    event_type, schema_version = contract.contract_key()
     message = contract.model_validate(
         {
             "event_id": event.event_id,
-            "event_type": contract.contract_key()[0],
-            "schema_version": contract.contract_key()[1],
+            "event_type": event_type,
+            "schema_version": schema_version,
             "occurred_at": event.occurred_at,
             "producer": producer,
             "correlation_id": event.correlation_id or event.event_id,
@@ -152,14 +153,13 @@ class OutboxRelay:
         if not events:
             return 0
         outgoing = [(event, self.publication(event)) for event in events]
-        sends = [self._publish(event, message) for event, message in outgoing if message is not None]
-        results = await asyncio.gather(*sends, return_exceptions=True)
+        results = await self._publish_all([(e, m) for e, m in outgoing if m is not None])
         # Move past the longest prefix of the batch that was acknowledged.
         failed_at: int | None = None
         result_iter = iter(results)
         done = 0
         for index, (_, message) in enumerate(outgoing):
-            if message is not None and isinstance(next(result_iter), BaseException):
+            if message is not None and next(result_iter) is not None:
                 failed_at = index
                 break
             done += 1
@@ -169,20 +169,34 @@ class OutboxRelay:
             self._position = last
             self.published += done
         if failed_at is not None:
-            error = next(r for r in results if isinstance(r, BaseException))
+            error = next(r for r in results if r is not None)
             raise RelayPublishError(
                 f"publication stopped at event {outgoing[failed_at][0].event_id}: {error!r}"
             )
         return done
 
-    async def _publish(self, event: RecordedEvent, message: OutgoingMessage) -> None:
-        headers = {MSG_ID: str(event.event_id), "Mz-Event-Type": event.event_type}
-        if event.traceparent:
-            headers["traceparent"] = event.traceparent
-        if event.correlation_id:
-            headers["Mz-Correlation-Id"] = str(event.correlation_id)
-        headers.update(message.headers)
-        await self.js.publish(message.subject, message.payload, headers=headers, timeout=self.ack_timeout)
+    async def _publish_all(
+        self, messages: list[tuple[RecordedEvent, OutgoingMessage]]
+    ) -> list[BaseException | None]:
+        """Publish without waiting (``publish_async``: one future per message, no task each), then
+        wait for the PubAcks; return, per message, ``None`` or why it was not acknowledged."""
+        futures: list[asyncio.Future[Any]] = []
+        try:
+            for event, message in messages:
+                futures.append(
+                    await self.js.publish_async(
+                        message.subject, message.payload, headers=_headers(event, message)
+                    )
+                )
+            if futures:
+                await asyncio.wait(futures, timeout=self.ack_timeout)
+        finally:
+            for future in futures:
+                future.cancel()  # a no-op on the acknowledged ones
+        results: list[BaseException | None] = [
+            TimeoutError("no PubAck in time") if f.cancelled() else f.exception() for f in futures
+        ]
+        return results + [ConnectionError("not published")] * (len(messages) - len(futures))
 
     async def pending(self) -> int:
         """How many committed events lie beyond the checkpoint. ``run_once`` returning 0 does not
@@ -226,6 +240,17 @@ class OutboxRelay:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_interval)
+
+
+def _headers(event: RecordedEvent, message: OutgoingMessage) -> dict[str, str]:
+    headers = {MSG_ID: str(event.event_id), "Mz-Event-Type": event.event_type}
+    if event.traceparent:
+        headers["traceparent"] = event.traceparent
+    if event.correlation_id:
+        headers["Mz-Correlation-Id"] = str(event.correlation_id)
+        headers["correlation_id"] = headers["Mz-Correlation-Id"]  # faststream's own header
+    headers.update(message.headers)
+    return headers
 
 
 class RelayPublishError(RuntimeError):

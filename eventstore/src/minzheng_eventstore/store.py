@@ -17,6 +17,7 @@ from typing import Any, TypeAlias
 
 import asyncpg
 
+from . import jsoncodec
 from .dsn import asyncpg_dsn
 from .errors import (
     ConcurrencyError,
@@ -451,27 +452,30 @@ class EventStore:
         return START if row is None else Checkpoint(row["tx"], row["position"])
 
     def _decode(self, row: asyncpg.Record) -> RecordedEvent:
-        data = json.loads(row["data"])
-        version = row["schema_version"]
+        # ``_COLUMNS`` lists the columns in the order of ``RecordedEvent``'s fields
+        values = tuple(row)
+        data = jsoncodec.loads(values[8])
+        version = values[7]
         if self.upcasters:
-            version, data = self.upcasters.upcast(row["event_type"], version, data)
+            version, data = self.upcasters.upcast(values[6], version, data)
+        v = values
         return RecordedEvent(
-            stream_id=row["stream_id"],
-            stream_type=row["stream_type"],
-            version=row["version"],
-            position=row["position"],
-            tx=row["tx"],
-            event_id=row["event_id"],
-            event_type=row["event_type"],
-            schema_version=version,
-            data=data,
-            occurred_at=row["occurred_at"],
-            recorded_at=row["recorded_at"],
-            correlation_id=row["correlation_id"],
-            causation_id=row["causation_id"],
-            traceparent=row["traceparent"],
-            actor=row["actor"],
-            jurisdiction=row["jurisdiction"],
+            v[0],
+            v[1],
+            v[2],
+            v[3],
+            v[4],
+            v[5],
+            v[6],
+            version,
+            data,
+            v[9],
+            v[10],
+            v[11],
+            v[12],
+            v[13],
+            v[14],
+            v[15],
         )
 
     # ------------------------------------------------------------------ snapshots
@@ -502,7 +506,7 @@ class EventStore:
         if row is None:
             return None
         return Snapshot(
-            stream_id, row["version"], json.loads(row["state"]), row["schema_version"], row["taken_at"]
+            stream_id, row["version"], jsoncodec.loads(row["state"]), row["schema_version"], row["taken_at"]
         )
 
 

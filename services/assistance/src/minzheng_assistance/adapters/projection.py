@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from minzheng_eventstore import RecordedEvent
+from minzheng_eventstore.projection import RowWrites
 from minzheng_eventstore.store import Connection
 
 from .schema import READ_MODEL_TABLES
@@ -23,17 +24,19 @@ _STATUS = {
 
 
 async def project(events: list[RecordedEvent], conn: Connection) -> None:
+    writes = RowWrites()
     for event in events:
         handler = _HANDLERS.get(event.stream_type)
         if handler is not None:
-            await handler(event, conn)
+            handler(event, writes)
+    await writes.apply(conn)
 
 
-async def _household(event: RecordedEvent, conn: Connection) -> None:
+def _household(event: RecordedEvent, w: RowWrites) -> None:
     d: dict[str, Any] = event.data
     hid = event.stream_id.removeprefix("household-")
     if event.event_type == "HouseholdApplied":
-        await conn.execute(
+        w.add(
             """INSERT INTO households (household_id, programme, category, status, residence, township,
                    persons,
                    official_relative, applied_at, updated_at)
@@ -49,33 +52,29 @@ async def _household(event: RecordedEvent, conn: Connection) -> None:
         )
         return
     if event.event_type in _STATUS:
-        await conn.execute(
+        w.add(
             "UPDATE households SET status = $2, updated_at = $3 WHERE household_id = $1",
             hid,
             _STATUS[event.event_type],
             event.occurred_at,
         )
     if event.event_type == "PublicNoticePosted":
-        await conn.execute(
+        w.add(
             "UPDATE households SET notice_ends_at = $2 WHERE household_id = $1",
             hid,
             datetime.fromisoformat(d["ends_at"]),
         )
     elif event.event_type == "ObjectionRaised":
-        await conn.execute(
-            "UPDATE households SET open_objections = open_objections + 1 WHERE household_id = $1", hid
-        )
+        w.add("UPDATE households SET open_objections = open_objections + 1 WHERE household_id = $1", hid)
     elif event.event_type == "ObjectionResolved":
-        await conn.execute(
-            "UPDATE households SET open_objections = open_objections - 1 WHERE household_id = $1", hid
-        )
+        w.add("UPDATE households SET open_objections = open_objections - 1 WHERE household_id = $1", hid)
     elif event.event_type in ("ApprovalGranted", "AmountChanged"):
         basis = {
             "effective_from": d["effective_from"],
             "members": d["member_count"],
             "per_capita_income_fen": d["per_capita_income_fen"],
         }
-        await conn.execute(
+        w.add(
             """UPDATE households SET bases = bases || $2::jsonb, monthly_amount_fen = $3, standard_id = $4,
                    persons = $5 WHERE household_id = $1""",
             hid,
@@ -85,16 +84,16 @@ async def _household(event: RecordedEvent, conn: Connection) -> None:
             d["member_count"],
         )
     elif event.event_type == "MemberDeceased":
-        await conn.execute("UPDATE households SET recheck_due = true WHERE household_id = $1", hid)
+        w.add("UPDATE households SET recheck_due = true WHERE household_id = $1", hid)
     elif event.event_type == "RecheckCompleted":
-        await conn.execute("UPDATE households SET recheck_due = false WHERE household_id = $1", hid)
+        w.add("UPDATE households SET recheck_due = false WHERE household_id = $1", hid)
 
 
-async def _tekun(event: RecordedEvent, conn: Connection) -> None:
+def _tekun(event: RecordedEvent, w: RowWrites) -> None:
     case = event.stream_id.removeprefix("tekun-")
     d = event.data
     if event.event_type == "TekunSupportConfirmed":
-        await conn.execute(
+        w.add(
             "INSERT INTO tekun_cases (case_id, residence, mode, active) VALUES ($1, $2, $3, true) "
             "ON CONFLICT DO NOTHING",
             case,
@@ -102,14 +101,14 @@ async def _tekun(event: RecordedEvent, conn: Connection) -> None:
             d["mode"],
         )
     elif event.event_type == "SupportModeChanged":
-        await conn.execute("UPDATE tekun_cases SET mode = $2 WHERE case_id = $1", case, d["to"])
+        w.add("UPDATE tekun_cases SET mode = $2 WHERE case_id = $1", case, d["to"])
     elif event.event_type == "TekunSupportEnded":
-        await conn.execute("UPDATE tekun_cases SET active = false WHERE case_id = $1", case)
+        w.add("UPDATE tekun_cases SET active = false WHERE case_id = $1", case)
 
 
-async def _payment(event: RecordedEvent, conn: Connection) -> None:
+def _payment(event: RecordedEvent, w: RowWrites) -> None:
     d = event.data
-    await conn.execute(
+    w.add(
         """INSERT INTO payments (payment_id, programme, household_id, case_id, period, amount_fen,
                standard_id, run_id, residence, issued_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING""",
@@ -126,7 +125,7 @@ async def _payment(event: RecordedEvent, conn: Connection) -> None:
     )
 
 
-async def _one_off(event: RecordedEvent, conn: Connection) -> None:
+def _one_off(event: RecordedEvent, w: RowWrites) -> None:
     d = event.data
     if event.event_type == "TemporaryAidGranted":
         programme, amount = "temporary_aid", d["amount_fen"]
@@ -134,7 +133,7 @@ async def _one_off(event: RecordedEvent, conn: Connection) -> None:
         programme, amount = "medical_aid", d["paid_fen"]
     else:
         return
-    await conn.execute(
+    w.add(
         """INSERT INTO payments (payment_id, programme, amount_fen, standard_id, residence, issued_at)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
         event.event_id,

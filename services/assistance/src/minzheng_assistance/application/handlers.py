@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from minzheng_contracts import Period
@@ -349,7 +349,9 @@ def payment_event(
     residence: str,
     run_id: uuid.UUID | None,
     household: bool,
+    at: datetime | None = None,
 ) -> tuple[str, list[NewEvent]]:
+    """The payment's stream and event; ``at`` defaults to now (a run passes its own start time)."""
     pid = payment_id(case, period)
     data = {
         "payment_id": str(pid),
@@ -364,7 +366,11 @@ def payment_event(
     }
     meta = EventMetadata(correlation_id=actor.correlation_id, actor=actor.name, jurisdiction=residence)
     event = NewEvent(
-        event_id=pid, event_type="PaymentIssued", data=data, occurred_at=ctx.clock.now(), metadata=meta
+        event_id=pid,
+        event_type="PaymentIssued",
+        data=data,
+        occurred_at=at or ctx.clock.now(),
+        metadata=meta,
     )
     return f"payment-{case}-{period}", [event]
 

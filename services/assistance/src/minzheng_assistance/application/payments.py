@@ -9,13 +9,13 @@ standard in force in that month, and the payment names that standard.
 
 from __future__ import annotations
 
-import json
+import functools
 import time
 import uuid
 from dataclasses import dataclass, field
 
 from minzheng_contracts import Period
-from minzheng_eventstore import ANY_VERSION, NewEvent
+from minzheng_eventstore import ANY_VERSION, NewEvent, jsoncodec
 from minzheng_eventstore.projection import Projection
 
 from ..domain.amounts import monthly_amount
@@ -40,15 +40,18 @@ class RunResult:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
+_period = functools.lru_cache(maxsize=1024)(Period.parse)
+
+
 def _basis_for(bases: list[dict[str, object]], period: Period) -> Basis | None:
     current = [
         Basis(
-            Period.parse(str(b["effective_from"])),
+            _period(str(b["effective_from"])),
             int(str(b["members"])),
             int(str(b["per_capita_income_fen"])),
         )
         for b in bases
-        if Period.parse(str(b["effective_from"])) <= period
+        if _period(str(b["effective_from"])) <= period
     ]
     return max(current, key=lambda b: b.effective_from) if current else None
 
@@ -61,6 +64,7 @@ async def run_payments(
         await projection.catch_up()
     standards = await load_standards(ctx.store)
     run_id = uuid.uuid4()
+    at = ctx.clock.now()  # every payment of the run is issued at the run's start
     result = RunResult(str(run_id), str(period))
     pending: list[tuple[str, list[NewEvent]]] = []
 
@@ -84,7 +88,7 @@ async def run_payments(
     parameters = {"urban": "dibao_urban", "rural": "dibao_rural"}
     for row in households:
         result.considered += 1
-        basis = _basis_for(json.loads(row["bases"]), period)
+        basis = _basis_for(jsoncodec.loads(row["bases"]), period)
         if basis is None:
             result.skipped["not_yet_effective"] = result.skipped.get("not_yet_effective", 0) + 1
             continue
@@ -105,6 +109,7 @@ async def run_payments(
                 residence=row["residence"],
                 run_id=run_id,
                 household=True,
+                at=at,
             )
         )
         if len(pending) >= batch:
@@ -126,6 +131,7 @@ async def run_payments(
                 residence=row["residence"],
                 run_id=run_id,
                 household=False,
+                at=at,
             )
         )
         if len(pending) >= batch:

@@ -1,0 +1,33 @@
+"""The fast JSON decoder gives exactly what ``json.loads`` gives, big integers included."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from minzheng_eventstore.jsoncodec import loads
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(json_values)
+def test_same_as_the_standard_library(value: object) -> None:
+    text = json.dumps(value, ensure_ascii=False)
+    assert loads(text) == json.loads(text)
+    assert loads(text.encode()) == json.loads(text)
+
+
+def test_integers_beyond_64_bits_stay_exact() -> None:
+    for n in (2**63, 2**64 + 1, -(2**63) - 1, 10**30):
+        assert loads(json.dumps({"n": n}))["n"] == n
+        assert type(loads(json.dumps({"n": n}))["n"]) is int
