@@ -13,6 +13,27 @@ from minzheng_eventstore.clock import SystemClock
 from minzheng_eventstore.host import ServiceSettings
 
 
+def cpu_seconds(consumer_pid: int | None = None) -> dict[str, float]:
+    """CPU seconds used so far by this process, a consumer child, PostgreSQL and the NATS server
+    (the embedded stack runs as children of this process): where a run's time goes."""
+    import psutil
+
+    me = psutil.Process()
+    totals = {"service": sum(me.cpu_times()[:2]), "consumer": 0.0, "postgres": 0.0, "nats": 0.0}
+    for child in me.children(recursive=True):
+        try:
+            name, cpu = child.name(), sum(child.cpu_times()[:2])
+        except psutil.Error:
+            continue
+        if child.pid == consumer_pid:
+            totals["consumer"] += cpu
+        elif name.startswith("postgres"):
+            totals["postgres"] += cpu
+        elif name.startswith("nats"):
+            totals["nats"] += cpu
+    return totals
+
+
 async def payment_run(
     database_url: str, consumer_database_url: str, nats_url: str, households: int
 ) -> dict[str, Any]:
@@ -67,12 +88,14 @@ async def payment_run(
                     if not moved:
                         await asyncio.sleep(0.01)
 
+            cpu_before = cpu_seconds(consumer.pid)
             start = time.time()
             relaying = asyncio.create_task(relay_loop())
             result = await run_payments(service.context(), Actor("bench"), Period(2026, 3))
             appended = time.time()
             line = await asyncio.wait_for(consumer.stdout.readline(), 900)
             seen = float(line.split()[1])
+            cpu_after = cpu_seconds(consumer.pid)
             stop.set()
             await relaying
     finally:
@@ -86,6 +109,7 @@ async def payment_run(
         "append_s": appended - start,
         "publish_s": marks["published"] - start,
         "end_to_end_s": seen - start,
+        "cpu_s": {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before},
     }
 
 

@@ -36,9 +36,11 @@ from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
 from opentelemetry import trace
 
-from . import jsoncodec
+from . import jsoncodec, natsfix
 from .observability import continued_trace
 from .store import Connection, EventStore
+
+natsfix.install()  # see natsfix: without it, a fetched batch can be dropped until ack_wait
 
 log = structlog.get_logger("minzheng.consumer")
 tracer = trace.get_tracer("minzheng.consumer")
