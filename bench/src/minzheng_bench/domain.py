@@ -65,6 +65,10 @@ async def payment_run(
             t = time.perf_counter()
             await seed_approved_households(service.host.store, households)
             await service.projection().catch_up()
+            async with service.host.store.pool.acquire() as conn:
+                # a monthly run starts on a settled database, not on the set-up's dead rows and WAL
+                await conn.execute("VACUUM ANALYZE")
+                await conn.execute("CHECKPOINT")
             seeded = time.perf_counter() - t
             assert (await consumer.stdout.readline()).startswith(b"ready")
             # the seeded households' own events are history, published before the run: this relay
@@ -80,22 +84,21 @@ async def payment_run(
             stop = asyncio.Event()
             marks: dict[str, float] = {}
 
-            async def relay_loop() -> None:
-                while not stop.is_set():
-                    moved = await relay.run_once()
-                    if relay.published >= households and "published" not in marks:
-                        marks["published"] = time.time()
-                    if not moved:
-                        await asyncio.sleep(0.01)
+            async def watch_relay() -> None:
+                while relay.published < households:  # noqa: ASYNC110 - polling is the measurement
+                    await asyncio.sleep(0.005)
+                marks["published"] = time.time()
 
             cpu_before = cpu_seconds(consumer.pid)
             start = time.time()
-            relaying = asyncio.create_task(relay_loop())
+            relaying = asyncio.create_task(relay.run(stop))
+            watching = asyncio.create_task(watch_relay())
             result = await run_payments(service.context(), Actor("bench"), Period(2026, 3))
             appended = time.time()
             line = await asyncio.wait_for(consumer.stdout.readline(), 900)
             seen = float(line.split()[1])
             cpu_after = cpu_seconds(consumer.pid)
+            await watching
             stop.set()
             await relaying
     finally:

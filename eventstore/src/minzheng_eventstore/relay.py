@@ -14,6 +14,7 @@ carries its stream version.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 from collections.abc import Callable
@@ -103,6 +104,7 @@ class OutboxRelay:
         batch_size: int = 500,
         idle_interval: float = 0.05,
         ack_timeout: float = 10.0,
+        pipeline: int = 3,
     ) -> None:
         self.store = store
         self.js = js
@@ -112,6 +114,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.idle_interval = idle_interval
         self.ack_timeout = ack_timeout
+        self.pipeline = max(1, pipeline)
         self._wake = asyncio.Event()
         self._position: Checkpoint | None = None
         self.published = 0
@@ -152,51 +155,52 @@ class OutboxRelay:
         )
         if not events:
             return 0
-        outgoing = [(event, self.publication(event)) for event in events]
-        results = await self._publish_all([(e, m) for e, m in outgoing if m is not None])
-        # Move past the longest prefix of the batch that was acknowledged.
-        failed_at: int | None = None
-        result_iter = iter(results)
-        done = 0
-        for index, (_, message) in enumerate(outgoing):
-            if message is not None and next(result_iter) is not None:
-                failed_at = index
-                break
-            done += 1
-        if done:
-            last = outgoing[done - 1][0].checkpoint
-            await self._save(last, sum(1 for _, m in outgoing[:done] if m is not None))
-            self._position = last
-            self.published += done
-        if failed_at is not None:
-            error = next(r for r in results if r is not None)
-            raise RelayPublishError(
-                f"publication stopped at event {outgoing[failed_at][0].event_id}: {error!r}"
-            )
-        return done
+        return await self._settle(await self._send(events))
 
-    async def _publish_all(
-        self, messages: list[tuple[RecordedEvent, OutgoingMessage]]
-    ) -> list[BaseException | None]:
-        """Publish without waiting (``publish_async``: one future per message, no task each), then
-        wait for the PubAcks; return, per message, ``None`` or why it was not acknowledged."""
+    async def _send(self, events: list[RecordedEvent]) -> _Batch:
+        """Publish a batch without waiting (``publish_async``: one future per message, no task
+        each); ``_settle`` waits for its PubAcks."""
+        outgoing = [(event, self.publication(event)) for event in events]
         futures: list[asyncio.Future[Any]] = []
         try:
-            for event, message in messages:
-                futures.append(
-                    await self.js.publish_async(
-                        message.subject, message.payload, headers=_headers(event, message)
+            for event, message in outgoing:
+                if message is not None:
+                    futures.append(
+                        await self.js.publish_async(
+                            message.subject, message.payload, headers=_headers(event, message)
+                        )
                     )
-                )
-            if futures:
-                await asyncio.wait(futures, timeout=self.ack_timeout)
-        finally:
+        except BaseException:
             for future in futures:
-                future.cancel()  # a no-op on the acknowledged ones
-        results: list[BaseException | None] = [
-            TimeoutError("no PubAck in time") if f.cancelled() else f.exception() for f in futures
-        ]
-        return results + [ConnectionError("not published")] * (len(messages) - len(futures))
+                future.cancel()
+            raise
+        return _Batch(outgoing, futures)
+
+    async def _settle(self, batch: _Batch) -> int:
+        """Wait for a batch's PubAcks, move the checkpoint past the longest acknowledged prefix,
+        and raise ``RelayPublishError`` if the batch was not acknowledged in full."""
+        if batch.futures:
+            await asyncio.wait(batch.futures, timeout=self.ack_timeout)
+        batch.cancel()  # a no-op on the acknowledged ones
+        results = iter(batch.futures)
+        done, failure = 0, None
+        for _, message in batch.outgoing:
+            if message is not None:
+                future = next(results)
+                failure = TimeoutError("no PubAck in time") if future.cancelled() else future.exception()
+                if failure is not None:
+                    break
+            done += 1
+        if done:
+            last = batch.outgoing[done - 1][0].checkpoint
+            await self._save(last, sum(1 for _, m in batch.outgoing[:done] if m is not None))
+            self._position = last
+            self.published += done
+        if failure is not None:
+            raise RelayPublishError(
+                f"publication stopped at event {batch.outgoing[done][0].event_id}: {failure!r}"
+            )
+        return done
 
     async def pending(self) -> int:
         """How many committed events lie beyond the checkpoint. ``run_once`` returning 0 does not
@@ -226,8 +230,7 @@ class OutboxRelay:
         backoff = 0.1
         while not stop.is_set():
             try:
-                moved = await self.run_once()
-                backoff = 0.1
+                await self._pump(stop)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -235,11 +238,45 @@ class OutboxRelay:
                 self._position = None  # re-read the durable checkpoint after an outage
                 await _sleep_or_stop(stop, backoff)
                 backoff = min(backoff * 2, 5.0)
-                continue
-            if moved < self.batch_size:
+
+    async def _pump(self, stop: asyncio.Event) -> None:
+        """Keep up to ``pipeline`` batches in flight: the next batch is read and sent while the
+        PubAcks of the earlier ones are on their way. Batches settle in order, so the checkpoint
+        only ever moves past acknowledged events; a failure stops the pump (``run`` restarts it
+        from the checkpoint) and whatever was in flight is re-published, dropped as duplicates."""
+        if self._position is None:
+            self._position = await self.checkpoint()
+        read_from = self._position
+        in_flight: collections.deque[_Batch] = collections.deque()
+        try:
+            while not stop.is_set():
+                if len(in_flight) < self.pipeline:
+                    events = await self.store.read_all(
+                        read_from, limit=self.batch_size, stream_types=self.stream_types
+                    )
+                    if events:
+                        in_flight.append(await self._send(events))
+                        read_from = events[-1].checkpoint
+                        continue
+                if in_flight:
+                    await self._settle(in_flight.popleft())
+                    continue
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_interval)
+        finally:
+            for batch in in_flight:
+                batch.cancel()
+
+
+@dataclass(slots=True)
+class _Batch:
+    outgoing: list[tuple[RecordedEvent, OutgoingMessage | None]]
+    futures: list[asyncio.Future[Any]]
+
+    def cancel(self) -> None:
+        for future in self.futures:
+            future.cancel()
 
 
 def _headers(event: RecordedEvent, message: OutgoingMessage) -> dict[str, str]:

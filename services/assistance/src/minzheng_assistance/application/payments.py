@@ -62,7 +62,12 @@ async def run_payments(
     started = time.perf_counter()
     if projection is not None:
         await projection.catch_up()
-    standards = await load_standards(ctx.store)
+    table = await load_standards(ctx.store)
+    # one lookup per (parameter, place) in a run, not per case: a county has thousands of cases
+    # per village and one standard for them all
+    in_force = functools.lru_cache(maxsize=None)(
+        lambda parameter, place: _in_force(table, parameter, place, period)
+    )
     run_id = uuid.uuid4()
     at = ctx.clock.now()  # every payment of the run is issued at the run's start
     result = RunResult(str(run_id), str(period))
@@ -92,7 +97,7 @@ async def run_payments(
         if basis is None:
             result.skipped["not_yet_effective"] = result.skipped.get("not_yet_effective", 0) + 1
             continue
-        standard = _in_force(standards, parameters[row["category"]], row["residence"], period)
+        standard = in_force(parameters[row["category"]], row["residence"])
         amount = monthly_amount(standard.value, basis.per_capita_income_fen, basis.members)
         if amount <= 0:
             result.skipped["nothing_due"] = result.skipped.get("nothing_due", 0) + 1
@@ -116,9 +121,7 @@ async def run_payments(
             await flush()
     for row in tekun:
         result.considered += 1
-        standard = _in_force(
-            standards, MODE_PARAMETER[SupportMode(row["mode"])].value, row["residence"], period
-        )
+        standard = in_force(MODE_PARAMETER[SupportMode(row["mode"])].value, row["residence"])
         pending.append(
             payment_event(
                 ctx,
