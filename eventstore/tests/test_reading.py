@@ -153,3 +153,21 @@ async def test_snapshots_load_long_streams_from_the_last_fold(store: EventStore)
     # "as of" reads fold events only
     first = (await store.read_all(limit=1))[0].checkpoint
     assert (await repo.load("counter-3", as_of=first)).state == Counter(1, 1)
+
+
+@pytest.mark.parametrize("query", ["_READ_ALL", "_READ_ALL_TYPES", "_HEAD"])
+async def test_the_global_order_is_read_from_its_index(store: EventStore, query: str) -> None:
+    """A tail read must walk ``events_global_order_idx``, never sort the table: ordering by the
+    output column ``tx`` (``tx::text::bigint``) instead of ``events.tx`` made every batch O(n)."""
+    from minzheng_eventstore import store as store_module
+
+    for n in range(5):
+        await store.append(f"order-{n}", "order", 0, [ev("Happened", n=n)])
+    sql = getattr(store_module, query)
+    sql = sql.replace("$1", "'0'").replace("$2", "0").replace("$3", "100").replace("$4", "ARRAY['order']")
+    async with store.pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL enable_sort = off")  # a sort is then only there if it must be
+        await conn.execute("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(row[0] for row in await conn.fetch("EXPLAIN " + sql))
+    assert "events_global_order_idx" in plan
+    assert "Sort" not in plan, plan

@@ -104,11 +104,14 @@ _STREAM_AS_OF_CHECKPOINT = (
 # Only rows written by transactions older than every transaction still running are read, in
 # (tx, position) order. Such rows are final: a transaction that commits later has a larger tx,
 # so it sorts after anything returned here and a tailer resuming from its checkpoint sees it.
+# ORDER BY names ``events.tx``: a bare ``tx`` would be the output column ``tx::text::bigint`` of
+# ``_COLUMNS``, which no index has, and every batch would sort the whole table (found by the
+# rebuild benchmark: O(n) per batch, O(n²) per rebuild; test_reading pins the plan).
 _READ_ALL = f"""
 SELECT {_COLUMNS} FROM events
 WHERE (tx, position) > ($1::text::xid8, $2::bigint)
   AND tx < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY tx, position
+ORDER BY events.tx, events.position
 LIMIT $3
 """
 _READ_ALL_TYPES = f"""
@@ -116,13 +119,13 @@ SELECT {_COLUMNS} FROM events
 WHERE (tx, position) > ($1::text::xid8, $2::bigint)
   AND tx < pg_snapshot_xmin(pg_current_snapshot())
   AND stream_type = ANY($4::text[])
-ORDER BY tx, position
+ORDER BY events.tx, events.position
 LIMIT $3
 """
 _HEAD = """
 SELECT tx::text::bigint AS tx, position FROM events
 WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY tx DESC, position DESC LIMIT 1
+ORDER BY events.tx DESC, events.position DESC LIMIT 1
 """
 _CONNECTION_ERRORS = (
     asyncpg.PostgresConnectionError,
