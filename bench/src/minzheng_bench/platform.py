@@ -33,7 +33,7 @@ from minzheng_eventstore.projection import Projection
 from minzheng_eventstore.store import Connection
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-READ_MODEL = Migration("0001_seen", "CREATE TABLE seen (event_id uuid PRIMARY KEY, n int)")
+READ_MODEL = Migration("0001_seen", "CREATE TABLE seen (n bigserial PRIMARY KEY, event_id uuid UNIQUE)")
 
 
 async def _fill(store: EventStore, n: int, stream_type: str = "household", batch: int = 5000) -> None:
@@ -186,9 +186,10 @@ async def grow(database_url: str, rows: int) -> None:
 
 
 async def command_to_read_model_latency(
-    database_a: str, database_b: str, nats_url: str, rate: float, seconds: float
+    database_a: str, database_b: str, nats_url: str, rate: float, seconds: float, fetch_timeout: float = 0.05
 ) -> dict[str, float]:
-    """p50/p95/p99 from an HTTP command on host A to the row in host B's read model, at a fixed rate."""
+    """p50/p95/p99 from an HTTP command on host A to the row in host B's read model, at a fixed rate.
+    B's consumer batches with a window of ``fetch_timeout`` (the default 50 ms, or smaller)."""
     subject = f"assistance.bench{uuid.uuid4().hex[:6]}.applied"
 
     def publication(event: RecordedEvent) -> OutgoingMessage | None:
@@ -198,7 +199,7 @@ async def command_to_read_model_latency(
     seen: dict[str, float] = {}
 
     async def handle(msg: Incoming, conn: Connection) -> None:
-        await conn.execute("INSERT INTO seen (event_id, n) VALUES ($1, 1)", msg.event_id)
+        await conn.execute("INSERT INTO seen (event_id) VALUES ($1)", msg.event_id)
 
     b = ServiceHost(
         ServiceSettings("benchb", database_b, nats_url), publication=None, migrations=[READ_MODEL]
@@ -210,6 +211,7 @@ async def command_to_read_model_latency(
         subject=subject,
         handler=handle,
         batch_size=50,
+        fetch_timeout=fetch_timeout,
     )
     router = APIRouter()
 
@@ -229,12 +231,14 @@ async def command_to_read_model_latency(
         pool = b.store.pool
 
         async def watch() -> None:
+            last = 0
             while len(seen) < len(sent) or not sent or len(sent) < int(rate * seconds):
-                async with pool.acquire() as conn:
-                    rows = await conn.fetch("SELECT event_id FROM seen")
+                async with pool.acquire() as conn:  # only the rows that are new since the last look
+                    rows = await conn.fetch("SELECT n, event_id FROM seen WHERE n > $1", last)
                 now = time.perf_counter()
                 for r in rows:
                     seen.setdefault(str(r["event_id"]), now)
+                    last = max(last, r["n"])
                 await asyncio.sleep(0.002)
 
         watcher = asyncio.create_task(watch())
