@@ -31,3 +31,12 @@ def test_integers_beyond_64_bits_stay_exact() -> None:
     for n in (2**63, 2**64 + 1, -(2**63) - 1, 10**30):
         assert loads(json.dumps({"n": n}))["n"] == n
         assert type(loads(json.dumps({"n": n}))["n"]) is int
+
+
+def test_a_run_of_nineteen_digits_is_found_and_eighteen_is_not() -> None:
+    from minzheng_eventstore.jsoncodec import has_long_digit_run
+
+    assert has_long_digit_run(b'{"n": 1234567890123456789}')
+    assert has_long_digit_run(b'["x0000000000000000000y"]')
+    assert not has_long_digit_run(b'{"n": 123456789012345678, "m": 123456789012345678}')
+    assert not has_long_digit_run('{"名": "一二三四五六七八九十一二三四五六七八九十"}'.encode())

@@ -225,6 +225,10 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
                 target="≤ 20 s for 100k",
             ),
         ]
+        rows += [
+            Row(f"payment run {sizes.households:,}: CPU of {process}", seconds, "core-s")
+            for process, seconds in pay["cpu_s"].items()
+        ]
         step(f"SLA burst, {sizes.sla:,} households")
         sla = await domain.sla_burst(
             await _database(stack, "slaburst", store=False), stack.nats_admin_url, sizes.sla
@@ -251,7 +255,7 @@ def render(rows: list[Row], console: Console, title: str) -> None:
     for r in rows:
         ref = f"{r.reference} {r.reference_value:,.0f}" if r.reference_value else r.reference
         ratio = f"{r.ratio:.0%}" if r.ratio is not None else ""
-        precise = r.unit in ("ms", "s", "% of a core")
+        precise = r.unit in ("ms", "s", "% of a core", "core-s")
         value = f"{r.value:,.1f} {r.unit}" if precise else f"{r.value:,.0f} {r.unit}"
         table.add_row(r.figure, value, ref, ratio, r.target)
     console.print(table)

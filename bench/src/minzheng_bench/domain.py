@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from typing import Any
 
 from minzheng_contracts import Period
-from minzheng_eventstore import OutboxRelay
 from minzheng_eventstore.clock import SystemClock
 from minzheng_eventstore.host import ServiceSettings
 
 
-def cpu_seconds(consumer_pid: int | None = None) -> dict[str, float]:
-    """CPU seconds used so far by this process, a consumer child, PostgreSQL and the NATS server
-    (the embedded stack runs as children of this process): where a run's time goes."""
+def cpu_seconds(children: dict[str, int] | None = None) -> dict[str, float]:
+    """CPU seconds used so far by this process, by the named child processes (``children``: name
+    to pid), by PostgreSQL and by the NATS server (the embedded stack runs as children of this
+    process): where a run's time goes."""
     import psutil
 
+    named = {pid: name for name, pid in (children or {}).items()}
     me = psutil.Process()
-    totals = {"service": sum(me.cpu_times()[:2]), "consumer": 0.0, "postgres": 0.0, "nats": 0.0}
+    totals = {"service": sum(me.cpu_times()[:2]), **{name: 0.0 for name in named.values()}}
+    totals |= {"postgres": 0.0, "nats": 0.0}
     for child in me.children(recursive=True):
         try:
             name, cpu = child.name(), sum(child.cpu_times()[:2])
         except psutil.Error:
             continue
-        if child.pid == consumer_pid:
-            totals["consumer"] += cpu
+        if child.pid in named:
+            totals[named[child.pid]] += cpu
         elif name.startswith("postgres"):
             totals["postgres"] += cpu
         elif name.startswith("nats"):
@@ -37,78 +40,118 @@ def cpu_seconds(consumer_pid: int | None = None) -> dict[str, float]:
 async def payment_run(
     database_url: str, consumer_database_url: str, nats_url: str, households: int
 ) -> dict[str, Any]:
-    """Seed ``households`` approved households, then time one monthly run end to end: the appends,
-    the relay publishing every ``PaymentIssued``, and another service's consumer, in a process of
-    its own, having every payment in its read model. The service runs as deployed: its read-model
-    projection (payments) follows the run as it goes."""
-    from minzheng_assistance.adapters.publication import publication
-    from minzheng_assistance.application.handlers import Actor
-    from minzheng_assistance.application.payments import run_payments
+    """Seed ``households`` approved households, then time one monthly run (``time_payment_run``)."""
     from minzheng_assistance.bulk import seed_approved_households
     from minzheng_assistance.entrypoints.app import Assistance
 
     service = Assistance(ServiceSettings("assistance", database_url, nats_url), clock=SystemClock())
     await service.host.migrate()
-    consumer = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "minzheng_bench.payment_consumer",
-        consumer_database_url,
-        nats_url,
-        str(households),
-        f"payments{time.monotonic_ns()}",
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert consumer.stdout is not None
-    try:
-        async with service.host.running(consume=False, relay=False):
-            t = time.perf_counter()
-            await seed_approved_households(service.host.store, households)
-            await service.projection().catch_up()
-            async with service.host.store.pool.acquire() as conn:
-                # a monthly run starts on a settled database, not on the set-up's dead rows and WAL
-                await conn.execute("VACUUM ANALYZE")
-                await conn.execute("CHECKPOINT")
-            seeded = time.perf_counter() - t
-            assert (await consumer.stdout.readline()).startswith(b"ready")
-            # the seeded households' own events are history, published before the run: this relay
-            # publishes the run's payments (the service's relay would, after those)
-            relay = OutboxRelay(
-                service.host.store,
-                service.host.nats.jetstream(),
-                name="bench-payments",
-                publication=publication,
-                stream_types=["payment"],
-                batch_size=1000,
+    async with service.host.running(consume=False, relay=False):
+        t = time.perf_counter()
+        await seed_approved_households(service.host.store, households)
+        await service.projection().catch_up()
+        seeded = time.perf_counter() - t
+    return {
+        **await time_payment_run(database_url, consumer_database_url, nats_url, households, Period(2026, 3)),
+        "seed_s": seeded,
+    }
+
+
+async def time_payment_run(
+    database_url: str, consumer_database_url: str, nats_url: str, households: int, period: Period
+) -> dict[str, Any]:
+    """Time one monthly run for ``period`` over the active households of ``database_url``, deployed
+    as a busy county would: the service process (the run, and its payments projection following
+    it), the service's outbox relay in a process of its own (``python -m minzheng_assistance
+    relay``) and another service's consumer of ``PaymentIssued`` in a third. Marks: every payment
+    appended, every payment published (the relay's durable count), the consumer's read model
+    holding every payment. The seeded history counts as published before the run: the relay
+    starts at the head of the log."""
+    from minzheng_assistance.application.handlers import Actor
+    from minzheng_assistance.application.payments import run_payments
+    from minzheng_assistance.entrypoints.app import Assistance
+
+    service = Assistance(ServiceSettings("assistance", database_url, nats_url), clock=SystemClock())
+    relay_name = "assistance-outbox"
+    async with service.host.running(consume=False, relay=False):
+        store = service.host.store
+        async with store.pool.acquire() as conn:
+            head = await store.head()
+            await conn.execute(
+                "INSERT INTO relay_checkpoints (relay, tx, position, published) VALUES ($1, $2, $3, 0) "
+                "ON CONFLICT (relay) DO UPDATE SET tx = excluded.tx, position = excluded.position",
+                relay_name,
+                head.tx,
+                head.position,
             )
-            stop = asyncio.Event()
+            # a monthly run starts on a settled database, not on the set-up's dead rows and WAL
+            await conn.execute("VACUUM ANALYZE")
+            await conn.execute("CHECKPOINT")
+            published_before = await conn.fetchval(
+                "SELECT published FROM relay_checkpoints WHERE relay = $1", relay_name
+            )
+        env = {**os.environ, "ASSISTANCE_DATABASE_URL": database_url, "ASSISTANCE_NATS_URL": nats_url}
+        relay = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "minzheng_assistance", "relay", env=env, stderr=asyncio.subprocess.PIPE
+        )
+        consumer = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "minzheng_bench.payment_consumer",
+            consumer_database_url,
+            nats_url,
+            str(households),
+            f"payments{time.monotonic_ns()}",
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert consumer.stdout is not None and relay.stderr is not None
+        relay_running = asyncio.Event()
+
+        async def relay_log(stream: asyncio.StreamReader) -> None:  # read it all: a full pipe blocks
+            async for line in stream:
+                if b"relay assistance-outbox running" in line:
+                    relay_running.set()
+
+        reading = asyncio.create_task(relay_log(relay.stderr))
+        try:
+            assert (await consumer.stdout.readline()).startswith(b"ready")
+            await asyncio.wait_for(relay_running.wait(), 60)
             marks: dict[str, float] = {}
 
             async def watch_relay() -> None:
-                while relay.published < households:  # noqa: ASYNC110 - polling is the measurement
-                    await asyncio.sleep(0.005)
+                async with store.pool.acquire() as conn:
+                    while (  # noqa: ASYNC110 - polling is the measurement
+                        await conn.fetchval(
+                            "SELECT published FROM relay_checkpoints WHERE relay = $1", relay_name
+                        )
+                        < published_before + households
+                    ):
+                        await asyncio.sleep(0.01)
                 marks["published"] = time.time()
 
-            cpu_before = cpu_seconds(consumer.pid)
+            children = {"relay": relay.pid, "consumer": consumer.pid}
+            cpu_before = cpu_seconds(children)
             start = time.time()
-            relaying = asyncio.create_task(relay.run(stop))
             watching = asyncio.create_task(watch_relay())
-            result = await run_payments(service.context(), Actor("bench"), Period(2026, 3))
+            result = await run_payments(service.context(), Actor("bench"), period)
             appended = time.time()
             line = await asyncio.wait_for(consumer.stdout.readline(), 900)
             seen = float(line.split()[1])
-            cpu_after = cpu_seconds(consumer.pid)
-            await watching
-            stop.set()
-            await relaying
-    finally:
-        if consumer.returncode is None:
-            consumer.kill()
-        await consumer.wait()
+            cpu_after = cpu_seconds(children)
+            await asyncio.wait_for(watching, 60)
+        finally:
+            for process in (consumer, relay):
+                if process.returncode is None:
+                    process.terminate()
+            for process in (consumer, relay):
+                try:
+                    await asyncio.wait_for(process.wait(), 10)
+                except TimeoutError:
+                    process.kill()
+            reading.cancel()
     return {
         "households": households,
         "paid": result.paid,
-        "seed_s": seeded,
         "append_s": appended - start,
         "publish_s": marks["published"] - start,
         "end_to_end_s": seen - start,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 from typing import Any, Final, NoReturn
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -24,9 +24,10 @@ class InvalidPeriodError(ValueError):
 class Period:
     """A calendar month. Immutable, ordered, hashable; parses from and serialises to ``"YYYY-MM"``."""
 
-    __slots__ = ("_month", "_year")
+    __slots__ = ("_month", "_text", "_year")
     _year: int
     _month: int
+    _text: str
 
     def __init__(self, year: int, month: int) -> None:
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
@@ -35,6 +36,7 @@ class Period:
             raise InvalidPeriodError("period month must be an integer between 1 and 12")
         object.__setattr__(self, "_year", year)
         object.__setattr__(self, "_month", month)
+        object.__setattr__(self, "_text", f"{year:04d}-{month:02d}")
 
     @property
     def year(self) -> int:
@@ -69,6 +71,12 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """Parse ``"YYYY-MM"``."""
+        if type(text) is str and cls is Period:
+            return _parse_cached(text)  # a period is immutable: the same text, the same period
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Period:
         match = _PATTERN.fullmatch(text.strip()) if isinstance(text, str) else None
         if match is None:
             raise InvalidPeriodError("period must be a month written as YYYY-MM")
@@ -94,7 +102,7 @@ class Period:
         return Period(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
 
     def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return self._text
 
     @classmethod
     def _coerce(cls, value: Any) -> Period:
@@ -125,3 +133,9 @@ class Period:
             "description": "A calendar month (月份), YYYY-MM.",
             "examples": ["2024-07"],
         }
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> Period:
+    # contracts and events carry the same few months over and over (every payment of a run)
+    return Period._parse(text)

@@ -1,8 +1,9 @@
-"""The command line every service shares: ``migrate``, ``serve``, ``seed-demo``, ``redrive``."""
+"""The command line every service shares: ``migrate``, ``serve``, ``relay``, ``seed-demo``, ``redrive``."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -31,14 +32,41 @@ def build_cli(
 
     @cli.command()
     def serve(
-        host_: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port")
+        host_: str = typer.Option("127.0.0.1", "--host"),
+        port: int = typer.Option(8000, "--port"),
+        relay: bool = typer.Option(
+            True, "--relay/--no-relay", help="run the outbox relay here (--no-relay: `relay` runs it)"
+        ),
     ) -> None:
-        """Run the HTTP API, the outbox relay, the consumers and the schedulers."""
+        """Run the HTTP API, the outbox relay, the consumers, the projections and the schedulers."""
         import uvicorn
 
         configure_logging(host.service)
         configure_tracing(host.service)
+        host.relay_in_process = relay
         uvicorn.run(app_factory(), host=host_, port=port, log_level="warning", access_log=False)
+
+    @cli.command("relay")
+    def relay_only() -> None:
+        """Run only the outbox relay, in a process of its own beside `serve --no-relay`: on a busy
+        service the relay gets a core of its own. Stops on SIGTERM/SIGINT after publishing what is
+        committed. Run one per service: a second one is harmless (its publications are dropped as
+        duplicates) but wasted."""
+        configure_logging(host.service)
+        configure_tracing(host.service)
+
+        async def run() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            async with host.running(consume=False, relay=False, project=False, background=False):
+                relay = host.outbox_relay()
+                typer.echo(f"{host.service}: relay {relay.name} running", err=True)
+                await relay.run(stop)
+                await relay.drain(within=5.0)
+
+        asyncio.run(run())
 
     @cli.command("seed-demo")
     def seed() -> None:

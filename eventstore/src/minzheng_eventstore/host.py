@@ -4,7 +4,7 @@
 consumers, the projections and any background task (schedulers). A service builds one host in
 its entrypoint, adds its pieces, and gets an HTTP app (``fastapi``) and a CLI (``cli``) from it:
 
-    python -m minzheng_<service> migrate | serve --host H --port P | seed-demo | redrive
+    python -m minzheng_<service> migrate | serve --host H --port P [--no-relay] | relay | seed-demo | redrive
 
 Configuration comes from the environment (``ServiceSettings.from_env``):
 ``<SERVICE>_DATABASE_URL`` (else ``DATABASE_URL``) and ``<SERVICE>_NATS_URL`` (else ``NATS_URL``).
@@ -120,6 +120,8 @@ class ServiceHost:
         self._projection_specs: list[_ProjectionSpec] = []
         self._background: list[tuple[str, Background]] = []
         self._running: _Running | None = None
+        self.relay_in_process = True
+        """``serve`` runs the outbox relay unless it runs in a process of its own (``relay``)."""
         self.consumers: dict[str, DurableConsumer] = {}
         self.projections: dict[str, Projection] = {}
         self.relay: OutboxRelay | None = None
@@ -217,7 +219,17 @@ class ServiceHost:
             await engine.dispose()
         return applied
 
-    async def start(self, *, migrate: bool = True, consume: bool = True, relay: bool = True) -> None:
+    async def start(
+        self,
+        *,
+        migrate: bool = True,
+        consume: bool = True,
+        relay: bool = True,
+        project: bool = True,
+        background: bool = True,
+    ) -> None:
+        """Connect and start the pieces: the consumers, the outbox relay (unless
+        ``relay_in_process`` is off), the projections and the background tasks."""
         from faststream.nats import NatsBroker
 
         if self._running is not None:
@@ -239,22 +251,17 @@ class ServiceHost:
         )
         running = _Running(store, nc, broker, asyncio.Event())
         self._running = running
+        self.relay = None
         if consume:
             for spec in self._consumer_specs:
                 consumer = DurableConsumer(store, **spec.kwargs)
                 consumer.register(broker)
                 self.consumers[consumer.name] = consumer
         await broker.start()
-        if relay and self.publication is not None:
-            self.relay = OutboxRelay(
-                store,
-                nc.jetstream(),
-                name=f"{self.service}-outbox",
-                publication=self.publication,
-                batch_size=self.relay_batch_size,
-            )
+        if relay and self.relay_in_process and self.publication is not None:
+            self.relay = self.outbox_relay()
             running.tasks.append(asyncio.create_task(self.relay.run(running.stop), name="relay"))
-        for p in self._projection_specs:
+        for p in self._projection_specs if project else ():
             projection = Projection(
                 store, p.name, p.handle, stream_types=p.stream_types, reset=p.reset, batch_size=p.batch_size
             )
@@ -262,9 +269,21 @@ class ServiceHost:
             running.tasks.append(
                 asyncio.create_task(projection.run(running.stop), name=f"projection:{p.name}")
             )
-        for name, factory in self._background:
+        for name, factory in self._background if background else ():
             running.tasks.append(asyncio.create_task(factory(self, running.stop), name=name))
         log.info("service.started", **self.settings.describe())
+
+    def outbox_relay(self) -> OutboxRelay:
+        """This service's outbox relay (``<service>-outbox``) on the running host's connections."""
+        if self.publication is None:
+            raise RuntimeError(f"{self.service} publishes nothing")
+        return OutboxRelay(
+            self.store,
+            self.nats.jetstream(),
+            name=f"{self.service}-outbox",
+            publication=self.publication,
+            batch_size=self.relay_batch_size,
+        )
 
     async def stop(self) -> None:
         running, self._running = self._running, None
@@ -284,6 +303,7 @@ class ServiceHost:
         await running.store.close()
         self.consumers.clear()
         self.projections.clear()
+        self.relay = None
         log.info("service.stopped", service=self.service)
 
     @asynccontextmanager

@@ -4,24 +4,30 @@ orjson is several times faster than the standard library but turns an integer be
 a float, silently. Such a number needs 19 digits or more, so text with a run of 19 digits (which
 also matches long digit strings inside quotes: harmless) is decoded by the standard library: the
 result is always exactly what ``json.loads`` gives.
+
+The check maps every ASCII digit to ``0`` (``bytes.translate``) and looks for nineteen zeros: about
+1 µs for an event's data, where a ``\\d{19}`` regular expression took 10 µs, ten times orjson's own
+decoding (measured on a 360-byte payment).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
-_LONG_DIGITS = re.compile(rb"\d{19}")
-_LONG_DIGITS_TEXT = re.compile(r"\d{19}")
+_DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+_NINETEEN_DIGITS = b"0" * 19
+
+
+def has_long_digit_run(raw: bytes) -> bool:
+    """Whether ``raw`` holds 19 or more ASCII digits in a row."""
+    return _NINETEEN_DIGITS in raw.translate(_DIGITS_TO_ZERO)
 
 
 def loads(text: str | bytes) -> Any:
-    if isinstance(text, str):
-        if _LONG_DIGITS_TEXT.search(text) is None:
-            return orjson.loads(text)
-    elif _LONG_DIGITS.search(text) is None:
-        return orjson.loads(text)
-    return json.loads(text)
+    raw = text.encode() if isinstance(text, str) else text
+    if has_long_digit_run(raw):
+        return json.loads(raw)
+    return orjson.loads(raw)

@@ -1,4 +1,5 @@
-"""``python -m minzheng_disaster migrate | serve --host H --port P | seed-demo | redrive``."""
+"""``python -m minzheng_disaster COMMAND``: migrate | serve --host H --port P [--no-relay] | relay |
+seed-demo | redrive (see ``minzheng_eventstore.cli``)."""
 
 from __future__ import annotations
 
