@@ -1,11 +1,16 @@
-"""``RowWrites``: a batch's read-model writes applied in rounds give the same rows as one by one."""
+"""Projections: ``RowWrites`` gives the rows of one-by-one writes; a filtered projection's
+checkpoint moves past the stream types it does not read."""
 
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
-from minzheng_eventstore import EventStore
-from minzheng_eventstore.projection import RowWrites
+from minzheng_eventstore import EventStore, NewEvent, RecordedEvent
+from minzheng_eventstore.projection import Projection, RowWrites
+from minzheng_eventstore.store import Connection
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 INSERT = "INSERT INTO t (k, v) VALUES ($1, $2) ON CONFLICT DO NOTHING"
 SHIFT = "UPDATE t SET v = v * 10 + $2 WHERE k = $1"  # not commutative: order per row matters
@@ -41,3 +46,23 @@ async def test_round_application_keeps_each_rows_order(store: EventStore) -> Non
 async def test_empty_batch_is_a_no_op(store: EventStore) -> None:
     async with store.pool.acquire() as conn:
         await RowWrites().apply(conn)
+
+
+async def test_a_projection_of_some_stream_types_moves_its_checkpoint_past_the_others(
+    store: EventStore,
+) -> None:
+    seen: list[str] = []
+
+    async def handle(events: list[RecordedEvent], conn: Connection) -> None:
+        seen.extend(e.stream_id for e in events)
+
+    for n in range(25):
+        stream_type = "payment" if n in (3, 17) else "household"
+        await store.append(
+            f"{stream_type}-{n}", stream_type, 0, [NewEvent(event_type="E", data={}, occurred_at=NOW)]
+        )
+    projection = Projection(store, "payments-only", handle, stream_types=["payment"], batch_size=4)
+    assert await projection.catch_up() == 2
+    assert seen == ["payment-3", "payment-17"]
+    assert await projection.checkpoint() == await store.head()
+    assert await projection.run_once() == 0

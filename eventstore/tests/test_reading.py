@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from minzheng_eventstore import (
+    START,
     ConcurrencyError,
     EventStore,
     NewEvent,
@@ -171,3 +172,26 @@ async def test_the_global_order_is_read_from_its_index(store: EventStore, query:
         plan = "\n".join(row[0] for row in await conn.fetch("EXPLAIN " + sql))
     assert "events_global_order_idx" in plan
     assert "Sort" not in plan, plan
+
+
+async def test_a_page_of_a_rare_stream_type_moves_past_the_rows_it_skips(store: EventStore) -> None:
+    for n in range(30):
+        await store.append(f"household-{n}", "household", 0, [ev("Applied", n=n)])
+    await store.append("payment-1", "payment", 0, [ev("PaymentIssued", n=1)])
+    for n in range(30, 45):
+        await store.append(f"household-{n}", "household", 0, [ev("Applied", n=n)])
+
+    pages: list[int] = []
+    found: list[str] = []
+    after = START
+    while (page := await store.read_page(after, limit=10, stream_types=["payment"])).scanned:
+        assert page.scanned <= 10 and page.end > after  # never more than the limit, always onwards
+        pages.append(page.scanned)
+        found += [e.stream_id for e in page.events]
+        after = page.end
+    assert found == ["payment-1"]
+    assert pages == [10, 10, 10, 10, 6]  # 46 rows read once each, never again
+    assert after == await store.head()
+    # unfiltered, a page is read_all's batch
+    whole = await store.read_page(limit=100)
+    assert whole.scanned == 46 and whole.end == whole.events[-1].checkpoint == await store.head()

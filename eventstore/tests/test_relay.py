@@ -136,3 +136,23 @@ async def test_an_unacknowledged_publication_does_not_move_the_checkpoint(
     got = await stream_contents(nats_admin, stream, f"{prefix}.>")
     # every event once; the failed one may land after later ones of its batch (see relay.py)
     assert sorted(g["data"]["s"] for g in got) == [0, 1, 2]
+
+
+async def test_a_relay_of_some_stream_types_drains_past_the_others(
+    store: EventStore, nats_admin, test_stream
+) -> None:  # type: ignore[no-untyped-def]
+    stream, prefix = test_stream
+    await store.append("payment-1", "payment", 0, [NewEvent(event_type="Paid", data={}, occurred_at=NOW)])
+    await append_many(store, 30, 1)  # other stream types after the last one it publishes
+    relay = OutboxRelay(
+        store,
+        nats_admin.jetstream(),
+        name="r3",
+        publication=raw_event_publication(prefix),
+        stream_types=["payment"],
+        batch_size=7,
+    )
+    assert await relay.drain(within=10)  # the other types are passed, not waited for
+    assert await relay.pending() == 0
+    assert await relay.checkpoint() == await store.head()  # resumes after them, reads them no more
+    assert [g["event_type"] for g in await stream_contents(nats_admin, stream, f"{prefix}.>")] == ["Paid"]

@@ -28,6 +28,7 @@ from .model import (
     Checkpoint,
     EventMetadata,
     NewEvent,
+    Page,
     RecordedEvent,
     Snapshot,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "NewEvent",
     "OutboxRelay",
     "OutgoingMessage",
+    "Page",
     "PermanentError",
     "Publication",
     "RecordedEvent",

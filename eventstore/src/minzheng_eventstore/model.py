@@ -134,3 +134,18 @@ class Snapshot:
     state: dict[str, Any]
     schema_version: int = 1
     taken_at: datetime | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One read of a tailer (``EventStore.read_page``): the events it wants from the next rows of
+    the global order, and where the read ended.
+
+    ``end`` may lie beyond the last event: rows of other stream types were read past, and a tailer
+    that resumes from ``end`` does not read them again. ``scanned`` counts the rows read; a page
+    whose ``scanned`` is the limit was full (more may follow at once), 0 means caught up.
+    """
+
+    events: list[RecordedEvent]
+    end: Checkpoint
+    scanned: int

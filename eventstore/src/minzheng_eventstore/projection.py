@@ -92,20 +92,22 @@ class Projection:
         return START if row is None else Checkpoint(row["tx"], row["position"])
 
     async def run_once(self) -> int:
-        """Apply the next batch; return the number of events read (0 when caught up)."""
+        """Apply the next page; return the number of rows it read (0 when caught up). The
+        checkpoint moves to the page's end, past rows of other stream types too."""
         async with self.store.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))", self.name)
             row = await conn.fetchrow(
                 "SELECT tx, position FROM projection_checkpoints WHERE projection = $1", self.name
             )
             after = START if row is None else Checkpoint(row["tx"], row["position"])
-            events = await self.store.read_all(
+            page = await self.store.read_page(
                 after, limit=self.batch_size, stream_types=self.stream_types, conn=conn
             )
-            if not events:
+            if not page.scanned:
                 return 0
-            await self.handle(events, conn)
-            last = events[-1].checkpoint
+            if page.events:
+                await self.handle(page.events, conn)
+            last = page.end
             await conn.execute(
                 """
                 INSERT INTO projection_checkpoints (projection, tx, position) VALUES ($1, $2, $3)
@@ -116,15 +118,15 @@ class Projection:
                 last.tx,
                 last.position,
             )
-        self.applied += len(events)
-        return len(events)
+        self.applied += len(page.events)
+        return page.scanned
 
     async def catch_up(self) -> int:
         """Run until no event is left; return how many were applied."""
-        total = 0
-        while moved := await self.run_once():
-            total += moved
-        return total
+        applied = self.applied
+        while await self.run_once():
+            pass
+        return self.applied - applied
 
     async def rebuild(self) -> int:
         """Drop the read model and fold every event again."""

@@ -26,7 +26,7 @@ from nats.js import JetStreamContext
 
 from minzheng_contracts import IntegrationEvent
 
-from .model import START, Checkpoint, RecordedEvent
+from .model import START, Checkpoint, Page, RecordedEvent
 from .store import EventStore
 
 log = structlog.get_logger("minzheng.relay")
@@ -150,17 +150,17 @@ class OutboxRelay:
         """Publish the next batch; return how many events it moved past (0 when caught up)."""
         if self._position is None:
             self._position = await self.checkpoint()
-        events = await self.store.read_all(
+        page = await self.store.read_page(
             self._position, limit=self.batch_size, stream_types=self.stream_types
         )
-        if not events:
+        if not page.scanned:
             return 0
-        return await self._settle(await self._send(events))
+        return await self._settle(await self._send(page))
 
-    async def _send(self, events: list[RecordedEvent]) -> _Batch:
-        """Publish a batch without waiting (``publish_async``: one future per message, no task
-        each); ``_settle`` waits for its PubAcks."""
-        outgoing = [(event, self.publication(event)) for event in events]
+    async def _send(self, page: Page) -> _Batch:
+        """Publish a page's events without waiting (``publish_async``: one future per message, no
+        task each); ``_settle`` waits for their PubAcks."""
+        outgoing = [(event, self.publication(event)) for event in page.events]
         futures: list[asyncio.Future[Any]] = []
         try:
             for event, message in outgoing:
@@ -174,11 +174,12 @@ class OutboxRelay:
             for future in futures:
                 future.cancel()
             raise
-        return _Batch(outgoing, futures)
+        return _Batch(outgoing, futures, page.end, page.scanned)
 
     async def _settle(self, batch: _Batch) -> int:
-        """Wait for a batch's PubAcks, move the checkpoint past the longest acknowledged prefix,
-        and raise ``RelayPublishError`` if the batch was not acknowledged in full."""
+        """Wait for a batch's PubAcks, move the checkpoint past the longest acknowledged prefix
+        (past the whole page when all were acknowledged), return how many rows it moved past, and
+        raise ``RelayPublishError`` if the batch was not acknowledged in full."""
         if batch.futures:
             await asyncio.wait(batch.futures, timeout=self.ack_timeout)
         batch.cancel()  # a no-op on the acknowledged ones
@@ -191,8 +192,13 @@ class OutboxRelay:
                 if failure is not None:
                     break
             done += 1
-        if done:
-            last = batch.outgoing[done - 1][0].checkpoint
+        if failure is None:
+            last, moved = batch.end, batch.scanned
+        elif done:
+            last, moved = batch.outgoing[done - 1][0].checkpoint, done
+        else:
+            last, moved = None, 0
+        if last is not None:
             await self._save(last, sum(1 for _, m in batch.outgoing[:done] if m is not None))
             self._position = last
             self.published += done
@@ -200,20 +206,19 @@ class OutboxRelay:
             raise RelayPublishError(
                 f"publication stopped at event {batch.outgoing[done][0].event_id}: {failure!r}"
             )
-        return done
+        return moved
 
     async def pending(self) -> int:
         """How many committed events lie beyond the checkpoint. ``run_once`` returning 0 does not
         mean 0 here: a transaction still open anywhere in the cluster holds the tail back."""
         checkpoint = await self.checkpoint()
+        sql = "SELECT count(*) FROM events WHERE (tx, position) > ($1::text::xid8, $2::bigint)"
+        args: list[Any] = [str(checkpoint.tx), checkpoint.position]
+        if self.stream_types is not None:  # a relay of some stream types waits for those only
+            sql += " AND stream_type = ANY($3::text[])"
+            args.append(list(self.stream_types))
         async with self.store.pool.acquire() as conn:
-            return int(
-                await conn.fetchval(
-                    "SELECT count(*) FROM events WHERE (tx, position) > ($1::text::xid8, $2::bigint)",
-                    str(checkpoint.tx),
-                    checkpoint.position,
-                )
-            )
+            return int(await conn.fetchval(sql, *args))
 
     async def drain(self, within: float = 30.0) -> bool:
         """Publish until every committed event is published (graceful shutdown, tools, tests).
@@ -251,12 +256,12 @@ class OutboxRelay:
         try:
             while not stop.is_set():
                 if len(in_flight) < self.pipeline:
-                    events = await self.store.read_all(
+                    page = await self.store.read_page(
                         read_from, limit=self.batch_size, stream_types=self.stream_types
                     )
-                    if events:
-                        in_flight.append(await self._send(events))
-                        read_from = events[-1].checkpoint
+                    if page.scanned:
+                        in_flight.append(await self._send(page))
+                        read_from = page.end
                         continue
                 if in_flight:
                     await self._settle(in_flight.popleft())
@@ -273,6 +278,8 @@ class OutboxRelay:
 class _Batch:
     outgoing: list[tuple[RecordedEvent, OutgoingMessage | None]]
     futures: list[asyncio.Future[Any]]
+    end: Checkpoint
+    scanned: int
 
     def cancel(self) -> None:
         for future in self.futures:

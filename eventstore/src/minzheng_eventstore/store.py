@@ -33,6 +33,7 @@ from .model import (
     AppendResult,
     Checkpoint,
     NewEvent,
+    Page,
     RecordedEvent,
     Snapshot,
 )
@@ -119,6 +120,15 @@ SELECT {_COLUMNS} FROM events
 WHERE (tx, position) > ($1::text::xid8, $2::bigint)
   AND tx < pg_snapshot_xmin(pg_current_snapshot())
   AND stream_type = ANY($4::text[])
+ORDER BY events.tx, events.position
+LIMIT $3
+"""
+_WANTED_DATA = "CASE WHEN stream_type = ANY($4::text[]) THEN data::text END AS data"
+_READ_PAGE_TYPES = f"""
+SELECT {_COLUMNS.replace("data::text AS data", _WANTED_DATA)}, stream_type = ANY($4::text[]) AS wanted
+FROM events
+WHERE (tx, position) > ($1::text::xid8, $2::bigint)
+  AND tx < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY events.tx, events.position
 LIMIT $3
 """
@@ -447,6 +457,39 @@ class EventStore:
             async with self.pool.acquire() as own:
                 rows = await own.fetch(sql, *args)
         return [self._decode(r) for r in rows]
+
+    async def read_page(
+        self,
+        after: Checkpoint = START,
+        *,
+        limit: int = 1000,
+        stream_types: Sequence[str] | None = None,
+        conn: Connection | None = None,
+    ) -> Page:
+        """The next ``limit`` rows of the global order after ``after`` (as ``read_all``), keeping
+        the events of ``stream_types``: what tailers (relays, projections) read.
+
+        Unlike ``read_all`` with ``stream_types``, which reads on until it has ``limit`` matching
+        events, a page never reads more than ``limit`` rows, and its ``end`` moves past the rows
+        it skipped: a tailer of a rare stream type resumes after them instead of reading them
+        again at every poll (the filtered form of a subscription's "checkpoint reached").
+        """
+        if stream_types is None:
+            events = await self.read_all(after, limit=limit, conn=conn)
+            return Page(events, events[-1].checkpoint if events else after, len(events))
+        if limit < 1:
+            raise InvalidEventError("limit must be positive")
+        args = (str(after.tx), after.position, limit, list(stream_types))
+        if conn is not None:
+            rows = await conn.fetch(_READ_PAGE_TYPES, *args)
+        else:
+            async with self.pool.acquire() as own:
+                rows = await own.fetch(_READ_PAGE_TYPES, *args)
+        if not rows:
+            return Page([], after, 0)
+        last = rows[-1]
+        events = [self._decode(r) for r in rows if r["wanted"]]
+        return Page(events, Checkpoint(last["tx"], last["position"]), len(rows))
 
     async def head(self) -> Checkpoint:
         """The checkpoint of the last event a tailer can read now (``START`` if none)."""

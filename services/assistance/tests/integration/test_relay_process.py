@@ -18,6 +18,7 @@ from minzheng_contracts import Period
 from minzheng_eventstore.host import ServiceSettings
 
 HOUSEHOLDS = 40
+FIRST = 7_000_000  # household numbers no other test seeds: payment ids derive from them
 
 
 async def test_a_relay_process_publishes_what_a_service_without_relay_writes(
@@ -28,7 +29,7 @@ async def test_a_relay_process_publishes_what_a_service_without_relay_writes(
     service.host.relay_in_process = False  # what `serve --no-relay` sets
     async with service.host.running():
         assert service.host.relay is None
-        await seed_approved_households(service.host.store, HOUSEHOLDS)
+        await seed_approved_households(service.host.store, HOUSEHOLDS, start=FIRST)
         await service.projection().catch_up()
         result = await run_payments(service.context(), Actor("test"), Period(2026, 3))
         assert result.paid == HOUSEHOLDS
@@ -47,6 +48,10 @@ async def test_a_relay_process_publishes_what_a_service_without_relay_writes(
         relay = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "minzheng_assistance", "relay", env=env, stderr=asyncio.subprocess.PIPE
         )
+        assert relay.stderr is not None
+        async for line in relay.stderr:
+            if b"relay assistance-outbox running" in line:
+                break
         nc = await nats.connect(stack.nats_admin_url)
         try:
             js = nc.jetstream()
