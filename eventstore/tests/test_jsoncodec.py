@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -40,3 +41,28 @@ def test_a_run_of_nineteen_digits_is_found_and_eighteen_is_not() -> None:
     assert has_long_digit_run(b'["x0000000000000000000y"]')
     assert not has_long_digit_run(b'{"n": 123456789012345678, "m": 123456789012345678}')
     assert not has_long_digit_run('{"名": "一二三四五六七八九十一二三四五六七八九十"}'.encode())
+
+
+@given(json_values | st.floats() | st.dictionaries(st.integers(), st.integers(), max_size=3))
+def test_writes_what_the_standard_library_writes(value: object) -> None:
+    from minzheng_eventstore.jsoncodec import dumps
+
+    try:
+        expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # NaN and infinities are not JSON: refused the same way
+        with pytest.raises(ValueError):
+            dumps(value)
+        return
+    assert json.loads(dumps(value)) == json.loads(expected)
+
+
+def test_what_json_cannot_hold_is_refused_not_rewritten() -> None:
+    import uuid
+    from datetime import UTC, datetime
+
+    from minzheng_eventstore.jsoncodec import dumps
+
+    for value in ({"at": datetime.now(UTC)}, {"id": uuid.uuid4()}, {"x": float("nan")}):
+        with pytest.raises((TypeError, ValueError)):
+            dumps(value)
+    assert dumps({"n": 2**70}) == '{"n":1180591620717411303424}'

@@ -154,7 +154,7 @@ _LOAD_SNAPSHOT = (
 
 def _encode_data(event: NewEvent) -> str:
     try:
-        return json.dumps(event.data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return jsoncodec.dumps(event.data)
     except (TypeError, ValueError) as exc:
         raise InvalidEventError(
             f"event {event.event_id} ({event.event_type}): data is not JSON: {exc}"
