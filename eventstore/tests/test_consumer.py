@@ -192,3 +192,53 @@ async def test_batch_handler_sees_each_message_once_even_when_repeated(
         await broker.stop()
     assert sorted(await effects(store)) == sorted(ids)
     assert consumer.applied == 20 and consumer.duplicates == 10
+
+
+async def test_a_backlog_is_taken_in_batches_of_what_is_ready_without_waiting_for_a_full_one(
+    store: EventStore,
+    stack,
+    nats_admin,
+    test_stream,  # type: ignore[no-untyped-def]
+) -> None:
+    stream, prefix = test_stream
+    ids = await publish(nats_admin, f"{prefix}.household.applied", 250)
+    batches: list[int] = []
+
+    async def handle(item: Incoming, conn: Connection) -> None:
+        batches.append(1)
+
+    async def handle_many(items: list[Incoming], conn: Connection) -> None:
+        batches.append(len(items))
+
+    consumer = DurableConsumer(
+        store,
+        service="test",
+        purpose="prompt",
+        version=1,
+        stream=stream,
+        subject=f"{prefix}.>",
+        handler=handle,
+        batch_handler=handle_many,
+        batch_size=100,
+        fetch_timeout=8.0,  # a lone message may wait this long for company; a backlog never does
+        idle_wait=30.0,
+    )
+    broker = NatsBroker(stack.nats_admin_url, logger=None)
+    consumer.register(broker)
+    await broker.start()
+    started = asyncio.get_running_loop().time()
+    try:
+        await wait_for(_count_is(batches, len(ids)), timeout=20)
+        took = asyncio.get_running_loop().time() - started
+    finally:
+        await broker.stop()
+    # faststream's own loop waited out the window for the last, partial batch (250 = 100 + 100 + 50)
+    assert took < 6.0, f"the last partial batch waited for a full one ({took:.1f} s)"
+    assert max(batches) <= 100 and sum(batches) == 250
+
+
+def _count_is(batches: list[int], n: int):  # type: ignore[no-untyped-def]
+    async def check() -> bool:
+        return sum(batches) >= n
+
+    return check

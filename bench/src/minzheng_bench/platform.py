@@ -186,10 +186,11 @@ async def grow(database_url: str, rows: int) -> None:
 
 
 async def command_to_read_model_latency(
-    database_a: str, database_b: str, nats_url: str, rate: float, seconds: float, fetch_timeout: float = 0.05
+    database_a: str, database_b: str, nats_url: str, rate: float, seconds: float, idle_seconds: float = 3.0
 ) -> dict[str, float]:
-    """p50/p95/p99 from an HTTP command on host A to the row in host B's read model, at a fixed rate.
-    B's consumer batches with a window of ``fetch_timeout`` (the default 50 ms, or smaller)."""
+    """p50/p95/p99 from an HTTP command on host A to the row in host B's read model, at a fixed rate
+    (B's consumer as every service has it); then the CPU the two hosts use while idle (A's relay
+    and B's consumer waiting), as a share of one core."""
     subject = f"assistance.bench{uuid.uuid4().hex[:6]}.applied"
 
     def publication(event: RecordedEvent) -> OutgoingMessage | None:
@@ -211,7 +212,6 @@ async def command_to_read_model_latency(
         subject=subject,
         handler=handle,
         batch_size=50,
-        fetch_timeout=fetch_timeout,
     )
     router = APIRouter()
 
@@ -252,11 +252,15 @@ async def command_to_read_model_latency(
                 response = await http.post(f"/commands/{cid}")
                 response.raise_for_status()
         await asyncio.wait_for(watcher, 60)
+        cpu, wall = time.process_time(), time.perf_counter()
+        await asyncio.sleep(idle_seconds)
+        idle = (time.process_time() - cpu) / (time.perf_counter() - wall)
     latencies = sorted((seen[k] - sent[k]) * 1000 for k in sent)
     return {
         "p50": statistics.median(latencies),
         "p95": latencies[int(len(latencies) * 0.95) - 1],
         "p99": latencies[int(len(latencies) * 0.99) - 1],
+        "idle_cpu": idle,
     }
 
 

@@ -5,6 +5,12 @@ message's id into ``inbox`` *in the same transaction* as the message's effects (
 ``store.append(conn=...)`` or read-model rows). A redelivered message finds its id there and
 has no second effect; it is simply acknowledged.
 
+Fetching (``_pull_promptly``, in place of faststream's batch loop, which waits for a full batch or
+its whole window): a long poll for the first message, then whatever else is ready at once (waiting
+at most ``fetch_timeout`` for more). A message is handled within milliseconds when traffic is
+light, batches are as large as the backlog when it is heavy, and an idle consumer asks the server
+once per ``idle_wait``.
+
 Flow per fetched batch (faststream ``PullSub(batch=True)``, handled sequentially, so order is kept):
 
 1. fast path: the whole batch in one transaction, then ack each message;
@@ -20,13 +26,17 @@ on any exception (DESIGN §9.1).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 from uuid import UUID
 
+import nats.errors
+import nats.js.errors
 import structlog
 from faststream import AckPolicy, Context, StreamMessage
 from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
@@ -88,6 +98,28 @@ def _event_id_of(subject: str, data: bytes, headers: dict[str, str]) -> UUID:
         raise PermanentError(f"message on {subject} has no event id (Nats-Msg-Id or data.event_id)") from exc
 
 
+async def _pull_promptly(subscriber: Any, batch_size: int, idle_wait: float, gather_wait: float) -> None:
+    """The fetch loop of a durable consumer: a long poll (``idle_wait``) that returns as soon as one
+    message is there, then a fetch of what else is ready (nats-py asks the server without waiting
+    first, and lingers ``gather_wait`` only when nothing more is there), then the batch to
+    faststream's ``consume`` (our ``on_batch``). Messages that arrive after a fetch gave up are
+    already in the subscription's queue: the next fetch takes them first."""
+    while subscriber.running:
+        pull = subscriber.subscription
+        try:
+            messages: list[Msg] = await pull.fetch(batch=1, timeout=idle_wait)
+        except TimeoutError:
+            continue
+        except (nats.errors.ConnectionClosedError, nats.js.errors.ServiceUnavailableError):
+            await asyncio.sleep(0.5)  # reconnecting: unacknowledged messages come again
+            continue
+        if batch_size > 1:
+            with contextlib.suppress(TimeoutError):
+                messages += await pull.fetch(batch=batch_size - 1, timeout=gather_wait)
+        if subscriber.running:
+            await subscriber.consume(messages)
+
+
 async def _raw_messages(message: StreamMessage[Any]) -> None:
     """faststream decodes every body of a batch as JSON before calling the handler; the handler
     reads ``raw_message`` and decodes what it needs itself, so that work is skipped."""
@@ -124,7 +156,8 @@ class DurableConsumer:
         max_deliver: int = 5,
         backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
         batch_size: int = 100,
-        fetch_timeout: float = 0.05,
+        fetch_timeout: float = 0.002,
+        idle_wait: float = 1.0,
         ack_wait: float = 10.0,
         deliver_policy: DeliverPolicy = DeliverPolicy.ALL,
     ) -> None:
@@ -140,6 +173,7 @@ class DurableConsumer:
         self.backoff = tuple(backoff) or (1.0,)
         self.batch_size = batch_size
         self.fetch_timeout = fetch_timeout
+        self.idle_wait = idle_wait
         self.ack_wait = ack_wait
         self.deliver_policy = deliver_policy
         self.applied = 0
@@ -167,6 +201,11 @@ class DurableConsumer:
                 ack_wait=self.ack_wait,
                 filter_subject=self.subject,
             ),
+        )
+
+        # faststream starts ``_consume_pull`` as the subscriber's task (and restarts it if it fails)
+        subscriber._consume_pull = functools.partial(  # type: ignore[method-assign]
+            _pull_promptly, subscriber, self.batch_size, self.idle_wait, self.fetch_timeout
         )
 
         async def on_batch(

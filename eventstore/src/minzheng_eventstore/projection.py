@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 
+from .hint import AppendHint
 from .model import START, Checkpoint, RecordedEvent
 from .store import Connection, EventStore
 
@@ -80,9 +81,9 @@ class Projection:
         self.reset = reset
         self.batch_size = batch_size
         self.idle_interval = idle_interval
-        self._wake = asyncio.Event()
+        self._hint = AppendHint()
         self.applied = 0
-        store.on_append(self._wake.set)
+        store.on_append(self._hint.ring)
 
     async def checkpoint(self) -> Checkpoint:
         async with self.store.pool.acquire() as conn:
@@ -100,11 +101,13 @@ class Projection:
                 "SELECT tx, position FROM projection_checkpoints WHERE projection = $1", self.name
             )
             after = START if row is None else Checkpoint(row["tx"], row["position"])
+            self._hint.reading()
             page = await self.store.read_page(
                 after, limit=self.batch_size, stream_types=self.stream_types, conn=conn
             )
             if not page.scanned:
                 return 0
+            self._hint.found()
             if page.events:
                 await self.handle(page.events, conn)
             last = page.end
@@ -153,6 +156,4 @@ class Projection:
                 backoff = min(backoff * 2, 5.0)
                 continue
             if moved < self.batch_size:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_interval)
+                await self._hint.wait(self.idle_interval)

@@ -26,6 +26,7 @@ from nats.js import JetStreamContext
 
 from minzheng_contracts import IntegrationEvent
 
+from .hint import AppendHint
 from .model import START, Checkpoint, Page, RecordedEvent
 from .store import EventStore
 
@@ -115,14 +116,14 @@ class OutboxRelay:
         self.idle_interval = idle_interval
         self.ack_timeout = ack_timeout
         self.pipeline = max(1, pipeline)
-        self._wake = asyncio.Event()
+        self._hint = AppendHint()
         self._position: Checkpoint | None = None
         self.published = 0
         store.on_append(self.wake)
 
     def wake(self) -> None:
         """Ask the relay to look now instead of at its next poll (an in-process hint only)."""
-        self._wake.set()
+        self._hint.ring()
 
     async def checkpoint(self) -> Checkpoint:
         """Where the relay will resume: the last event whose publication was acknowledged."""
@@ -256,19 +257,19 @@ class OutboxRelay:
         try:
             while not stop.is_set():
                 if len(in_flight) < self.pipeline:
+                    self._hint.reading()
                     page = await self.store.read_page(
                         read_from, limit=self.batch_size, stream_types=self.stream_types
                     )
                     if page.scanned:
+                        self._hint.found()
                         in_flight.append(await self._send(page))
                         read_from = page.end
                         continue
                 if in_flight:
                     await self._settle(in_flight.popleft())
                     continue
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_interval)
+                await self._hint.wait(self.idle_interval)
         finally:
             for batch in in_flight:
                 batch.cancel()
