@@ -45,7 +45,7 @@ bench-full: venv
 	$(PY) -m minzheng_bench --full
 
 faults: venv
-	$(PY) -m pytest tests/faults -m "slow or not slow" --faults-full
+	$(PY) -m pytest tests/faults -m "slow or not slow" --faults-full --timeout 1800
 
 clean-stack:
 	rm -rf .stack

@@ -11,7 +11,7 @@ import asyncio
 import signal
 import sys
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from faststream.nats import NatsBroker
 from nats.js.api import DeliverPolicy
@@ -22,6 +22,7 @@ from minzheng_assistance.entrypoints.app import Assistance
 from minzheng_contracts import HouseholdApplied, make_resident_id, parse_integration_event
 from minzheng_eventstore import DurableConsumer, EventStore, Incoming, install
 from minzheng_eventstore.dsn import sqlalchemy_url
+from minzheng_eventstore.errors import DomainError
 from minzheng_eventstore.host import ServiceSettings
 from minzheng_eventstore.store import Connection
 
@@ -41,7 +42,9 @@ async def produce(database_url: str, nats_url: str, count: int, run: str) -> Non
         print("ready", flush=True)
         n = 0
         while n < count:
-            birth = date(1930 + n % 80, 1 + n % 12, 1 + n % 28)
+            # one person per household: a person already in an open case is refused (as it must
+            # be), so the ids must not repeat within a run (they did after 1,680 households)
+            birth = date(1930, 1, 1) + timedelta(days=n)
             person = make_resident_id("330727", birth, int(run, 16) % 1000).reveal()
             member = Member(person, "self", 10_000, "unemployed")
             try:
@@ -54,7 +57,9 @@ async def produce(database_url: str, nats_url: str, count: int, run: str) -> Non
                     members=[member],
                     official_relative=False,
                 )
-            except Exception as exc:  # a command that failed clearly: the client sends it again
+            except DomainError:
+                raise  # a refusal is an answer, not an outage: sending it again cannot help
+            except Exception as exc:  # the store or the broker was away: the client sends it again
                 print(f"retry {n}: {type(exc).__name__}", flush=True)
                 await asyncio.sleep(0.2)
                 continue
