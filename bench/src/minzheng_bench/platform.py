@@ -14,7 +14,6 @@ from typing import Any
 import asyncpg
 import httpx
 import nats
-from fastapi import APIRouter
 from faststream.nats import NatsBroker
 
 from minzheng_eventstore import (
@@ -23,17 +22,14 @@ from minzheng_eventstore import (
     Incoming,
     NewEvent,
     OutboxRelay,
-    OutgoingMessage,
     RecordedEvent,
     raw_event_publication,
 )
 from minzheng_eventstore.dsn import asyncpg_dsn
-from minzheng_eventstore.host import Migration, ServiceHost, ServiceSettings
 from minzheng_eventstore.projection import Projection
 from minzheng_eventstore.store import Connection
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-READ_MODEL = Migration("0001_seen", "CREATE TABLE seen (n bigserial PRIMARY KEY, event_id uuid UNIQUE)")
 
 
 async def _fill(store: EventStore, n: int, stream_type: str = "household", batch: int = 5000) -> None:
@@ -188,73 +184,72 @@ async def grow(database_url: str, rows: int) -> None:
 async def command_to_read_model_latency(
     database_a: str, database_b: str, nats_url: str, rate: float, seconds: float, idle_seconds: float = 3.0
 ) -> dict[str, float]:
-    """p50/p95/p99 from an HTTP command on host A to the row in host B's read model, at a fixed rate
-    (B's consumer as every service has it); then the CPU the two hosts use while idle (A's relay
+    """p50/p95/p99 from an HTTP command to service A to the row in service B's read model, at a
+    fixed rate; A (HTTP + relay) and B (consumer) each run in a process of their own, as deployed
+    (``latency_services``), the commands go over TCP. Then the CPU the two use while idle (A's relay
     and B's consumer waiting), as a share of one core."""
+    import socket
+    import sys
+
+    import psutil
+
     subject = f"assistance.bench{uuid.uuid4().hex[:6]}.applied"
-
-    def publication(event: RecordedEvent) -> OutgoingMessage | None:
-        return OutgoingMessage(subject, json.dumps({"event_id": str(event.event_id)}).encode())
-
-    a = ServiceHost(ServiceSettings("bencha", database_a, nats_url), publication=publication)
-    seen: dict[str, float] = {}
-
-    async def handle(msg: Incoming, conn: Connection) -> None:
-        await conn.execute("INSERT INTO seen (event_id) VALUES ($1)", msg.event_id)
-
-    b = ServiceHost(
-        ServiceSettings("benchb", database_b, nats_url), publication=None, migrations=[READ_MODEL]
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    module = [sys.executable, "-m", "minzheng_bench.latency_services"]
+    a = await asyncio.create_subprocess_exec(
+        *module, "commands", database_a, nats_url, subject, str(port), stdout=asyncio.subprocess.PIPE
     )
-    b.add_consumer(
-        purpose=f"latency{uuid.uuid4().hex[:6]}",
-        version=1,
-        stream="ASSISTANCE",
-        subject=subject,
-        handler=handle,
-        batch_size=50,
+    b = await asyncio.create_subprocess_exec(
+        *module, "reader", database_b, nats_url, subject, stdout=asyncio.subprocess.PIPE
     )
-    router = APIRouter()
-
-    @router.post("/commands/{cid}")
-    async def command(cid: uuid.UUID) -> dict[str, str]:
-        await a.store.append(
-            f"cmd-{cid}",
-            "cmd",
-            0,
-            [NewEvent(event_id=cid, event_type="Applied", data={}, occurred_at=datetime.now(UTC))],
-        )
-        return {"id": str(cid)}
-
-    app = a.fastapi(title="bench", routers=[router])
     sent: dict[str, float] = {}
-    async with a.running(), b.running():
-        pool = b.store.pool
+    seen: dict[str, float] = {}
+    try:
+        for process in (a, b):
+            assert process.stdout is not None
+            while (line := await asyncio.wait_for(process.stdout.readline(), 60)).strip() != b"ready":
+                assert line, "a latency service ended before it was ready"
+        conn = await asyncpg.connect(asyncpg_dsn(database_b))
 
         async def watch() -> None:
             last = 0
-            while len(seen) < len(sent) or not sent or len(sent) < int(rate * seconds):
-                async with pool.acquire() as conn:  # only the rows that are new since the last look
-                    rows = await conn.fetch("SELECT n, event_id FROM seen WHERE n > $1", last)
+            while len(seen) < len(sent) or len(sent) < int(rate * seconds):
+                rows = await conn.fetch("SELECT n, event_id FROM seen WHERE n > $1", last)  # new rows only
                 now = time.perf_counter()
                 for r in rows:
                     seen.setdefault(str(r["event_id"]), now)
                     last = max(last, r["n"])
                 await asyncio.sleep(0.002)
 
-        watcher = asyncio.create_task(watch())
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a") as http:
-            interval = 1.0 / rate
-            start = time.perf_counter()
-            for i in range(int(rate * seconds)):
-                await asyncio.sleep(max(0.0, start + i * interval - time.perf_counter()))
-                cid = str(uuid.uuid4())
-                sent[cid] = time.perf_counter()
-                response = await http.post(f"/commands/{cid}")
-                response.raise_for_status()
-        await asyncio.wait_for(watcher, 60)
-        cpu, wall = time.process_time(), time.perf_counter()
+        try:
+            watcher = asyncio.create_task(watch())
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+                interval = 1.0 / rate
+                start = time.perf_counter()
+                for i in range(int(rate * seconds)):
+                    await asyncio.sleep(max(0.0, start + i * interval - time.perf_counter()))
+                    cid = str(uuid.uuid4())
+                    sent[cid] = time.perf_counter()
+                    response = await http.post(f"/commands/{cid}")
+                    response.raise_for_status()
+            await asyncio.wait_for(watcher, 60)
+        finally:
+            await conn.close()
+        services = [psutil.Process(a.pid), psutil.Process(b.pid)]
+        cpu, wall = sum(sum(p.cpu_times()[:2]) for p in services), time.perf_counter()
         await asyncio.sleep(idle_seconds)
-        idle = (time.process_time() - cpu) / (time.perf_counter() - wall)
+        idle = (sum(sum(p.cpu_times()[:2]) for p in services) - cpu) / (time.perf_counter() - wall)
+    finally:
+        for process in (a, b):
+            if process.returncode is None:
+                process.terminate()
+        for process in (a, b):
+            try:
+                await asyncio.wait_for(process.wait(), 15)
+            except TimeoutError:
+                process.kill()
     latencies = sorted((seen[k] - sent[k]) * 1000 for k in sent)
     return {
         "p50": statistics.median(latencies),
