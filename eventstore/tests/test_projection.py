@@ -3,6 +3,7 @@ checkpoint moves past the stream types it does not read."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import UTC, datetime
 
@@ -66,3 +67,24 @@ async def test_a_projection_of_some_stream_types_moves_its_checkpoint_past_the_o
     assert seen == ["payment-3", "payment-17"]
     assert await projection.checkpoint() == await store.head()
     assert await projection.run_once() == 0
+
+
+async def test_two_processes_catching_up_the_same_projection_apply_each_event_once(store: EventStore) -> None:
+    applied: list[str] = []
+
+    async def handle(events: list[RecordedEvent], conn: Connection) -> None:
+        await asyncio.sleep(0.002)  # let the other runner in between pages
+        applied.extend(e.stream_id for e in events)
+
+    for n in range(300):
+        await store.append(
+            f"household-{n}", "household", 0, [NewEvent(event_type="E", data={}, occurred_at=NOW)]
+        )
+    # two runners of one projection (two service processes): pages read ahead by one of them go
+    # stale when the other moves the checkpoint, and must not be applied
+    one, two, three = (Projection(store, "shared", handle, batch_size=b) for b in (7, 11, 5))
+    counts = await asyncio.gather(one.catch_up(), two.catch_up(), three.catch_up())
+    assert sum(counts) == 300
+    assert sorted(applied) == sorted(f"household-{n}" for n in range(300))
+    assert len(set(applied)) == 300
+    assert await one.checkpoint() == await store.head()

@@ -17,7 +17,7 @@ from typing import Any
 import structlog
 
 from .hint import AppendHint
-from .model import START, Checkpoint, RecordedEvent
+from .model import START, Checkpoint, Page, RecordedEvent
 from .store import Connection, EventStore
 
 log = structlog.get_logger("minzheng.projection")
@@ -95,18 +95,29 @@ class Projection:
     async def run_once(self) -> int:
         """Apply the next page; return the number of rows it read (0 when caught up). The
         checkpoint moves to the page's end, past rows of other stream types too."""
+        scanned, _ = await self._step(None)
+        return scanned
+
+    async def _step(self, ahead: tuple[Checkpoint, Page] | None) -> tuple[int, Checkpoint | None]:
+        """Apply one page and move the checkpoint past it, in one transaction under the
+        projection's lock. ``ahead`` is a page read beforehand from a checkpoint: it is applied if
+        that is still the stored checkpoint, else (another process moved on) the next page is read
+        now. Returns the rows moved past and the new checkpoint."""
         async with self.store.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))", self.name)
             row = await conn.fetchrow(
                 "SELECT tx, position FROM projection_checkpoints WHERE projection = $1", self.name
             )
             after = START if row is None else Checkpoint(row["tx"], row["position"])
-            self._hint.reading()
-            page = await self.store.read_page(
-                after, limit=self.batch_size, stream_types=self.stream_types, conn=conn
-            )
+            if ahead is not None and ahead[0] == after:
+                page = ahead[1]
+            else:
+                self._hint.reading()
+                page = await self.store.read_page(
+                    after, limit=self.batch_size, stream_types=self.stream_types, conn=conn
+                )
             if not page.scanned:
-                return 0
+                return 0, None
             self._hint.found()
             if page.events:
                 await self.handle(page.events, conn)
@@ -122,13 +133,33 @@ class Projection:
                 last.position,
             )
         self.applied += len(page.events)
-        return page.scanned
+        return page.scanned, last
+
+    async def _read(self, after: Checkpoint) -> Page:
+        self._hint.reading()
+        return await self.store.read_page(after, limit=self.batch_size, stream_types=self.stream_types)
 
     async def catch_up(self) -> int:
-        """Run until no event is left; return how many were applied."""
+        """Run until no event is left; return how many were applied. The next page is read while
+        the current one is applied, so that on a rebuild PostgreSQL reads while Python folds."""
         applied = self.applied
-        while await self.run_once():
-            pass
+        start = await self.checkpoint()
+        page = await self._read(start)
+        while page.scanned:
+            reading = asyncio.create_task(self._read(page.end))
+            try:
+                _, end = await self._step((start, page))
+            except BaseException:
+                reading.cancel()
+                raise
+            if end is None:  # caught up meanwhile by another process
+                reading.cancel()
+                break
+            if end == page.end:
+                start, page = end, await reading
+            else:  # another process had moved the checkpoint: go on from where it is now
+                reading.cancel()
+                start, page = end, await self._read(end)
         return self.applied - applied
 
     async def rebuild(self) -> int:
