@@ -228,17 +228,14 @@ async def test_a_backlog_is_taken_in_batches_of_what_is_ready_without_waiting_fo
     await broker.start()
     started = asyncio.get_running_loop().time()
     try:
-        await wait_for(_count_is(batches, len(ids)), timeout=20)
+
+        async def all_taken() -> bool:
+            return sum(batches) >= len(ids)
+
+        await wait_for(all_taken, timeout=20)
         took = asyncio.get_running_loop().time() - started
     finally:
         await broker.stop()
     # faststream's own loop waited out the window for the last, partial batch (250 = 100 + 100 + 50)
     assert took < 6.0, f"the last partial batch waited for a full one ({took:.1f} s)"
     assert max(batches) <= 100 and sum(batches) == 250
-
-
-def _count_is(batches: list[int], n: int):  # type: ignore[no-untyped-def]
-    async def check() -> bool:
-        return sum(batches) >= n
-
-    return check

@@ -112,10 +112,7 @@ class Projection:
             if ahead is not None and ahead[0] == after:
                 page = ahead[1]
             else:
-                self._hint.reading()
-                page = await self.store.read_page(
-                    after, limit=self.batch_size, stream_types=self.stream_types, conn=conn
-                )
+                page = await self._read(after, conn)
             if not page.scanned:
                 return 0, None
             self._hint.found()
@@ -135,9 +132,11 @@ class Projection:
         self.applied += len(page.events)
         return page.scanned, last
 
-    async def _read(self, after: Checkpoint) -> Page:
+    async def _read(self, after: Checkpoint, conn: Connection | None = None) -> Page:
         self._hint.reading()
-        return await self.store.read_page(after, limit=self.batch_size, stream_types=self.stream_types)
+        return await self.store.read_page(
+            after, limit=self.batch_size, stream_types=self.stream_types, conn=conn
+        )
 
     async def catch_up(self) -> int:
         """Run until no event is left; return how many were applied. The next page is read while

@@ -151,12 +151,14 @@ class OutboxRelay:
         """Publish the next batch; return how many events it moved past (0 when caught up)."""
         if self._position is None:
             self._position = await self.checkpoint()
-        page = await self.store.read_page(
-            self._position, limit=self.batch_size, stream_types=self.stream_types
-        )
+        page = await self._read(self._position)
         if not page.scanned:
             return 0
         return await self._settle(await self._send(page))
+
+    async def _read(self, after: Checkpoint) -> Page:
+        self._hint.reading()
+        return await self.store.read_page(after, limit=self.batch_size, stream_types=self.stream_types)
 
     async def _send(self, page: Page) -> _Batch:
         """Publish a page's events without waiting (``publish_async``: one future per message, no
@@ -257,10 +259,7 @@ class OutboxRelay:
         try:
             while not stop.is_set():
                 if len(in_flight) < self.pipeline:
-                    self._hint.reading()
-                    page = await self.store.read_page(
-                        read_from, limit=self.batch_size, stream_types=self.stream_types
-                    )
+                    page = await self._read(read_from)
                     if page.scanned:
                         self._hint.found()
                         in_flight.append(await self._send(page))

@@ -292,11 +292,7 @@ class EventStore:
             [r[2].metadata.actor for r in rows],
             [r[2].metadata.jurisdiction for r in rows],
         )
-        if conn is not None:
-            result = await conn.fetch(_CREATE_ONCE, *args)
-        else:
-            async with self.pool.acquire() as own:
-                result = await own.fetch(_CREATE_ONCE, *args)
+        result = await self._fetch(_CREATE_ONCE, args, conn)
         created: dict[str, int] = {}
         for row in result:
             created.setdefault(row["stream_id"], row["position"])
@@ -421,11 +417,7 @@ class EventStore:
             if as_of.tzinfo is None:
                 raise InvalidEventError("as_of must be timezone-aware")
             sql, args = _STREAM_AS_OF_TIME, (stream_id, from_version, as_of)
-        if conn is not None:
-            rows = await conn.fetch(sql, *args)
-        else:
-            async with self.pool.acquire() as own:
-                rows = await own.fetch(sql, *args)
+        rows = await self._fetch(sql, args, conn)
         if not rows and from_version == 1:
             raise StreamNotFoundError(stream_id)
         return [self._decode(r) for r in rows]
@@ -451,11 +443,7 @@ class EventStore:
             sql, args = _READ_ALL, (str(after.tx), after.position, limit)
         else:
             sql, args = _READ_ALL_TYPES, (str(after.tx), after.position, limit, list(stream_types))
-        if conn is not None:
-            rows = await conn.fetch(sql, *args)
-        else:
-            async with self.pool.acquire() as own:
-                rows = await own.fetch(sql, *args)
+        rows = await self._fetch(sql, args, conn)
         return [self._decode(r) for r in rows]
 
     async def read_page(
@@ -480,16 +468,22 @@ class EventStore:
         if limit < 1:
             raise InvalidEventError("limit must be positive")
         args = (str(after.tx), after.position, limit, list(stream_types))
-        if conn is not None:
-            rows = await conn.fetch(_READ_PAGE_TYPES, *args)
-        else:
-            async with self.pool.acquire() as own:
-                rows = await own.fetch(_READ_PAGE_TYPES, *args)
+        rows = await self._fetch(_READ_PAGE_TYPES, args, conn)
         if not rows:
             return Page([], after, 0)
         last = rows[-1]
         events = [self._decode(r) for r in rows if r["wanted"]]
         return Page(events, Checkpoint(last["tx"], last["position"]), len(rows))
+
+    async def _fetch(self, sql: str, args: Sequence[Any], conn: Connection | None) -> list[asyncpg.Record]:
+        """Rows of ``sql`` on the caller's connection (its transaction), else on a pooled one."""
+        rows: list[asyncpg.Record]
+        if conn is not None:
+            rows = await conn.fetch(sql, *args)
+        else:
+            async with self.pool.acquire() as own:
+                rows = await own.fetch(sql, *args)
+        return rows
 
     async def head(self) -> Checkpoint:
         """The checkpoint of the last event a tailer can read now (``START`` if none)."""
