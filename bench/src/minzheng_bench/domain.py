@@ -12,29 +12,7 @@ from minzheng_contracts import Period
 from minzheng_eventstore.clock import SystemClock
 from minzheng_eventstore.host import ServiceSettings
 
-
-def cpu_seconds(children: dict[str, int] | None = None) -> dict[str, float]:
-    """CPU seconds used so far by this process, by the named child processes (``children``: name
-    to pid), by PostgreSQL and by the NATS server (the embedded stack runs as children of this
-    process): where a run's time goes."""
-    import psutil
-
-    named = {pid: name for name, pid in (children or {}).items()}
-    me = psutil.Process()
-    totals = {"service": sum(me.cpu_times()[:2]), **{name: 0.0 for name in named.values()}}
-    totals |= {"postgres": 0.0, "nats": 0.0}
-    for child in me.children(recursive=True):
-        try:
-            name, cpu = child.name(), sum(child.cpu_times()[:2])
-        except psutil.Error:
-            continue
-        if child.pid in named:
-            totals[named[child.pid]] += cpu
-        elif name.startswith("postgres"):
-            totals["postgres"] += cpu
-        elif name.startswith("nats"):
-            totals["nats"] += cpu
-    return totals
+from .processes import cpu_seconds, stop
 
 
 async def payment_run(
@@ -140,14 +118,7 @@ async def time_payment_run(
             cpu_after = cpu_seconds(children)
             await asyncio.wait_for(watching, 60)
         finally:
-            for process in (consumer, relay):
-                if process.returncode is None:
-                    process.terminate()
-            for process in (consumer, relay):
-                try:
-                    await asyncio.wait_for(process.wait(), 10)
-                except TimeoutError:
-                    process.kill()
+            await stop(consumer, relay, grace=10)
             reading.cancel()
     return {
         "households": households,

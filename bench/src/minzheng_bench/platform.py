@@ -29,6 +29,8 @@ from minzheng_eventstore.dsn import asyncpg_dsn
 from minzheng_eventstore.projection import Projection
 from minzheng_eventstore.store import Connection
 
+from .processes import cpu_seconds, stop
+
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
@@ -191,8 +193,6 @@ async def command_to_read_model_latency(
     import socket
     import sys
 
-    import psutil
-
     subject = f"assistance.bench{uuid.uuid4().hex[:6]}.applied"
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
@@ -237,19 +237,13 @@ async def command_to_read_model_latency(
             await asyncio.wait_for(watcher, 60)
         finally:
             await conn.close()
-        services = [psutil.Process(a.pid), psutil.Process(b.pid)]
-        cpu, wall = sum(sum(p.cpu_times()[:2]) for p in services), time.perf_counter()
+        services = {"a": a.pid, "b": b.pid}
+        before, wall = cpu_seconds(services), time.perf_counter()
         await asyncio.sleep(idle_seconds)
-        idle = (sum(sum(p.cpu_times()[:2]) for p in services) - cpu) / (time.perf_counter() - wall)
+        after = cpu_seconds(services)
+        idle = sum(after[k] - before[k] for k in services) / (time.perf_counter() - wall)
     finally:
-        for process in (a, b):
-            if process.returncode is None:
-                process.terminate()
-        for process in (a, b):
-            try:
-                await asyncio.wait_for(process.wait(), 15)
-            except TimeoutError:
-                process.kill()
+        await stop(a, b, grace=15)
     latencies = sorted((seen[k] - sent[k]) * 1000 for k in sent)
     return {
         "p50": statistics.median(latencies),
