@@ -5,9 +5,9 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-PACKAGES := contracts eventstore infra bench $(wildcard services/*/pyproject.toml)
+PACKAGES := kernel contracts eventstore infra bench $(wildcard services/*/pyproject.toml)
 EDITABLES := $(foreach p,$(PACKAGES),-e $(patsubst %/pyproject.toml,%,$(p)))
-PYPROJECTS := $(wildcard contracts/pyproject.toml eventstore/pyproject.toml infra/pyproject.toml bench/pyproject.toml services/*/pyproject.toml)
+PYPROJECTS := $(wildcard kernel/pyproject.toml contracts/pyproject.toml eventstore/pyproject.toml infra/pyproject.toml bench/pyproject.toml services/*/pyproject.toml)
 
 .PHONY: venv run test lint typecheck schemas bench bench-full faults clean-stack
 
@@ -30,9 +30,10 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: venv
-	$(VENV)/bin/mypy contracts/src eventstore/src infra/src bench/src $(wildcard services/*/src)
+	$(VENV)/bin/mypy kernel/src contracts/src eventstore/src infra/src bench/src $(wildcard services/*/src)
 
 ## regenerate the committed JSON Schemas of the contracts
 schemas: venv

@@ -7,10 +7,15 @@ The pieces, each in its own module:
 - ``aggregate.Repository``: load-decide-append with retry on concurrency;
 - ``relay.OutboxRelay``: events → JetStream with ``Nats-Msg-Id = event_id``;
 - ``consumer.DurableConsumer``: faststream durable pull consumer with inbox and dead letter;
-- ``schema.install``: the tables; ``observability``: logs and traces.
+- ``schema.install``: the tables; ``observability``: logs and traces;
+- ``uow``: ``UnitOfWork``, ``Aggregate`` and ``run_unit`` (load → decide → guard → append, retried
+  whole); ``builder``: ``Actor`` and ``EventBuilder``; ``context.ServiceContext``;
+- ``kit``: a service as a declaration (``ServiceDefinition``, ``Service``, ``run_cli``);
+  ``deps``: the FastAPI dependencies ``Ctx`` and ``CurrentActor``; ``testing``: test helpers.
 """
 
 from .aggregate import Loaded, Repository
+from .builder import Actor, EventBuilder
 from .consumer import DurableConsumer, Incoming, PermanentError
 from .errors import (
     ConcurrencyError,
@@ -19,6 +24,7 @@ from .errors import (
     InvalidEventError,
     StoreUnavailableError,
     StreamNotFoundError,
+    UnpublishableEventError,
 )
 from .model import (
     ANY_VERSION,
@@ -35,16 +41,20 @@ from .model import (
 from .relay import OutboxRelay, OutgoingMessage, Publication, contract_message, raw_event_publication
 from .schema import install
 from .store import EventStore
+from .uow import Aggregate, UnitOfWork, run_unit
 from .upcasting import Upcasters
 
 __all__ = [
     "ANY_VERSION",
     "NO_STREAM",
     "START",
+    "Actor",
+    "Aggregate",
     "AppendResult",
     "Checkpoint",
     "ConcurrencyError",
     "DurableConsumer",
+    "EventBuilder",
     "EventIdConflictError",
     "EventMetadata",
     "EventStore",
@@ -63,8 +73,11 @@ __all__ = [
     "Snapshot",
     "StoreUnavailableError",
     "StreamNotFoundError",
+    "UnitOfWork",
+    "UnpublishableEventError",
     "Upcasters",
     "contract_message",
     "install",
     "raw_event_publication",
+    "run_unit",
 ]

@@ -1,34 +1,33 @@
-"""The command line every service shares: ``migrate``, ``serve``, ``relay``, ``seed-demo``, ``redrive``."""
+"""The command line every service shares: ``migrate``, ``serve``, ``relay``, ``seed-demo``, ``redrive``.
+
+The service is built only when a command runs (``make_service``), so ``--help`` works on a machine
+with no database configured.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import typer
 
 from .observability import configure_logging, configure_tracing
 
 if TYPE_CHECKING:
-    from .host import ServiceHost
+    from .kit import Service
 
 
-def build_cli(
-    host: ServiceHost,
-    *,
-    app_factory: Callable[[], Any],
-    seed_demo: Callable[[ServiceHost], Awaitable[None]] | None,
-) -> typer.Typer:
-    cli = typer.Typer(help=f"minzheng {host.service} service", no_args_is_help=True, add_completion=False)
+def build_cli(name: str, make_service: Callable[[], Service]) -> typer.Typer:
+    cli = typer.Typer(help=f"minzheng {name} service", no_args_is_help=True, add_completion=False)
 
     @cli.command()
     def migrate() -> None:
         """Create or update this service's tables (idempotent)."""
-        configure_logging(host.service)
-        applied = asyncio.run(host.migrate())
-        typer.echo(f"{host.service}: migrations applied: {', '.join(applied) or 'none (up to date)'}")
+        configure_logging(name)
+        applied = asyncio.run(make_service().host.migrate())
+        typer.echo(f"{name}: migrations applied: {', '.join(applied) or 'none (up to date)'}")
 
     @cli.command()
     def serve(
@@ -41,10 +40,11 @@ def build_cli(
         """Run the HTTP API, the outbox relay, the consumers, the projections and the schedulers."""
         import uvicorn
 
-        configure_logging(host.service)
-        configure_tracing(host.service)
-        host.relay_in_process = relay
-        uvicorn.run(app_factory(), host=host_, port=port, log_level="warning", access_log=False)
+        configure_logging(name)
+        configure_tracing(name)
+        service = make_service()
+        service.host.relay_in_process = relay
+        uvicorn.run(service.app(), host=host_, port=port, log_level="warning", access_log=False)
 
     @cli.command("relay")
     def relay_only() -> None:
@@ -52,8 +52,9 @@ def build_cli(
         service the relay gets a core of its own. Stops on SIGTERM/SIGINT after publishing what is
         committed. Run one per service: a second one is harmless (its publications are dropped as
         duplicates) but wasted."""
-        configure_logging(host.service)
-        configure_tracing(host.service)
+        configure_logging(name)
+        configure_tracing(name)
+        host = make_service().host
 
         async def run() -> None:
             stop = asyncio.Event()
@@ -62,7 +63,7 @@ def build_cli(
                 loop.add_signal_handler(sig, stop.set)
             async with host.running(consume=False, relay=False, project=False, background=False):
                 relay = host.outbox_relay()
-                typer.echo(f"{host.service}: relay {relay.name} running", err=True)
+                typer.echo(f"{name}: relay {relay.name} running", err=True)
                 await relay.run(stop)
                 await relay.drain(within=5.0)
 
@@ -71,29 +72,39 @@ def build_cli(
     @cli.command("seed-demo")
     def seed() -> None:
         """Load a small demo county so a newcomer can try the API at once (idempotent)."""
-        if seed_demo is None:
-            typer.echo(f"{host.service}: no demo data")
+        configure_logging(name)
+        service = make_service()
+        if service.definition.seed_demo is None:
+            typer.echo(f"{name}: no demo data")
             return
-        configure_logging(host.service)
 
         async def run() -> None:
-            async with host.running(consume=False):
-                await seed_demo(host)
-                if host.relay is not None:
-                    await host.relay.drain(within=60)
+            async with service.host.running(consume=False):
+                await service.seed_demo()
+                if service.host.relay is not None:
+                    await service.host.relay.drain(within=60)
 
         asyncio.run(run())
-        typer.echo(f"{host.service}: demo data loaded")
+        typer.echo(f"{name}: demo data loaded")
 
     @cli.command()
-    def redrive(consumer: str = typer.Option("", help="only this consumer")) -> None:
-        """Run open dead letters through their consumer again, after the cause was fixed."""
-        configure_logging(host.service)
+    def redrive(
+        consumer: str = typer.Option("", help="only this consumer"),
+        outbox: bool = typer.Option(False, "--outbox", help="re-publish the relay's parked events instead"),
+    ) -> None:
+        """Run open dead letters through their consumer again, or (--outbox) publish the events the
+        relay parked, after the cause was fixed."""
+        configure_logging(name)
+        host = make_service().host
 
         async def run() -> None:
-            async with host.running(consume=False, relay=False):
-                for name, (done, failed) in (await host.redrive(consumer or None)).items():
-                    typer.echo(f"{name}: redriven {done}, still failing {failed}")
+            async with host.running(consume=False, relay=False, project=False, background=False):
+                if outbox:
+                    done, failed = await host.redrive_outbox()
+                    typer.echo(f"{name}-outbox: published {done}, still failing {failed}")
+                    return
+                for consumer_name, (done, failed) in (await host.redrive(consumer or None)).items():
+                    typer.echo(f"{consumer_name}: redriven {done}, still failing {failed}")
 
         asyncio.run(run())
 

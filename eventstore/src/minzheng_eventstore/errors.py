@@ -49,30 +49,30 @@ class InvalidEventError(EventStoreError, ValueError):
     """The event or the append request is malformed; nothing was written."""
 
 
-class DomainError(Exception):
-    """A command refused by a business rule. Pure Python, so domain code may raise it.
+class UnpublishableEventError(InvalidEventError):
+    """The event's published (contract) form cannot be built, does not validate, or is over the
+    broker's size limit: it is refused before anything commits (DESIGN §5a), so that the relay
+    never meets it. ``field`` is the contract field at fault, when one is."""
 
-    ``code`` is a stable machine-readable name (``notice_period_not_over``), ``field`` the input
-    field at fault if there is one; the HTTP layer answers ``status`` (422 by default, 409 for a
-    conflict with the current state, 404 for an unknown thing) with all three.
-    """
-
-    status = 422
-
-    def __init__(
-        self, code: str, message: str, *, field: str | None = None, status: int | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    def __init__(self, event_type: str, reason: str, *, field: str | None = None) -> None:
+        super().__init__(f"{event_type} cannot be published: {reason}")
+        self.event_type = event_type
+        self.reason = reason
         self.field = field
-        if status is not None:
-            self.status = status
 
 
-class NotFound(DomainError):
-    status = 404
+# Domain errors live in the kernel (no I/O); re-exported here for the runtime's own use.
+from minzheng_kernel.errors import Conflict, DomainError, NotFound  # noqa: E402
 
-
-class Conflict(DomainError):
-    status = 409
+__all__ = [
+    "ConcurrencyError",
+    "Conflict",
+    "DomainError",
+    "EventIdConflictError",
+    "EventStoreError",
+    "InvalidEventError",
+    "NotFound",
+    "StoreUnavailableError",
+    "StreamNotFoundError",
+    "UnpublishableEventError",
+]

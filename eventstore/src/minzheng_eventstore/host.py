@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +30,7 @@ from .clock import Clock, SystemClock
 from .consumer import BatchHandler, DurableConsumer, Handler
 from .dsn import redact, sqlalchemy_url
 from .projection import Projection, ProjectionHandler, Reset
-from .relay import OutboxRelay, Publication
+from .relay import OutboxRelay, Publication, parked_count, publication_check
 from .schema import install
 from .store import EventStore
 from .upcasting import NO_UPCASTERS, Upcasters
@@ -248,6 +248,8 @@ class ServiceHost:
         broker = NatsBroker(
             self.settings.nats_url, logger=None, max_reconnect_attempts=-1, reconnect_time_wait=1
         )
+        if self.publication is not None:  # nothing the relay cannot publish ever commits
+            store.publication_check = publication_check(self.publication, max_payload=nc.max_payload)
         running = _Running(store, nc, broker, asyncio.Event())
         self._running = running
         self.relay = None
@@ -282,7 +284,26 @@ class ServiceHost:
             name=f"{self.service}-outbox",
             publication=self.publication,
             batch_size=self.relay_batch_size,
+            max_payload=self.nats.max_payload,
         )
+
+    def projection(self, name: str) -> Projection:
+        """The running projection ``name``, or (host started without projections) a new one on the
+        store, to catch up by hand."""
+        running = self.projections.get(name)
+        if running is not None:
+            return running
+        for p in self._projection_specs:
+            if p.name == name:
+                return Projection(
+                    self.store,
+                    p.name,
+                    p.handle,
+                    stream_types=p.stream_types,
+                    reset=p.reset,
+                    batch_size=p.batch_size,
+                )
+        raise KeyError(f"{self.service} has no projection {name!r}")
 
     async def stop(self) -> None:
         running, self._running = self._running, None
@@ -322,32 +343,42 @@ class ServiceHost:
                 results[consumer.name] = await consumer.redrive()
         return results
 
-    async def ready(self) -> dict[str, bool]:
-        """What readiness checks: the database answers and NATS is connected."""
-        checks = {"database": False, "nats": False}
-        if self._running is None:
-            return checks
-        with contextlib.suppress(Exception):
-            async with self._running.store.pool.acquire() as conn:
-                checks["database"] = await conn.fetchval("SELECT true") is True
-        checks["nats"] = self._running.nc.is_connected
-        return checks
+    async def ready(self) -> dict[str, Any]:
+        """What readiness checks: the database answers and NATS is connected (``ready`` is their
+        conjunction), and how many events the relay has parked (``outbox_parked``: they are not
+        published until re-driven; the service itself still works, so they do not make it unready,
+        but ``degraded`` names them)."""
+        checks: dict[str, Any] = {"database": False, "nats": False}
+        parked: int | None = None
+        if self._running is not None:
+            with contextlib.suppress(Exception):
+                async with self._running.store.pool.acquire() as conn:
+                    checks["database"] = await conn.fetchval("SELECT true") is True
+            checks["nats"] = self._running.nc.is_connected
+            if checks["database"] and self.publication is not None:
+                with contextlib.suppress(Exception):
+                    parked = await parked_count(self._running.store)
+        ok = checks["database"] and checks["nats"]
+        degraded = [] if not parked else ["publication"]
+        return {**checks, "ready": ok, "outbox_parked": parked, "degraded": degraded}
+
+    async def redrive_outbox(self) -> tuple[int, int]:
+        """Publish the relay's parked events again (``OutboxRelay.redrive_parked``)."""
+        return await self.outbox_relay().redrive_parked()
 
     # ------------------------------------------------------------------ faces
 
     def fastapi(
-        self, *, title: str, version: str = "1", routers: Sequence[Any] = (), description: str = ""
+        self,
+        *,
+        title: str,
+        version: str = "1",
+        routers: Sequence[Any] = (),
+        description: str = "",
+        context: Any = None,
     ) -> Any:
         from .http import build_app
 
-        return build_app(self, title=title, version=version, routers=routers, description=description)
-
-    def cli(
-        self,
-        *,
-        app_factory: Callable[[], Any],
-        seed_demo: Callable[[ServiceHost], Awaitable[None]] | None = None,
-    ) -> Any:
-        from .cli import build_cli
-
-        return build_cli(self, app_factory=app_factory, seed_demo=seed_demo)
+        return build_app(
+            self, title=title, version=version, routers=routers, description=description, context=context
+        )

@@ -15,9 +15,21 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from opentelemetry import trace
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
-from .errors import ConcurrencyError, DomainError, EventStoreError, InvalidEventError, StoreUnavailableError
+from .errors import (
+    ConcurrencyError,
+    Conflict,
+    DomainError,
+    EventIdConflictError,
+    EventStoreError,
+    InvalidEventError,
+    NotFound,
+    StoreUnavailableError,
+    UnpublishableEventError,
+)
+from .relay import parked_count
 
 if TYPE_CHECKING:
+    from .context import ServiceContext
     from .host import ServiceHost
 
 log = structlog.get_logger("minzheng.http")
@@ -34,8 +46,23 @@ def _field_path(loc: Sequence[Any]) -> str:
     return ".".join(parts) or ".".join(str(p) for p in loc)
 
 
+def status_of(exc: DomainError) -> int:
+    """The HTTP status of a domain refusal, from its class: the domain never names one."""
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Conflict):
+        return 409
+    return 422
+
+
 def build_app(
-    host: ServiceHost, *, title: str, version: str, routers: Sequence[Any], description: str = ""
+    host: ServiceHost,
+    *,
+    title: str,
+    version: str,
+    routers: Sequence[Any],
+    description: str = "",
+    context: ServiceContext | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -47,6 +74,8 @@ def build_app(
 
     app = FastAPI(title=title, version=version, description=description, lifespan=lifespan)
     app.state.host = host
+    if context is not None:
+        app.state.context = context
 
     @app.middleware("http")
     async def correlate(request: Request, call_next: Any) -> Any:
@@ -67,7 +96,16 @@ def build_app(
 
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        return _error(exc.status, exc.code, exc.message, exc.field)
+        return _error(status_of(exc), exc.code, exc.message, exc.field)
+
+    @app.exception_handler(UnpublishableEventError)
+    async def unpublishable(_: Request, exc: UnpublishableEventError) -> JSONResponse:
+        # the command would record an event that its contract refuses: nothing was written
+        return _error(422, "unpublishable_event", str(exc), exc.field)
+
+    @app.exception_handler(EventIdConflictError)
+    async def id_reused(_: Request, exc: EventIdConflictError) -> JSONResponse:
+        return _error(409, "id_reused", "this id was already used for a different request")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_input(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -117,7 +155,7 @@ def build_app(
     @app.get("/ready", tags=["operations"])
     async def ready() -> JSONResponse:
         checks = await host.ready()
-        return JSONResponse(status_code=200 if all(checks.values()) else 503, content=checks)
+        return JSONResponse(status_code=200 if checks["ready"] else 503, content=checks)
 
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
     async def metrics() -> PlainTextResponse:
@@ -146,8 +184,16 @@ async def _collect(host: ServiceHost) -> CollectorRegistry:
     proj = Gauge(
         "mz_projection_applied_total", "events folded into read models", ["projection"], registry=registry
     )
+    parked = Gauge(
+        "mz_relay_parked", "events the relay could not publish, parked until re-driven", registry=registry
+    )
     if host.relay is not None:
         relay.set(host.relay.published)
+    if host.publication is not None:
+        try:
+            parked.set(await parked_count(host.store))
+        except Exception:
+            parked.set(-1)
     js = host.nats.jetstream() if host.nats.is_connected else None
     for name, consumer in host.consumers.items():
         applied.labels(name).set(consumer.applied)

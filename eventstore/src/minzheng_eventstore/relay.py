@@ -21,18 +21,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import nats.errors
+import nats.js.errors
 import structlog
 from nats.js import JetStreamContext
+from pydantic import ValidationError
 
 from minzheng_contracts import IntegrationEvent
 
+from .errors import UnpublishableEventError
 from .hint import AppendHint
 from .model import START, Checkpoint, Page, RecordedEvent
-from .store import EventStore
+from .store import EventStore, PublicationCheck
 
 log = structlog.get_logger("minzheng.relay")
 
 MSG_ID = "Nats-Msg-Id"
+HEADER_ALLOWANCE = 1024
+"""Bytes kept free for the headers (ids, trace) when a payload is compared with the broker's limit."""
+DEFAULT_MAX_PAYLOAD = 1024 * 1024
+"""NATS's default ``max_payload``; the host passes the connected server's own figure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +98,45 @@ def raw_event_publication(subject_prefix: str) -> Publication:
     return publish
 
 
+def describe_failure(exc: BaseException) -> tuple[str, str | None]:
+    """A reason for a failed publication that is safe to log and store: the error's kind and, for a
+    contract that does not validate, each failing field and rule, but never the offending *value*
+    (it may be a resident ID). Returns ``(reason, first field)``."""
+    if isinstance(exc, UnpublishableEventError):
+        return exc.reason, exc.field
+    if isinstance(exc, ValidationError):
+        problems = exc.errors(include_input=False, include_url=False, include_context=False)
+        fields = [".".join(str(p) for p in e["loc"]) for e in problems]
+        reason = "; ".join(f"{f or '(event)'}: {e['msg']}" for f, e in zip(fields, problems, strict=True))
+        return f"contract does not validate: {reason}", fields[0] if fields else None
+    if isinstance(exc, KeyError):
+        return f"the event has no field {exc.args[0]!r} that its contract needs", str(exc.args[0])
+    return f"the published form cannot be built ({type(exc).__name__})", None
+
+
+def publication_check(
+    publication: Publication, *, max_payload: int = DEFAULT_MAX_PAYLOAD
+) -> PublicationCheck:
+    """What the store runs before an append commits: build and validate each event's published
+    form, and refuse (``UnpublishableEventError``) one that cannot be built, does not validate, or
+    is over the broker's size limit. The relay runs the same ``publication`` later."""
+
+    def check(event: RecordedEvent) -> None:
+        try:
+            message = publication(event)
+        except Exception as exc:
+            reason, field_name = describe_failure(exc)
+            raise UnpublishableEventError(event.event_type, reason, field=field_name) from None
+        if message is not None and len(message.payload) + HEADER_ALLOWANCE > max_payload:
+            raise UnpublishableEventError(
+                event.event_type,
+                f"its published form is {len(message.payload):,} bytes, over the broker's limit of "
+                f"{max_payload:,}",
+            )
+
+    return check
+
+
 class OutboxRelay:
     """Publishes one store's events to JetStream; run one per service (or several with
     different names and ``stream_types``)."""
@@ -106,6 +153,7 @@ class OutboxRelay:
         idle_interval: float = 0.05,
         ack_timeout: float = 10.0,
         pipeline: int = 3,
+        max_payload: int = DEFAULT_MAX_PAYLOAD,
     ) -> None:
         self.store = store
         self.js = js
@@ -116,9 +164,12 @@ class OutboxRelay:
         self.idle_interval = idle_interval
         self.ack_timeout = ack_timeout
         self.pipeline = max(1, pipeline)
+        self.max_payload = max_payload
         self._hint = AppendHint()
         self._position: Checkpoint | None = None
         self.published = 0
+        self.parked = 0
+        """Events parked by this relay since it started (``parked_count`` counts all open ones)."""
         store.on_append(self.wake)
 
     def wake(self) -> None:
@@ -162,12 +213,20 @@ class OutboxRelay:
 
     async def _send(self, page: Page) -> _Batch:
         """Publish a page's events without waiting (``publish_async``: one future per message, no
-        task each); ``_settle`` waits for their PubAcks."""
-        outgoing = [(event, self.publication(event)) for event in page.events]
+        task each); ``_settle`` waits for their PubAcks. An event whose published form cannot be
+        built, or is over the broker's limit, is parked (``park``) and passed over: one such event
+        never holds back the ones after it."""
+        outgoing: list[tuple[RecordedEvent, OutgoingMessage | None]] = []
+        for event in page.events:
+            message = self._message(event)
+            outgoing.append((event, message))
+        for event, message in outgoing:
+            if isinstance(message, _Unpublishable):
+                await self.park(event, message.reason)
         futures: list[asyncio.Future[Any]] = []
         try:
             for event, message in outgoing:
-                if message is not None:
+                if message is not None and not isinstance(message, _Unpublishable):
                     futures.append(
                         await self.js.publish_async(
                             message.subject, message.payload, headers=_headers(event, message)
@@ -177,7 +236,89 @@ class OutboxRelay:
             for future in futures:
                 future.cancel()
             raise
-        return _Batch(outgoing, futures, page.end, page.scanned)
+        sendable = [(e, None if isinstance(m, _Unpublishable) else m) for e, m in outgoing]
+        return _Batch(sendable, futures, page.end, page.scanned)
+
+    def _message(self, event: RecordedEvent) -> OutgoingMessage | _Unpublishable | None:
+        try:
+            message = self.publication(event)
+        except Exception as exc:
+            return _Unpublishable(describe_failure(exc)[0])
+        if message is not None and len(message.payload) + HEADER_ALLOWANCE > self.max_payload:
+            return _Unpublishable(
+                f"published form of {len(message.payload):,} bytes is over the broker's limit "
+                f"of {self.max_payload:,}"
+            )
+        return message
+
+    async def park(self, event: RecordedEvent, reason: str) -> None:
+        """Set an unpublishable event aside in ``outbox_parked`` with its reason, log it and count
+        it; ``redrive_parked`` publishes it once the cause is fixed."""
+        async with self.store.pool.acquire() as conn:
+            await conn.execute(
+                """
+                INSERT INTO outbox_parked (relay, event_id, stream_id, event_type, tx, position, reason)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                ON CONFLICT (relay, event_id) DO UPDATE SET reason = excluded.reason,
+                    parked_at = now(), redriven_at = NULL
+                """,
+                self.name,
+                event.event_id,
+                event.stream_id,
+                event.event_type,
+                event.tx,
+                event.position,
+                reason,
+            )
+        self.parked += 1
+        log.error(
+            "relay.parked",
+            relay=self.name,
+            event_id=str(event.event_id),
+            event_type=event.event_type,
+            reason=reason,
+        )
+
+    async def parked_count(self) -> int:
+        """Open parked events of this relay (what ``/ready`` and ``/metrics`` report)."""
+        return await parked_count(self.store, self.name)
+
+    async def redrive_parked(self, limit: int = 1000) -> tuple[int, int]:
+        """Publish open parked events again (after the mapping, the data or the broker's limit was
+        fixed); returns ``(published, still failing)``. A published one is marked re-driven; JetStream
+        drops a repeat inside its window and consumers drop it in their inbox."""
+        async with self.store.pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT event_id FROM outbox_parked WHERE relay = $1 AND redriven_at IS NULL "
+                "ORDER BY tx, position LIMIT $2",
+                self.name,
+                limit,
+            )
+        events = await self.store.read_events([r["event_id"] for r in rows])
+        done = failed = 0
+        for event in events:
+            message = self._message(event)
+            if isinstance(message, _Unpublishable):
+                await self.park(event, message.reason)
+                failed += 1
+                continue
+            if message is not None:
+                try:
+                    await self.js.publish(message.subject, message.payload, headers=_headers(event, message))
+                except (nats.errors.Error, nats.js.errors.Error, TimeoutError) as exc:
+                    log.warning(
+                        "relay.redrive_failed", event_id=str(event.event_id), error=type(exc).__name__
+                    )
+                    failed += 1
+                    continue
+            async with self.store.pool.acquire() as conn:
+                await conn.execute(
+                    "UPDATE outbox_parked SET redriven_at = now() WHERE relay = $1 AND event_id = $2",
+                    self.name,
+                    event.event_id,
+                )
+            done += 1
+        return done, failed
 
     async def _settle(self, batch: _Batch) -> int:
         """Wait for a batch's PubAcks, move the checkpoint past the longest acknowledged prefix
@@ -188,10 +329,13 @@ class OutboxRelay:
         batch.cancel()  # a no-op on the acknowledged ones
         results = iter(batch.futures)
         done, failure = 0, None
-        for _, message in batch.outgoing:
+        for event, message in batch.outgoing:
             if message is not None:
                 future = next(results)
                 failure = TimeoutError("no PubAck in time") if future.cancelled() else future.exception()
+                if failure is not None and _refused_for_good(failure):
+                    await self.park(event, f"the broker refused it: {failure}")
+                    failure = None
                 if failure is not None:
                     break
             done += 1
@@ -272,6 +416,35 @@ class OutboxRelay:
         finally:
             for batch in in_flight:
                 batch.cancel()
+
+
+@dataclass(frozen=True, slots=True)
+class _Unpublishable:
+    reason: str
+
+
+def _refused_for_good(failure: BaseException) -> bool:
+    """A PubAck error that no retry can mend (the stream refuses the message itself, e.g. over its
+    size limit), as opposed to an outage (no responders, timeouts), which is retried."""
+    return isinstance(failure, nats.js.errors.BadRequestError)
+
+
+def _refused_for_good(failure: BaseException) -> bool:
+    """A PubAck error that no retry can mend (the stream refuses the message itself, e.g. over its
+    size limit), as opposed to an outage (no responders, timeouts), which is retried."""
+    return isinstance(failure, nats.js.errors.BadRequestError)
+
+
+async def parked_count(store: EventStore, relay: str | None = None) -> int:
+    """Open parked publications (of one relay, or of all relays of the store)."""
+    async with store.pool.acquire() as conn:
+        return int(
+            await conn.fetchval(
+                "SELECT count(*) FROM outbox_parked WHERE redriven_at IS NULL "
+                "AND ($1::text IS NULL OR relay = $1)",
+                relay,
+            )
+        )
 
 
 @dataclass(slots=True)

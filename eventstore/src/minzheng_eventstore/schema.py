@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import BYTEA, JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-SCHEMA_REVISION = 1
+SCHEMA_REVISION = 2
 """Bumped when the DDL below changes; ``install`` records it in ``eventstore_schema``."""
 
 metadata = sa.MetaData()
@@ -82,6 +82,22 @@ projection_checkpoints = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
 )
 
+outbox_parked = sa.Table(
+    "outbox_parked",
+    metadata,
+    # Events the relay could not publish (a published form that does not validate, or one over the
+    # broker's size limit), set aside with the reason so that later events go on; re-driven by hand.
+    sa.Column("relay", sa.Text, primary_key=True),
+    sa.Column("event_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("stream_id", sa.Text, nullable=False),
+    sa.Column("event_type", sa.Text, nullable=False),
+    sa.Column("tx", sa.BigInteger, nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("parked_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("redriven_at", sa.DateTime(timezone=True)),
+)
+
 service_migrations = sa.Table(
     "service_migrations",
     metadata,
@@ -128,6 +144,7 @@ _INDEXES = (
     "CREATE INDEX IF NOT EXISTS events_stream_type_idx ON events (stream_type, position)",
     "CREATE INDEX IF NOT EXISTS events_correlation_idx ON events (correlation_id)"
     " WHERE correlation_id IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS outbox_parked_open_idx ON outbox_parked (relay) WHERE redriven_at IS NULL",
     "CREATE INDEX IF NOT EXISTS dead_letters_open_idx ON dead_letters (consumer) WHERE redriven_at IS NULL",
 )
 

@@ -42,6 +42,9 @@ from .upcasting import NO_UPCASTERS, Upcasters
 
 Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record]"
 
+PublicationCheck = Callable[[RecordedEvent], None]
+"""Raises ``UnpublishableEventError`` for an event whose published form cannot be built or sent."""
+
 _COLUMNS = (
     "stream_id, stream_type, version, position, tx::text::bigint AS tx, event_id, event_type, "
     "schema_version, data::text AS data, occurred_at, recorded_at, correlation_id, causation_id, "
@@ -137,7 +140,7 @@ SELECT tx::text::bigint AS tx, position FROM events
 WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY events.tx DESC, events.position DESC LIMIT 1
 """
-_CONNECTION_ERRORS = (
+CONNECTION_ERRORS = (
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
@@ -185,6 +188,9 @@ class EventStore:
         self.pool = pool
         self.upcasters = upcasters
         self._append_listeners: list[Callable[[], None]] = []
+        self.publication_check: PublicationCheck | None = None
+        """Set by the service host: every append first builds and validates the published form of
+        its events, so that nothing the relay cannot publish ever commits (DESIGN §5a)."""
 
     @classmethod
     async def connect(
@@ -232,6 +238,7 @@ class EventStore:
         - With ``conn`` the append joins the caller's transaction (inbox, batch work).
         """
         _check_append(stream_id, stream_type, expected_version, events)
+        self._check_publishable(stream_id, stream_type, events)
         ambient = current_traceparent()  # events caused inside a span carry its trace
         args = (
             stream_id,
@@ -273,6 +280,7 @@ class EventStore:
         rows: list[tuple[str, int, NewEvent]] = []
         for stream_id, events in streams:
             _check_append(stream_id, stream_type, 0, events)
+            self._check_publishable(stream_id, stream_type, events)
             rows.extend((stream_id, version, event) for version, event in enumerate(events, start=1))
         if not rows:
             return {}
@@ -301,6 +309,33 @@ class EventStore:
                 listener()
         return created
 
+    def _check_publishable(self, stream_id: str, stream_type: str, events: Sequence[NewEvent]) -> None:
+        check = self.publication_check
+        if check is None:
+            return
+        for version, event in enumerate(events, start=1):
+            meta = event.metadata
+            check(
+                RecordedEvent(
+                    stream_id,
+                    stream_type,
+                    version,
+                    0,
+                    0,
+                    event.event_id,
+                    event.event_type,
+                    event.schema_version,
+                    event.data,
+                    event.occurred_at,
+                    event.occurred_at,
+                    meta.correlation_id,
+                    meta.causation_id,
+                    meta.traceparent,
+                    meta.actor,
+                    meta.jurisdiction,
+                )
+            )
+
     async def _append_retrying(
         self, stream_id: str, expected_version: int, events: Sequence[NewEvent], args: tuple[Any, ...]
     ) -> AppendResult:
@@ -311,7 +346,7 @@ class EventStore:
             try:
                 async with self.pool.acquire() as own:
                     return await self._append_on(own, stream_id, expected_version, events, args)
-            except _CONNECTION_ERRORS as exc:
+            except CONNECTION_ERRORS as exc:
                 if attempt == len(_RECONNECT_PAUSES) - 1:
                     raise StoreUnavailableError(f"PostgreSQL unreachable: {exc!r}") from exc
                 await asyncio.sleep(pause)
@@ -484,6 +519,30 @@ class EventStore:
             async with self.pool.acquire() as own:
                 rows = await own.fetch(sql, *args)
         return rows
+
+    async def read_events(
+        self, event_ids: Sequence[Any], *, conn: Connection | None = None
+    ) -> list[RecordedEvent]:
+        """The events with these ids, in global order (re-driving parked publications)."""
+        sql = (
+            f"SELECT {_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[]) "
+            "ORDER BY events.tx, events.position"
+        )
+        rows = await self._fetch(sql, (list(event_ids),), conn)
+        return [self._decode(r) for r in rows]
+
+    async def stream_ids(
+        self, prefix: str, *, stream_type: str | None = None, conn: Connection | None = None
+    ) -> list[str]:
+        """The ids of the streams whose id starts with ``prefix`` (e.g. every household stream of
+        one incident), in order: how a service lists streams without reading ``events`` itself."""
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = (
+            "SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE $1 AND version = 1 "
+            "AND ($2::text IS NULL OR stream_type = $2) ORDER BY stream_id"
+        )
+        rows = await self._fetch(sql, (pattern, stream_type), conn)
+        return [r["stream_id"] for r in rows]
 
     async def head(self) -> Checkpoint:
         """The checkpoint of the last event a tailer can read now (``START`` if none)."""

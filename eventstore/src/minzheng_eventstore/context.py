@@ -1,0 +1,54 @@
+"""The one context every handler of every service gets: store, clock, county, units of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from minzheng_kernel.clock import Clock
+
+from .builder import Actor, EventBuilder
+from .store import Connection, EventStore
+from .uow import Unit, run_unit
+
+if TYPE_CHECKING:
+    from .host import ServiceHost
+    from .projection import Projection
+
+R = TypeVar("R")
+
+
+@dataclass
+class ServiceContext:
+    """What a handler needs besides its command: the running host's store, the injected clock,
+    the county the service serves, and ``run`` for a unit of work."""
+
+    host: ServiceHost
+    county: str
+    options: dict[str, Any] = field(default_factory=dict)
+    """Service-specific knobs given at construction (e.g. a scheduler's interval)."""
+
+    @property
+    def service(self) -> str:
+        return self.host.service
+
+    @property
+    def store(self) -> EventStore:
+        return self.host.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.host.clock
+
+    def builder(self, actor: Actor, jurisdiction: str | None = None) -> EventBuilder:
+        """The event builder for one command of ``actor`` (default jurisdiction: the county)."""
+        return EventBuilder(self.clock, actor, jurisdiction or self.county)
+
+    async def run(self, actor: Actor, unit: Unit[R], *, conn: Connection | None = None) -> R:
+        """Run a unit of work for ``actor``, retried whole on a concurrency conflict
+        (``uow.run_unit``). ``conn`` binds it to a transaction already open (an inbox's)."""
+        return await run_unit(self.store, unit, builder=self.builder(actor), conn=conn)
+
+    def projection(self, name: str) -> Projection:
+        """The named projection: the running one, or one to catch up by hand (tools, tests)."""
+        return self.host.projection(name)

@@ -1,0 +1,232 @@
+"""The service kit: a service is a declaration, and the kit wires it (DESIGN §5a).
+
+    ASSISTANCE = ServiceDefinition(
+        name="assistance",
+        title="minzheng assistance (社会救助)",
+        publication=publication,          # internal event -> contract, or None (internal)
+        internal_events=frozenset({...}), # event types that are never published
+        migrations=MIGRATIONS,
+        subscriptions=[Subscription("deaths", 1, "REGISTRY", "registry.death.registered",
+                                    on_death_registered, contracts=(DeathRegistered,))],
+        projections=[ProjectionDef("assistance-read-models", project, STREAM_TYPES, reset)],
+        background=[],
+        routers=[router],
+        seed_demo=seed_demo,
+    )
+
+and ``__main__.py`` is ``run_cli(ASSISTANCE)``. ``Service(definition, settings)`` is one running
+process of it: ``.host`` (store, relay, consumers, projections, schedulers), ``.context()``
+(what handlers get), ``.app()`` (the HTTP API) .
+
+**The rule for contracts a subscription receives**, the same in every service:
+
+- a contract the subscription names in ``contracts`` is parsed, validated and handed to the handler
+  with a unit of work bound to the inbox transaction (exactly once, retried whole on conflicts);
+- a *known* contract it does not name (the subject filter is wider than what it uses) is
+  acknowledged and ignored: other services may add contracts to a stream at any time;
+- an *unknown* ``(event_type, schema_version)`` (a version this service cannot read yet) and a
+  message that does not validate are dead-lettered, so that nothing is lost silently: re-drive
+  them after the service learns the new version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from minzheng_contracts import IntegrationEvent, UnknownContractError, parse_integration_event
+from minzheng_contracts.envelope import ContractError
+from minzheng_kernel.events import EventTypes
+
+from .builder import Actor
+from .consumer import Incoming, PermanentError
+from .context import ServiceContext
+from .host import Migration, ServiceHost, ServiceSettings
+from .projection import ProjectionHandler, Reset
+from .relay import Publication
+from .store import Connection
+from .uow import UnitOfWork
+from .upcasting import NO_UPCASTERS, Upcasters
+
+ContractHandler = Callable[[ServiceContext, Any, UnitOfWork], Awaitable[None]]
+"""``handler(ctx, contract_event, uow)``: the effects of one consumed contract, in ``uow``."""
+
+BackgroundFactory = Callable[[ServiceContext, asyncio.Event], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A durable consumer ``<service>-<purpose>-v<version>`` of another service's contracts."""
+
+    purpose: str
+    version: int
+    stream: str
+    subject: str
+    handler: ContractHandler
+    contracts: tuple[type[IntegrationEvent[Any]], ...]
+    actor: str = ""
+    """The actor recorded on the events the handler appends (default ``<purpose>-policy``)."""
+    batch_size: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectionDef:
+    """A read model folded from the service's own events; dropped and rebuilt at will."""
+
+    name: str
+    handle: ProjectionHandler
+    stream_types: Sequence[str] | None = None
+    reset: Reset | None = None
+    batch_size: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class BackgroundDef:
+    """A task that runs while the service runs (a deadline scheduler): ``factory(ctx, stop)``."""
+
+    name: str
+    factory: BackgroundFactory
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceDefinition:
+    name: str
+    title: str
+    description: str
+    publication: Publication | None
+    events: EventTypes = field(default_factory=EventTypes)
+    """Every internal event type the service records (typed, ``minzheng_kernel.events``)."""
+    internal_events: frozenset[str] = frozenset()
+    """Of those, the ones never published: the publication-mapping test checks that every other
+    type maps to a contract that validates."""
+    migrations: Sequence[Migration] = ()
+    subscriptions: Sequence[Subscription] = ()
+    projections: Sequence[ProjectionDef] = ()
+    background: Sequence[BackgroundDef] = ()
+    routers: Sequence[Any] = ()
+    seed_demo: Callable[[ServiceContext], Awaitable[None]] | None = None
+    upcasters: Upcasters = NO_UPCASTERS
+    county_env: str = ""
+    """Environment variable naming the county served (default ``<NAME>_COUNTY``)."""
+    default_county: str = "330727"
+
+
+class Service:
+    """One process of a declared service."""
+
+    def __init__(
+        self,
+        definition: ServiceDefinition,
+        settings: ServiceSettings | None = None,
+        *,
+        clock: Any = None,
+        county: str | None = None,
+        **options: Any,
+    ) -> None:
+        self.definition = definition
+        self.host = ServiceHost(
+            settings or ServiceSettings.from_env(definition.name),
+            publication=definition.publication,
+            migrations=definition.migrations,
+            upcasters=definition.upcasters,
+            clock=clock,
+        )
+        env = definition.county_env or f"{definition.name.upper()}_COUNTY"
+        self._context = ServiceContext(
+            self.host, county or os.environ.get(env, definition.default_county), dict(options)
+        )
+        for sub in definition.subscriptions:
+            self.host.add_consumer(
+                purpose=sub.purpose,
+                version=sub.version,
+                stream=sub.stream,
+                subject=sub.subject,
+                handler=_consumer_handler(self._context, sub),
+                batch_size=sub.batch_size,
+            )
+        for p in definition.projections:
+            self.host.add_projection(
+                p.name, p.handle, stream_types=p.stream_types, reset=p.reset, batch_size=p.batch_size
+            )
+        for b in definition.background:
+            self.host.add_background(b.name, _background(self._context, b.factory))
+
+    def context(self) -> ServiceContext:
+        return self._context
+
+    def app(self) -> Any:
+        return self.host.fastapi(
+            title=self.definition.title,
+            description=self.definition.description,
+            routers=self.definition.routers,
+            context=self._context,
+        )
+
+    async def seed_demo(self) -> None:
+        if self.definition.seed_demo is not None:
+            await self.definition.seed_demo(self._context)
+
+
+def _background(ctx: ServiceContext, factory: BackgroundFactory) -> Any:
+    def start(_: ServiceHost, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+        return factory(ctx, stop)
+
+    return start
+
+
+def parse_contract(msg: Incoming, wanted: tuple[type[IntegrationEvent[Any]], ...]) -> Any | None:
+    """The module's rule for what a subscription receives (see the module docstring): the parsed
+    contract, ``None`` for a known contract the subscription does not use, ``PermanentError``
+    (dead letter) for an unknown version or an invalid message."""
+    try:
+        event = parse_integration_event(msg.data)
+    except UnknownContractError as exc:
+        raise PermanentError(f"unknown contract version: {exc}") from None
+    except ValidationError as exc:
+        problems = exc.errors(include_input=False, include_url=False)
+        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in problems[:5])
+        raise PermanentError(f"contract does not validate at {where}") from None
+    except ContractError as exc:
+        raise PermanentError(f"not a contract: {exc}") from None
+    return event if isinstance(event, wanted) else None
+
+
+def _consumer_handler(ctx: ServiceContext, sub: Subscription) -> Any:
+    actor_name = sub.actor or f"{sub.purpose}-policy"
+
+    async def handle(msg: Incoming, conn: Connection) -> None:
+        event = parse_contract(msg, sub.contracts)
+        if event is None:
+            return
+        actor = Actor(actor_name, event.correlation_id, event.event_id)
+
+        async def unit(uow: UnitOfWork) -> None:
+            await sub.handler(ctx, event, uow)
+
+        await ctx.run(actor, unit, conn=conn)
+
+    return handle
+
+
+def run_cli(definition: ServiceDefinition) -> None:
+    """``python -m <package> COMMAND``: migrate | serve | relay | seed-demo | redrive. ``--help``
+    needs no database: the service is built only when a command runs."""
+    from .cli import build_cli
+
+    build_cli(definition.name, lambda: Service(definition))()
+
+
+__all__ = [
+    "BackgroundDef",
+    "ProjectionDef",
+    "Service",
+    "ServiceDefinition",
+    "Subscription",
+    "parse_contract",
+    "run_cli",
+]

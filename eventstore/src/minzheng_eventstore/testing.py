@@ -1,0 +1,141 @@
+"""Test helpers every service uses: a running service with an HTTP client, and given/when/then over
+a pure decide/evolve.
+
+    async with running_service(Service(ASSISTANCE, settings, clock=clock)) as svc:
+        await svc.post("/households", body, expect=201)
+
+    (Scenario(HOUSEHOLD)
+        .given(HouseholdApplied(...), PublicNoticePosted(...))
+        .when(lambda state: household.approve(state, now=..., ...))
+        .then(ApprovalGranted(...)))                # or .then_refused("notice_period_not_over")
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from minzheng_kernel.errors import DomainError
+from minzheng_kernel.events import DomainEvent
+
+from .kit import Service
+from .uow import Aggregate
+
+S = TypeVar("S")
+
+DEFAULT_HEADERS = {"x-official-id": "official-test"}
+
+
+@dataclass
+class ServiceClient:
+    """A running service and an HTTP client on its app (ASGI, in process)."""
+
+    service: Service
+    http: httpx.AsyncClient
+    headers: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_HEADERS))
+
+    async def post(
+        self, path: str, body: object = None, expect: int | None = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        response = await self.http.post(
+            path, json=body if body is not None else {}, headers=headers or self.headers
+        )
+        if expect is not None:
+            assert response.status_code == expect, f"{response.status_code}: {response.text}"
+        return response
+
+    async def get(self, path: str, expect: int | None = 200, **params: Any) -> httpx.Response:
+        response = await self.http.get(path, params=params or None, headers=self.headers)
+        if expect is not None:
+            assert response.status_code == expect, f"{response.status_code}: {response.text}"
+        return response
+
+    async def relay_caught_up(self, within: float = 60) -> None:
+        relay = self.service.host.relay
+        assert relay is not None, "the relay is not running in this process"
+        assert await relay.drain(within=within)
+
+
+@asynccontextmanager
+async def running_service(service: Service, **start: bool) -> AsyncIterator[ServiceClient]:
+    """Start ``service`` (``start`` as ``ServiceHost.start``: ``background=False`` to drive
+    schedulers by hand) and give an HTTP client on its app."""
+    app = service.app()
+    async with (
+        service.host.running(**start),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=f"http://{service.definition.name}"
+        ) as http,
+    ):
+        yield ServiceClient(service, http)
+
+
+class Scenario(Generic[S]):
+    """given (past events) / when (a pure decision) / then (the new events, or a refusal)."""
+
+    def __init__(self, aggregate: Aggregate[S]) -> None:
+        self.aggregate = aggregate
+        self._history: list[DomainEvent] = []
+        self._decide: Callable[[S], Sequence[DomainEvent]] | None = None
+
+    def given(self, *events: DomainEvent) -> Scenario[S]:
+        self._history.extend(events)
+        return self
+
+    @property
+    def state(self) -> S:
+        return self.aggregate.apply(self.aggregate.initial(), self._history)
+
+    def when(self, decide: Callable[[S], Sequence[DomainEvent]]) -> Scenario[S]:
+        self._decide = decide
+        return self
+
+    def _run(self) -> Sequence[DomainEvent]:
+        assert self._decide is not None, "when(...) first"
+        return self._decide(self.state)
+
+    def then(self, *expected: DomainEvent) -> S:
+        """The decision gives exactly ``expected``; returns the state after them."""
+        got = list(self._run())
+        assert got == list(expected), f"expected {list(expected)!r}, got {got!r}"
+        return self.aggregate.apply(self.state, got)
+
+    def then_refused(self, code: str, kind: type[DomainError] = DomainError) -> DomainError:
+        """The decision is refused with ``code`` (a ``kind`` of ``DomainError``)."""
+        try:
+            got = self._run()
+        except DomainError as exc:
+            assert isinstance(exc, kind), f"expected a {kind.__name__}, got {type(exc).__name__}"
+            assert exc.code == code, f"expected refusal {code!r}, got {exc.code!r}: {exc.message}"
+            return exc
+        raise AssertionError(f"expected refusal {code!r}, got events {list(got)!r}")
+
+
+def publication_mapping_problems(service: Service, samples: Sequence[Any]) -> list[str]:
+    """For the publication-mapping test: every event type the service declares either maps to a
+    contract that validates (checked on ``samples``, recorded events of each type) or is declared
+    internal. Returns what is wrong, empty when all is well."""
+    from .relay import publication_check
+
+    definition = service.definition
+    assert definition.publication is not None
+    check = publication_check(definition.publication)
+    problems: list[str] = []
+    sampled = {e.event_type for e in samples}
+    problems += [f"{name}: no sample event in the test" for name in sorted(definition.events.names - sampled)]
+    problems += [f"{name}: not a declared event type" for name in sorted(sampled - definition.events.names)]
+    for event in samples:
+        message = definition.publication(event)
+        if message is None and event.event_type not in definition.internal_events:
+            problems.append(f"{event.event_type}: not published and not declared internal")
+        if message is not None and event.event_type in definition.internal_events:
+            problems.append(f"{event.event_type}: declared internal but published")
+        try:
+            check(event)
+        except Exception as exc:
+            problems.append(f"{event.event_type}: {exc}")
+    return problems
