@@ -1,4 +1,6 @@
-"""Load-decide-append: the one loop every command handler runs.
+"""Load-decide-append over untyped events: the first form of the loop, kept for tools and the
+benchmark against the eventsourcing library. Services use ``uow`` (typed events, guard rows and
+several streams in one unit of work).
 
 An aggregate is three pure pieces supplied by the service's domain:
 ``initial()`` (the state of a stream with no events), ``evolve(state, event)`` (fold one
@@ -108,13 +110,21 @@ class Repository(Generic[S]):
         """Load, decide, append; retry on concurrency. Returns ``None`` when ``decide`` returns
         no events (a command that changes nothing, such as a repeated request)."""
         for attempt in range(1, self.max_attempts + 1):
-            loaded = await self.load(stream_id, must_exist=must_exist, conn=conn)
-            events = decide(loaded.state, loaded.version)
-            if not events:
-                return None
             try:
-                return await self.store.append(stream_id, self.stream_type, loaded.version, events, conn=conn)
+                if conn is None:
+                    return await self._attempt(stream_id, decide, must_exist, None)
+                async with conn.transaction():  # a savepoint: the retry undoes only this attempt
+                    return await self._attempt(stream_id, decide, must_exist, conn)
             except ConcurrencyError:
-                if attempt == self.max_attempts or conn is not None:
+                if attempt == self.max_attempts:
                     raise
         raise AssertionError("unreachable")
+
+    async def _attempt(
+        self, stream_id: str, decide: Decide[S], must_exist: bool, conn: Connection | None
+    ) -> AppendResult | None:
+        loaded = await self.load(stream_id, must_exist=must_exist, conn=conn)
+        events = decide(loaded.state, loaded.version)
+        if not events:
+            return None
+        return await self.store.append(stream_id, self.stream_type, loaded.version, events, conn=conn)
