@@ -46,3 +46,24 @@ def test_every_service_has_the_shape_of_the_guide(service: Path) -> None:
     module = importlib.import_module(f"minzheng_{service.name}.service")
     definitions = [v for v in vars(module).values() if isinstance(v, ServiceDefinition)]
     assert [d.name for d in definitions] == [service.name]
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=lambda p: p.name)
+def test_help_needs_no_database(service: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL") and not k.endswith("NATS_URL")
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", f"minzheng_{service.name}", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    for command in ("migrate", "serve", "relay", "seed-demo", "redrive"):
+        assert command in done.stdout

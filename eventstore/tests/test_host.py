@@ -61,7 +61,14 @@ async def test_host_serves_commands_and_answers_errors_as_data(fresh_database: s
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             assert (await http.get("/health")).json()["status"] == "ok"
             ready = await http.get("/ready")
-            assert ready.status_code == 200 and ready.json() == {"database": True, "nats": True}
+            assert ready.status_code == 200
+            assert ready.json() == {
+                "database": True,
+                "nats": True,
+                "ready": True,
+                "outbox_parked": 0,
+                "degraded": [],
+            }
 
             ok = await http.post("/households/h1", json={"applicant": ID, "members": 3})
             assert ok.status_code == 201 and ok.json() == {"version": 1}
@@ -88,3 +95,39 @@ async def test_host_serves_commands_and_answers_errors_as_data(fresh_database: s
     async with host.running(consume=False, relay=False):
         assert [e.version for e in await host.store.read_stream("household-h1")] == [1]
         assert await host.store.stream_version("household-h2") == 0
+
+
+async def test_a_parked_event_shows_in_ready_and_metrics_and_the_service_goes_on(
+    fresh_database: str, stack
+) -> None:  # type: ignore[no-untyped-def]
+    def publication(event: RecordedEvent) -> OutgoingMessage | None:
+        if event.event_type == "Poison":
+            raise KeyError("applicant")
+        return None
+
+    host = ServiceHost(
+        ServiceSettings("testsvc", fresh_database, stack.nats_admin_url), publication=publication
+    )
+    app = host.fastapi(title="test")
+    async with host.running():
+        poison = NewEvent(event_type="Poison", data={}, occurred_at=datetime.now(UTC))
+        try:
+            await host.store.append("x-1", "x", 0, [poison])
+            raise AssertionError("the store must refuse what cannot be published")
+        except Exception as exc:
+            assert type(exc).__name__ == "UnpublishableEventError"
+        check, host.store.publication_check = host.store.publication_check, None
+        await host.store.append("x-1", "x", 0, [poison])  # forced in, as an older version would have
+        host.store.publication_check = check
+        await host.store.append(
+            "x-2", "x", 0, [NewEvent(event_type="Fine", data={}, occurred_at=poison.occurred_at)]
+        )
+        assert host.relay is not None and await host.relay.drain(within=10)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:  # type: ignore[arg-type]
+            ready = (await http.get("/ready")).json()
+            assert (
+                ready["ready"] is True
+                and ready["outbox_parked"] == 1
+                and ready["degraded"] == ["publication"]
+            )
+            assert "mz_relay_parked 1.0" in (await http.get("/metrics")).text
