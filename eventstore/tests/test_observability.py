@@ -54,3 +54,27 @@ def test_traceparent_round_trip() -> None:
     assert parent is not None and parent.startswith("00-")
     with continued_trace(parent), trace.get_tracer("t").start_as_current_span("consumer") as child:
         assert child.get_span_context().trace_id == trace_id
+
+
+def test_stdlib_and_uvicorn_records_and_their_tracebacks_are_masked_too(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import logging
+    import sys
+
+    saved = logging.getLogger().handlers[:], sys.excepthook
+    configure_logging("assistance")
+    try:
+        raise RuntimeError(f'duplicate key\nDETAIL:  Key (resident_id, grp)=({ID}, dibao) already exists.')
+    except RuntimeError:
+        logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+    logging.getLogger("asyncpg").warning("statement for %s failed", ID)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines and all(ID not in line for line in lines)
+    records = [json.loads(line) for line in lines]
+    assert records[0]["event"] == "Exception in ASGI application"
+    assert "110105********002X" in records[0]["exception"]
+    assert records[1]["event"] == "statement for 110105********002X failed"
+    assert {r["service"] for r in records} == {"assistance"}
+    structlog.reset_defaults()
+    logging.getLogger().handlers[:], sys.excepthook = saved

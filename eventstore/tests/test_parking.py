@@ -66,9 +66,9 @@ async def test_a_poison_event_is_parked_with_its_reason_and_redriven_after_the_f
         return raw(e)
 
     for n in range(3):
-        await store.append(f"h-{n}", "household", 0, [event("Applied", members=[] if n == 1 else [
-            {"relationship": "self"}
-        ])])
+        await store.append(
+            f"h-{n}", "household", 0, [event("Applied", members=[] if n == 1 else [{"relationship": "self"}])]
+        )
     relay = OutboxRelay(store, nats_admin.jetstream(), name="r", publication=publication)
     await drain(relay)
     published = await stream_contents(nats_admin, stream, f"{prefix}.>")

@@ -44,7 +44,10 @@ def build_cli(name: str, make_service: Callable[[], Service]) -> typer.Typer:
         configure_tracing(name)
         service = make_service()
         service.host.relay_in_process = relay
-        uvicorn.run(service.app(), host=host_, port=port, log_level="warning", access_log=False)
+        # log_config=None: uvicorn keeps our handlers (masked JSON) instead of installing its own
+        uvicorn.run(
+            service.app(), host=host_, port=port, log_level="warning", access_log=False, log_config=None
+        )
 
     @cli.command("relay")
     def relay_only() -> None:

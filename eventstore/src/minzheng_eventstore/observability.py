@@ -62,28 +62,56 @@ def add_trace_context(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> 
     return event_dict
 
 
+FOREIGN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "asyncpg", "faststream", "nats", "asyncio")
+"""Libraries' stdlib loggers: their records (uvicorn's "Exception in ASGI application" traceback
+with asyncpg's ``DETAIL: Key (resident_id, …)=(…)``) go through the same masking as ours."""
+
+
 def configure_logging(service: str, *, level: str | None = None, json_output: bool = True) -> None:
-    """Configure structlog (and stdlib logging) for a service process."""
+    """Configure structlog *and* stdlib logging for a service process: one JSON line per record,
+    whoever logs it, and every value, message and traceback masked (DESIGN §5b, §9.11)."""
     level_name = (level or os.environ.get("LOG_LEVEL", "INFO")).upper()
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level_name)
-    processors: list[Any] = [
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False) if json_output else structlog.dev.ConsoleRenderer()
+    )
+    shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         add_trace_context,
-        structlog.processors.format_exc_info,
-        mask_personal_data,
-        structlog.processors.JSONRenderer(ensure_ascii=False)
-        if json_output
-        else structlog.dev.ConsoleRenderer(),
     ]
     structlog.configure(
-        processors=processors,
+        processors=[*shared, structlog.processors.format_exc_info, mask_personal_data, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level_name]),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
     )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                mask_personal_data,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level_name)
+    for name in FOREIGN_LOGGERS:
+        foreign = logging.getLogger(name)
+        foreign.handlers.clear()
+        foreign.propagate = True
+    sys.excepthook = _log_uncaught
     structlog.contextvars.bind_contextvars(service=service)
+
+
+def _log_uncaught(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+    """An exception nobody caught is logged, masked, instead of printed raw by Python."""
+    logging.getLogger("minzheng.uncaught").critical("uncaught exception", exc_info=(kind, value, tb))
 
 
 def configure_tracing(service: str) -> TracerProvider:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .procutil import alive, cmdline_mentions, kill_tree, port_open, tail, terminate, wait_until
+from .procutil import alive, cmdline_mentions, kill_tree, port_open, private_log, tail, terminate, wait_until
 
 HOST = "127.0.0.1"
 ACCOUNT = "MINZHENG"
@@ -162,7 +162,7 @@ class EmbeddedNats:
             if port_open(port):
                 raise NatsError(f"port {port} on {HOST} is already in use")
         self._write_config()
-        self._log = self.log_path.open("ab")
+        self._log = private_log(self.log_path)
         self._popen = subprocess.Popen(
             [nats_server_binary(), "-c", str(self.conf_path)],
             cwd=self.data_dir,

@@ -25,12 +25,22 @@ with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR when
     from pgserver._commands import POSTGRES_BIN_PATH
     from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
-from .procutil import alive, cmdline_mentions, kill_tree, port_open, tail, terminate, wait_until
+from .procutil import alive, cmdline_mentions, kill_tree, port_open, private_log, tail, terminate, wait_until
 
 HOST = "127.0.0.1"
 SUPERUSER = "postgres"
 SYSTEM_USER_WHEN_ROOT = "pgserver"
 _MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux
+
+PRIVATE_LOGGING = {
+    # PostgreSQL's own log must not hold personal data: an error's DETAIL names the key values
+    # ("Key (resident_id, grp)=(…)") and a failing statement can carry them too. Terse errors,
+    # no statements, no bind parameters (DESIGN §5b, §9.11).
+    "log_error_verbosity": "terse",
+    "log_min_error_statement": "panic",
+    "log_parameter_max_length": "0",
+    "log_parameter_max_length_on_error": "0",
+}
 
 
 class PostgresError(RuntimeError):
@@ -102,7 +112,7 @@ class EmbeddedPostgres:
         self.password = password
         self.log_path = Path(log_path) if log_path else self.data_dir.parent / "postgres.log"
         self.sync_init = sync_init
-        self.settings = {"max_connections": "200", **(settings or {})}
+        self.settings = {"max_connections": "200", **PRIVATE_LOGGING, **(settings or {})}
         self.start_timeout = start_timeout
         self._popen: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -247,9 +257,9 @@ class EmbeddedPostgres:
             if pwfile is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(pwfile)
-        with self.log_path.open("a", encoding="utf-8") as log:
-            log.write(result.stdout)
-            log.write(result.stderr)
+        with private_log(self.log_path) as log:
+            log.write(result.stdout.encode())
+            log.write(result.stderr.encode())
         if result.returncode != 0:
             raise PostgresError(f"initdb failed ({result.returncode}):\n{result.stderr[-2000:]}")
 
@@ -277,7 +287,7 @@ class EmbeddedPostgres:
         ]
         for key, value in self.settings.items():
             cmd += ["-c", f"{key}={value}"]
-        self._log = self.log_path.open("ab")
+        self._log = private_log(self.log_path)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         uid, gid, groups = _ids(self._run_as)
         self._popen = subprocess.Popen(

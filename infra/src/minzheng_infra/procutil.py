@@ -10,6 +10,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import psutil
 
@@ -46,6 +47,15 @@ def wait_until(check: Callable[[], bool], timeout: float, interval: float = 0.05
         if time.monotonic() >= deadline:
             return False
         time.sleep(interval)
+
+
+def private_log(path: Path) -> IO[bytes]:
+    """Open ``path`` for appending, readable by its owner only (0600, also when it existed): logs
+    can carry operational detail that is nobody else's business on a shared machine."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.chmod(path, 0o600)
+    return os.fdopen(fd, "ab")
 
 
 def tail(path: Path, lines: int = 40) -> str:

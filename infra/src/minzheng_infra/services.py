@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from .config import ServiceSpec
-from .procutil import alive, port_open, tail, terminate, wait_until
+from .procutil import alive, port_open, private_log, tail, terminate, wait_until
 
 HOST = "127.0.0.1"
 
@@ -62,7 +62,7 @@ def run_step(
 ) -> StepResult:
     """Run ``python -m <package> <command>`` to completion, appending its output to ``log_path``."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log:
+    with private_log(log_path) as log:
         log.write(f"\n=== python -m {spec.package} {' '.join(command)}\n".encode())
         log.flush()
         try:
@@ -94,7 +94,7 @@ class ServiceProcess:
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = self.log_path.open("ab")
+        self._log = private_log(self.log_path)
         self.popen = subprocess.Popen(
             [sys.executable, "-m", self.spec.package, "serve", "--host", HOST, "--port", str(self.port)],
             env=child_env(self.env),
