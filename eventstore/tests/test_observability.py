@@ -65,7 +65,7 @@ def test_stdlib_and_uvicorn_records_and_their_tracebacks_are_masked_too(
     saved = logging.getLogger().handlers[:], sys.excepthook
     configure_logging("assistance")
     try:
-        raise RuntimeError(f'duplicate key\nDETAIL:  Key (resident_id, grp)=({ID}, dibao) already exists.')
+        raise RuntimeError(f"duplicate key\nDETAIL:  Key (resident_id, grp)=({ID}, dibao) already exists.")
     except RuntimeError:
         logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
     logging.getLogger("asyncpg").warning("statement for %s failed", ID)

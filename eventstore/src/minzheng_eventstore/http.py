@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 import structlog
 from fastapi import FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from opentelemetry import trace
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
+from .edge import MAX_BODY, EdgeGuard
 from .errors import (
     ConcurrencyError,
     Conflict,
@@ -63,6 +65,7 @@ def build_app(
     routers: Sequence[Any],
     description: str = "",
     context: ServiceContext | None = None,
+    max_body: int = MAX_BODY,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -72,7 +75,9 @@ def build_app(
         finally:
             await host.stop()
 
-    app = FastAPI(title=title, version=version, description=description, lifespan=lifespan)
+    # /docs and /redoc with their assets served by the service itself: a county intranet has no CDN
+    app = FastAPIOffline(title=title, version=version, description=description, lifespan=lifespan)
+    app.add_middleware(EdgeGuard, max_body=max_body)
     app.state.host = host
     if context is not None:
         app.state.context = context

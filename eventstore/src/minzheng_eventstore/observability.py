@@ -72,7 +72,9 @@ def configure_logging(service: str, *, level: str | None = None, json_output: bo
     whoever logs it, and every value, message and traceback masked (DESIGN §5b, §9.11)."""
     level_name = (level or os.environ.get("LOG_LEVEL", "INFO")).upper()
     renderer: Any = (
-        structlog.processors.JSONRenderer(ensure_ascii=False) if json_output else structlog.dev.ConsoleRenderer()
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if json_output
+        else structlog.dev.ConsoleRenderer()
     )
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,

@@ -1,0 +1,152 @@
+"""The edge guard: what no service accepts, checked once for every route before any handler runs.
+
+- a body over ``max_body`` bytes is refused with 413 *before* it is read whole (a 100 MB body is not
+  parsed to be refused);
+- text that PostgreSQL cannot store or that deceives a reader is refused with 422
+  ``forbidden_character``, naming the field: NUL and other control characters (tab and line breaks
+  are allowed), bidi overrides and isolates (U+202A–202E, U+2066–2069, U+200E/F, U+061C) and
+  zero-width characters (U+200B–200D, U+2060, U+FEFF), in the body, the query and the path;
+- a JSON integer outside PostgreSQL's ``bigint`` (±9.2·10¹⁸) is refused with 422
+  ``integer_out_of_range``, naming the field: no amount, quantity or count can overflow a column.
+
+Field models bound each value more tightly (the services' pydantic models); this is the floor
+under all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY = 1024 * 1024
+"""Default limit of a request body (bytes): a household of 50 members is a few kilobytes."""
+
+BIGINT = 2**63 - 1
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff]"
+)
+
+
+class EdgeGuard:
+    """ASGI middleware applying the rules above."""
+
+    def __init__(self, app: ASGIApp, *, max_body: int = MAX_BODY) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        problem = _check_url(scope)
+        if problem is not None:
+            await _refuse(send, 422, *problem)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_body:
+            await _refuse(send, 413, "body_too_large", f"the body is over {self.max_body:,} bytes", None)
+            return
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_body:
+                await _refuse(send, 413, "body_too_large", f"the body is over {self.max_body:,} bytes", None)
+                return
+        problem = _check_json(bytes(body)) if _is_json(scope) else None
+        if problem is not None:
+            await _refuse(send, 422, *problem)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+Problem = tuple[str, str, str | None]
+
+
+def _check_url(scope: Scope) -> Problem | None:
+    if FORBIDDEN.search(unquote(scope.get("path", ""))):
+        return "forbidden_character", "the path holds a control, bidi or zero-width character", "path"
+    raw = scope.get("query_string", b"").decode("latin-1")
+    for key, value in parse_qsl(raw, keep_blank_values=True):
+        if FORBIDDEN.search(key) or FORBIDDEN.search(value):
+            return "forbidden_character", "a control, bidi or zero-width character is not allowed", key
+    return None
+
+
+def _check_json(body: bytes) -> Problem | None:
+    if not body:
+        return None
+    try:
+        document = json.loads(body)  # stdlib: exact integers of any size, so they can be bounded
+    except (ValueError, RecursionError):
+        return None  # not JSON: the route's own validation answers with its usual 422
+    for path, value in _leaves(document, ()):
+        field = ".".join(str(p) for p in path) or None
+        if isinstance(value, str) and FORBIDDEN.search(value):
+            return "forbidden_character", "a control, bidi or zero-width character is not allowed", field
+        if isinstance(value, int) and not isinstance(value, bool) and not -BIGINT - 1 <= value <= BIGINT:
+            return "integer_out_of_range", "the number is out of range", field
+    return None
+
+
+def _leaves(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if FORBIDDEN.search(key):
+                yield (*path, "(key)"), key
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    else:
+        yield path, value
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return b"json" in value.lower()
+    return True  # FastAPI reads a body without a content type as JSON too
+
+
+async def _refuse(send: Send, status: int, code: str, message: str, field: str | None) -> None:
+    body = json.dumps({"error": {"code": code, "message": message, "field": field}}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
