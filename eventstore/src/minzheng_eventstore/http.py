@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 import structlog
 from fastapi import FastAPI, Request
-from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi_offline import FastAPIOffline
 from opentelemetry import trace
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
