@@ -1,16 +1,8 @@
-"""``python -m minzheng_disaster COMMAND``: migrate | serve --host H --port P [--no-relay] | relay |
-seed-demo | redrive (see ``minzheng_eventstore.cli``)."""
+"""``python -m minzheng_disaster migrate | serve | relay | seed-demo | redrive``."""
 
-from __future__ import annotations
+from minzheng_eventstore.kit import run_cli
 
-from .demo import seed_demo
-from .entrypoints.app import Disaster
-
-
-def main() -> None:
-    service = Disaster()
-    service.host.cli(app_factory=service.app, seed_demo=lambda host: seed_demo(service))()
-
+from .service import DISASTER
 
 if __name__ == "__main__":
-    main()
+    run_cli(DISASTER)

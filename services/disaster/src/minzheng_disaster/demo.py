@@ -5,26 +5,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from minzheng_contracts import make_resident_id
+from minzheng_eventstore.builder import Actor
+from minzheng_eventstore.context import ServiceContext
 
 from .application import handlers as h
 from .application.scheduler import raise_due
+from .application.streams import incident_stream
 from .domain.incident import Damage
-
-if TYPE_CHECKING:
-    from .entrypoints.app import Disaster
 
 INCIDENT = uuid.UUID("d15a57e4-0000-4000-8000-000000000001")
 
 
-async def seed_demo(service: Disaster) -> None:
-    ctx = service.context()
-    async with ctx.store.pool.acquire() as conn:
-        if await conn.fetchval("SELECT true FROM incidents WHERE incident_id = $1", INCIDENT):
-            return
-    actor = h.Actor("demo-seed")
+async def seed_demo(ctx: ServiceContext) -> None:
+    if await ctx.store.stream_version(incident_stream(INCIDENT)) > 0:
+        return
+    actor = Actor("demo-seed")
     now = ctx.clock.now()
     reported = now - timedelta(hours=20)
     await h.report_incident(

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from minzheng_disaster.entrypoints.app import Disaster
+from minzheng_eventstore.kit import Service
 from minzheng_eventstore.clock import ManualClock
 from minzheng_eventstore.host import ServiceSettings
 
@@ -20,7 +21,7 @@ HEADERS = {"x-official-id": "official-9"}
 
 @dataclass
 class Running:
-    service: Disaster
+    service: Service
     http: httpx.AsyncClient
     clock: ManualClock
 

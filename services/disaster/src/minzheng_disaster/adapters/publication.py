@@ -1,4 +1,4 @@
-"""Internal events → the disaster service's contracts."""
+"""Internal events → the disaster service's contracts (typed: one definition per event type)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from minzheng_eventstore import OutgoingMessage, RecordedEvent
 from minzheng_eventstore.relay import contract_message
 
 from .. import SERVICE
+from ..domain import events as e
 
 
 def _envelope(
@@ -25,58 +26,37 @@ def _envelope(
 
 
 def publication(event: RecordedEvent) -> OutgoingMessage | None:
-    d = event.data
-    match event.event_type:
-        case "DisasterReported":
-            return _envelope(
-                DisasterReported,
-                event,
-                {
-                    "incident_id": d["incident_id"],
-                    "disaster_type": d["disaster_type"],
-                    "area": d["area"],
-                    "happened_at": d["happened_at"],
-                    "reported_at": d["reported_at"],
-                    "reporter": d["reporter"],
-                    "summary": d.get("summary"),
-                },
-            )
-        case "ReliefDelivered":
-            return _envelope(
-                ReliefDelivered,
-                event,
-                {
-                    "incident_id": d["incident_id"],
-                    "household": event.stream_id,
-                    "cash_fen": d["cash_fen"],
-                    "items": d["items"],
-                    "delivered_by": d["delivered_by"],
-                    "delivered_at": d["delivered_at"],
-                },
-            )
-        case "ReliefSlaAtRisk" | "ReliefSlaBreached":
-            contract = ReliefSlaAtRisk if event.event_type == "ReliefSlaAtRisk" else ReliefSlaBreached
-            return _envelope(
-                contract,
-                event,
-                {
-                    "incident_id": d["incident_id"],
-                    "household": event.stream_id,
-                    "deadline": d["deadline"],
-                    "escalated_to": d["escalated_to"],
-                },
-            )
-        case "CashReliefPaid":  # cash relief is a payment like any other
-            return _envelope(
-                PaymentIssued,
-                event,
-                {
-                    "payment_id": str(event.event_id),
-                    "programme": "disaster_relief",
-                    "beneficiary": d["head"],
-                    "amount_fen": d["cash_fen"],
-                    "standard_id": d["document"],
-                    "incident_id": d["incident_id"],
-                },
-            )
+    fact = e.DISASTER_EVENTS.maybe_load(event.event_type, event.data)
+    match fact:
+        case e.DisasterReported():
+            return _envelope(DisasterReported, event, fact.to_data())
+        case e.ReliefDelivered():
+            data = {
+                "incident_id": fact.incident_id,
+                "household": event.stream_id,
+                "cash_fen": fact.cash_fen,
+                "items": fact.items,
+                "delivered_by": fact.delivered_by,
+                "delivered_at": fact.delivered_at,
+            }
+            return _envelope(ReliefDelivered, event, data)
+        case e.ReliefSlaAtRisk() | e.ReliefSlaBreached():
+            contract = ReliefSlaAtRisk if isinstance(fact, e.ReliefSlaAtRisk) else ReliefSlaBreached
+            data = {
+                "incident_id": fact.incident_id,
+                "household": event.stream_id,
+                "deadline": fact.deadline,
+                "escalated_to": fact.escalated_to,
+            }
+            return _envelope(contract, event, data)
+        case e.CashReliefPaid():  # cash relief is a payment like any other
+            data = {
+                "payment_id": str(event.event_id),
+                "programme": "disaster_relief",
+                "beneficiary": fact.head,
+                "amount_fen": fact.cash_fen,
+                "standard_id": fact.document,
+                "incident_id": fact.incident_id,
+            }
+            return _envelope(PaymentIssued, event, data)
     return None

@@ -1,7 +1,9 @@
-"""The disaster service's own tables: guards and clocks written with the events, and read models."""
+"""The disaster service's own tables: guard rows written with the events, and read models. The
+households' SLA clocks are the shared durable deadlines (kind ``relief-sla``) since 0002."""
 
 from __future__ import annotations
 
+from minzheng_eventstore import deadlines
 from minzheng_eventstore.host import Migration
 
 MIGRATIONS = [
@@ -47,6 +49,19 @@ MIGRATIONS = [
             household_id uuid PRIMARY KEY, applicant text NOT NULL, residence text NOT NULL,
             programme text NOT NULL, active boolean NOT NULL DEFAULT false);
         CREATE INDEX vulnerable_applicant ON vulnerable (applicant) WHERE active;
+        """,
+    ),
+    deadlines.MIGRATION,
+    Migration(
+        "0002_sla_clocks_to_deadlines",
+        """
+        INSERT INTO deadlines
+            (kind, subject, jurisdiction, starts_at, warn_at, due_at, state, warned, closed_at)
+        SELECT 'relief-sla', stream_id, village, reported_at, warn_at, deadline,
+               CASE state WHEN 'breached' THEN 'overdue' ELSE state END, warned,
+               CASE WHEN state = 'met' THEN first_delivery END
+        FROM sla_clocks ON CONFLICT DO NOTHING;
+        DROP TABLE sla_clocks;
         """,
     ),
 ]

@@ -1,4 +1,5 @@
-"""The SLA board and shares, and the replay that recomputes them from events alone."""
+"""The SLA board and shares (from the guard rows), and the replay that recomputes the outcomes from
+the household streams alone."""
 
 from __future__ import annotations
 
@@ -9,22 +10,24 @@ from typing import Any
 from minzheng_eventstore import EventStore
 
 from ..domain.sla import Clock, Outcome, outcome
+from .streams import HOUSEHOLD, SLA_DEADLINE
 
 
 async def board(store: EventStore, incident_id: uuid.UUID, now: datetime) -> list[dict[str, Any]]:
     """Per household: pending (with time left), met or breached; vulnerable households first."""
     async with store.pool.acquire() as conn:
         rows = await conn.fetch(
-            "SELECT a.stream_id, a.household_key, a.village, a.township, a.vulnerable, a.registered_at, "
-            "c.reported_at, c.warn_at, c.deadline, c.first_delivery FROM affected a "
-            "JOIN sla_clocks c USING (stream_id) WHERE a.incident_id = $1 "
-            "ORDER BY a.vulnerable DESC, c.deadline, a.stream_id",
+            "SELECT a.stream_id, a.village, a.township, a.vulnerable, a.registered_at, "
+            "d.starts_at, d.warn_at, d.due_at, d.state, d.closed_at FROM affected a "
+            "JOIN deadlines d ON d.kind = $2 AND d.subject = a.stream_id WHERE a.incident_id = $1 "
+            "ORDER BY a.vulnerable DESC, d.due_at, a.stream_id",
             incident_id,
+            SLA_DEADLINE,
         )
     out = []
     for r in rows:
-        clock = Clock(r["reported_at"], r["warn_at"], r["deadline"])
-        state = outcome(clock, r["first_delivery"], now)
+        clock = Clock(r["starts_at"], r["warn_at"], r["due_at"])
+        state = outcome(clock, r["closed_at"] if r["state"] == "met" else None, now)
         out.append(
             {
                 "household": r["stream_id"],
@@ -32,8 +35,8 @@ async def board(store: EventStore, incident_id: uuid.UUID, now: datetime) -> lis
                 "township": r["township"],
                 "vulnerable": r["vulnerable"],
                 "outcome": state.value,
-                "deadline": r["deadline"].isoformat(),
-                "minutes_left": int((r["deadline"] - now).total_seconds() // 60)
+                "deadline": r["due_at"].isoformat(),
+                "minutes_left": int((r["due_at"] - now).total_seconds() // 60)
                 if state == Outcome.PENDING
                 else None,
                 "at_risk": state == Outcome.PENDING and now >= r["warn_at"],
@@ -57,26 +60,10 @@ def shares(entries: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 async def replay_outcomes(store: EventStore, incident_id: uuid.UUID, now: datetime) -> dict[str, str]:
-    """Recompute every household's outcome from the incident's events alone."""
-    async with store.pool.acquire() as conn:
-        streams = [
-            r["stream_id"]
-            for r in await conn.fetch(
-                "SELECT DISTINCT stream_id FROM events "
-                "WHERE stream_type = 'affected' AND data->>'incident_id' = $1",
-                str(incident_id),
-            )
-        ]
+    """Recompute every household's outcome from its stream alone (event times only)."""
     result: dict[str, str] = {}
-    for stream in streams:
-        events = await store.read_stream(stream)
-        registered = events[0].data
-        first: datetime | None = None
-        for e in events:
-            if e.event_type == "ReliefDelivered":
-                at = datetime.fromisoformat(e.data["delivered_at"])
-                first = at if first is None or at < first else first
-        deadline = datetime.fromisoformat(registered["deadline"])
-        clock = Clock(deadline, datetime.fromisoformat(registered["warn_at"]), deadline)
-        result[stream] = outcome(clock, first, now).value
+    for stream in await store.stream_ids(f"affected-{incident_id}-", stream_type=HOUSEHOLD.stream_type):
+        state = HOUSEHOLD.fold(await store.read_stream(stream))
+        if state.registration is not None:
+            result[stream] = outcome(state.outcome_clock(), state.first_delivery, now).value
     return result

@@ -1,90 +1,57 @@
-"""The SLA scheduler: durable clocks in ``sla_clocks``, raised from the due indexes.
+"""The 24-hour SLA scheduler, on the shared durable deadlines (``minzheng_eventstore.deadlines``).
 
 Each household gets at most one ``ReliefSlaAtRisk`` (at the warning point) and one
-``ReliefSlaBreached`` (at the deadline): the events have deterministic ids and the clock row moves
-in the same transaction, so a repeat, a crash or two schedulers at once raise nothing twice. After a
-restart across a deadline the breach is raised late, carrying the true deadline. Both are
-escalated to the county (their jurisdiction is the county code).
+``ReliefSlaBreached`` (at the deadline), escalated to the county: the deadlines module claims the
+due rows and moves them in the transaction that records the event, with a deterministic id and the
+true time, so a repeat, a crash or two schedulers raise nothing twice, and a breach noticed after a
+restart carries the true deadline (``raised_at`` says when it was noticed).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import uuid
-from typing import Any
 
-import structlog
+from minzheng_eventstore import deadlines
+from minzheng_eventstore.builder import Actor
+from minzheng_eventstore.context import ServiceContext
+from minzheng_eventstore.deadlines import Due
+from minzheng_eventstore.uow import UnitOfWork
 
-from minzheng_eventstore import ANY_VERSION, EventMetadata, NewEvent
+from ..domain import household
+from .streams import HOUSEHOLD, SLA_DEADLINE
 
-from .handlers import NS, Context
-
-log = structlog.get_logger("disaster.sla")
-
-_DUE_WARNINGS = """
-SELECT stream_id, incident_id, warn_at, deadline FROM sla_clocks
-WHERE state = 'pending' AND NOT warned AND warn_at <= $1 ORDER BY warn_at LIMIT $2 FOR UPDATE SKIP LOCKED
-"""
-_DUE_BREACHES = """
-SELECT stream_id, incident_id, warn_at, deadline FROM sla_clocks
-WHERE state = 'pending' AND deadline <= $1 ORDER BY deadline LIMIT $2 FOR UPDATE SKIP LOCKED
-"""
+SCHEDULER = Actor("sla-scheduler")
 
 
-async def raise_due(ctx: Context, *, batch: int = 1000) -> dict[str, int]:
-    """Raise every warning and breach that is due at the clock's now; return how many of each."""
-    now = ctx.clock.now()
-    raised = {"at_risk": 0, "breached": 0}
-    for kind, sql in (("at_risk", _DUE_WARNINGS), ("breached", _DUE_BREACHES)):
-        while True:
-            async with ctx.store.pool.acquire() as conn, conn.transaction():
-                rows = await conn.fetch(sql, now, batch)
-                if not rows:
-                    break
-                for row in rows:
-                    await _raise(ctx, conn, kind, row, now)
-                ids = [r["stream_id"] for r in rows]
-                if kind == "at_risk":
-                    await conn.execute("UPDATE sla_clocks SET warned = true WHERE stream_id = ANY($1)", ids)
-                else:
-                    await conn.execute(
-                        "UPDATE sla_clocks SET state = 'breached', warned = true WHERE stream_id = ANY($1)",
-                        ids,
-                    )
-                raised[kind] += len(rows)
-            if len(rows) < batch:
-                break
-    if any(raised.values()):
-        log.info("sla.raised", **raised)
-    return raised
+def _on_due(ctx: ServiceContext) -> deadlines.DueHandler:
+    async def on_due(uow: UnitOfWork, due: Due) -> None:
+        state = await uow.load(HOUSEHOLD, due.subject)
+        stage: household.Stage = due.stage
+        facts = household.sla_alert(state, stage, raised_at=due.now, escalated_to=ctx.county)
+        await uow.record(
+            HOUSEHOLD, due.subject, facts, jurisdiction=ctx.county, at=due.at, event_ids=[due.event_id]
+        )
+
+    return on_due
 
 
-async def _raise(ctx: Context, conn: Any, kind: str, row: Any, now: Any) -> None:
-    event_type = "ReliefSlaAtRisk" if kind == "at_risk" else "ReliefSlaBreached"
-    data = {
-        "incident_id": str(row["incident_id"]),
-        "deadline": row["deadline"].isoformat(),
-        "warn_at": row["warn_at"].isoformat(),
-        "raised_at": now.isoformat(),
-        "escalated_to": ctx.county,
-    }
-    event = NewEvent(
-        event_id=uuid.uuid5(NS, f"{row['stream_id']}/{kind}"),
-        event_type=event_type,
-        data=data,
-        occurred_at=row["warn_at"] if kind == "at_risk" else row["deadline"],
-        metadata=EventMetadata(actor="sla-scheduler", jurisdiction=ctx.county),
+async def raise_due(ctx: ServiceContext, *, batch: int = 1000) -> dict[str, int]:
+    """Raise every warning and breach due at the clock's now; how many of each (``at_risk``,
+    ``breached``)."""
+    raised = await deadlines.raise_due(
+        ctx.store,
+        SLA_DEADLINE,
+        _on_due(ctx),
+        now=ctx.clock.now(),
+        builder=ctx.builder(SCHEDULER),
+        batch=batch,
     )
-    await ctx.store.append(row["stream_id"], "affected", ANY_VERSION, [event], conn=conn)
+    return {"at_risk": raised["at_risk"], "breached": raised["overdue"]}
 
 
-async def run_scheduler(ctx: Context, stop: asyncio.Event, *, interval: float = 1.0) -> None:
-    """Poll the due indexes until ``stop``; idle cost is one indexed query per interval."""
-    while not stop.is_set():
-        try:
-            await raise_due(ctx)
-        except Exception as exc:  # keep the clocks running through outages
-            log.warning("sla.retrying", error=str(exc))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval)
+async def run_scheduler(ctx: ServiceContext, stop: asyncio.Event, *, interval: float | None = None) -> None:
+    """Poll the due deadlines until ``stop`` (interval: ``ctx.options["scheduler_interval"]``, 1 s)."""
+    every = interval if interval is not None else float(ctx.options.get("scheduler_interval", 1.0))
+    await deadlines.run_deadlines(
+        ctx.store, SLA_DEADLINE, _on_due(ctx), builder=ctx.builder(SCHEDULER), stop=stop, interval=every
+    )
