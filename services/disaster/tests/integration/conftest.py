@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from minzheng_disaster.entrypoints.app import Disaster
-from minzheng_eventstore.kit import Service
 from minzheng_eventstore.clock import ManualClock
 from minzheng_eventstore.host import ServiceSettings
+from minzheng_eventstore.kit import Service
 
 CST = timezone(timedelta(hours=8))
 START = datetime(2026, 7, 14, 6, 0, tzinfo=CST)
