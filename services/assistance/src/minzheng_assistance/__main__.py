@@ -1,16 +1,8 @@
-"""``python -m minzheng_assistance COMMAND``: migrate | serve --host H --port P [--no-relay] | relay |
-seed-demo | redrive (see ``minzheng_eventstore.cli``)."""
+"""``python -m minzheng_assistance migrate | serve | relay | seed-demo | redrive``."""
 
-from __future__ import annotations
+from minzheng_eventstore.kit import run_cli
 
-from .demo import seed_demo
-from .entrypoints.app import Assistance
-
-
-def main() -> None:
-    service = Assistance()
-    service.host.cli(app_factory=service.app, seed_demo=lambda host: seed_demo(service))()
-
+from .service import ASSISTANCE
 
 if __name__ == "__main__":
-    main()
+    run_cli(ASSISTANCE)

@@ -12,6 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from minzheng_contracts import make_resident_id
 from minzheng_eventstore import EventMetadata, EventStore, NewEvent
+from minzheng_kernel.events import DomainEvent
+
+from .domain import events as ev
 
 NS = uuid.UUID("5b0e9a8e-7f51-4c1c-9d1d-4f8e2f0b6c33")
 
@@ -40,70 +43,52 @@ async def seed_approved_households(
             standard_fen,
         )
     meta = EventMetadata(actor="bulk-seed", jurisdiction=village)
-    streams = []
+    streams: list[tuple[str, list[NewEvent]]] = []
     for n in range(start, start + count):
         hid = household_id(n)
         head = make_resident_id(village[:6], date(1950 + n % 50, 1 + n % 12, 1 + n % 28), n % 1000).reveal()
         child = make_resident_id(village[:6], date(2010, 1 + n % 12, 1 + n % 28), n % 1000).reveal()
-        common = {"household_id": str(hid), "programme": "dibao_rural"}
+        hid_text = str(hid)
         per_capita = income_fen // 2
-        data = [
-            (
-                "HouseholdApplied",
-                {
-                    **common,
-                    "residence": village,
-                    "official_relative": False,
-                    "applied_at": at.isoformat(),
-                    "members": [
-                        {
-                            "resident_id": head,
-                            "relationship": "self",
-                            "monthly_income_fen": income_fen,
-                            "employment": "unemployed",
-                        },
-                        {
-                            "resident_id": child,
-                            "relationship": "child",
-                            "monthly_income_fen": 0,
-                            "employment": "student",
-                        },
-                    ],
-                },
-            ),
+        members: list[ev.MemberData] = [
+            {
+                "resident_id": head,
+                "relationship": "self",
+                "monthly_income_fen": income_fen,
+                "employment": "unemployed",
+            },
+            {"resident_id": child, "relationship": "child", "monthly_income_fen": 0, "employment": "student"},
+        ]
+        facts: list[DomainEvent] = [
+            ev.HouseholdApplied(hid_text, "dibao_rural", village, False, at.isoformat(), members),
             *[
-                ("ReviewStepRecorded", {**common, "step": s, "passed": True, "by": "bulk", "notes": ""})
+                ev.ReviewStepRecorded(hid_text, "dibao_rural", s, True, "bulk", "")
                 for s in ("investigation", "economic_check", "appraisal", "township_review")
             ],
-            (
-                "PublicNoticePosted",
-                {
-                    **common,
-                    "posted_at": at.isoformat(),
-                    "ends_at": (at + timedelta(days=7)).isoformat(),
-                    "standard_id": "bulk",
-                },
+            ev.PublicNoticePosted(
+                hid_text, "dibao_rural", at.isoformat(), (at + timedelta(days=7)).isoformat(), "bulk"
             ),
-            (
-                "ApprovalGranted",
-                {
-                    **common,
-                    "category": "rural",
-                    "classification": None,
-                    "member_count": 2,
-                    "per_capita_income_fen": per_capita,
-                    "standard_id": f"dibao_rural:{village[:6]}:2014-01-01",
-                    "standard_monthly_fen": standard_fen,
-                    "monthly_amount_fen": (standard_fen - per_capita) * 2,
-                    "effective_from": "2026-01",
-                    "approved_by": "bulk",
-                },
+            ev.ApprovalGranted(
+                hid_text,
+                "dibao_rural",
+                category="rural",
+                classification=None,
+                member_count=2,
+                per_capita_income_fen=per_capita,
+                standard_id=f"dibao_rural:{village[:6]}:2014-01-01",
+                standard_monthly_fen=standard_fen,
+                monthly_amount_fen=(standard_fen - per_capita) * 2,
+                effective_from="2026-01",
+                approved_by="bulk",
             ),
         ]
         streams.append(
             (
                 f"household-{hid}",
-                [NewEvent(event_type=t, data=d, occurred_at=at, metadata=meta) for t, d in data],
+                [
+                    NewEvent(event_type=f.event_type, data=f.to_data(), occurred_at=at, metadata=meta)
+                    for f in facts
+                ],
             )
         )
         if len(streams) >= batch:

@@ -8,19 +8,19 @@ rural 352 → 396 → 442 yuan a month); the other parameters are illustrative d
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from minzheng_contracts import Period, make_resident_id
-from minzheng_eventstore.clock import ManualClock
+from minzheng_eventstore import Actor
+from minzheng_eventstore.context import ServiceContext
+from minzheng_kernel.clock import Clock, ManualClock
 
+from .adapters.projection import NAME as READ_MODELS
 from .application import handlers as h
 from .application.payments import run_payments
 from .domain.household import Member, Step
 from .domain.standards import Parameter
-
-if TYPE_CHECKING:
-    from .entrypoints.app import Assistance
 
 COUNTY = "330727"
 DIVISIONS = [
@@ -51,15 +51,24 @@ def _person(n: int) -> str:
     return make_resident_id(COUNTY, date(1950 + n % 50, 1 + n % 12, 1 + n % 28), n).reveal()
 
 
-async def seed_demo(service: Assistance) -> None:
-    store = service.host.store
-    async with store.pool.acquire() as conn:
+@dataclass
+class _Backdated(ServiceContext):
+    """The service's context on a clock of its own: the demo's history starts 40 days ago."""
+
+    demo_clock: ManualClock = field(default_factory=lambda: ManualClock(datetime.now(UTC)))
+
+    @property
+    def clock(self) -> Clock:
+        return self.demo_clock
+
+
+async def seed_demo(service: ServiceContext) -> None:
+    async with service.store.pool.acquire() as conn:
         if await conn.fetchval("SELECT count(*) FROM divisions"):
             return
-    start = datetime.now(UTC) - timedelta(days=40)
-    clock = ManualClock(start)
-    ctx = h.Context(store, clock, COUNTY)
-    actor = h.Actor("demo-seed")
+    clock = ManualClock(datetime.now(UTC) - timedelta(days=40))
+    ctx = _Backdated(service.host, COUNTY, demo_clock=clock)
+    actor = Actor("demo-seed")
     for code, name in DIVISIONS:
         await h.register_division(
             ctx, actor, code=code, name=name, level="village" if len(code) == 12 else "township"
@@ -124,4 +133,4 @@ async def seed_demo(service: Assistance) -> None:
     await h.approve(ctx, actor, terminated, "A")
     await h.recheck(ctx, actor, terminated, {_person(90): 80_000})
     # last month's payment run, so that payment queries have something to show
-    await run_payments(ctx, actor, Period.of(clock.now().date()), projection=service.projection())
+    await run_payments(ctx, actor, Period.of(clock.now().date()), projection=ctx.projection(READ_MODELS))

@@ -1,17 +1,20 @@
-"""An assistance service on the real stack, with a clock the tests drive."""
+"""An assistance service on the real stack (the kit's ``running_service``), with a clock the tests
+drive."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-import httpx
 import pytest
 
+from minzheng_assistance.adapters.projection import NAME as READ_MODELS
 from minzheng_assistance.entrypoints.app import Assistance
 from minzheng_eventstore.clock import ManualClock
 from minzheng_eventstore.host import ServiceSettings
+from minzheng_eventstore.projection import Projection
+from minzheng_eventstore.testing import ServiceClient, running_service
 
 CST = timezone(timedelta(hours=8))
 START = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
@@ -19,21 +22,17 @@ HEADERS = {"x-official-id": "official-17"}
 
 
 @dataclass
-class Running:
-    service: Assistance
-    http: httpx.AsyncClient
-    clock: ManualClock
+class Running(ServiceClient):
+    """The running service, its HTTP client (as official-17) and the clock the test drives."""
 
-    async def post(self, path: str, body: object = None, expect: int | None = None) -> httpx.Response:
-        response = await self.http.post(path, json=body if body is not None else {}, headers=HEADERS)
-        if expect is not None:
-            assert response.status_code == expect, response.text
-        return response
+    clock: ManualClock = field(default_factory=lambda: ManualClock(START))
 
-    async def relay_caught_up(self) -> None:
-        relay = self.service.host.relay
-        assert relay is not None
-        assert await relay.drain(within=60)
+    def read_models(self) -> Projection:
+        return self.service.context().projection(READ_MODELS)
+
+    async def count(self, sql: str, *args: object) -> int:
+        async with self.service.host.store.pool.acquire() as conn:
+            return int(await conn.fetchval(sql, *args))
 
 
 @pytest.fixture
@@ -42,12 +41,8 @@ async def assistance(fresh_database: str, stack) -> AsyncIterator[Running]:  # t
     service = Assistance(
         ServiceSettings("assistance", fresh_database, stack.nats_url("assistance")), clock=clock
     )
-    app = service.app()
-    async with (
-        service.host.running(),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://assistance") as http,
-    ):
-        running = Running(service, http, clock)
+    async with running_service(service) as client:
+        running = Running(client.service, client.http, dict(HEADERS), clock)
         await running.post("/divisions", {"code": "330727101", "name": "T101"}, expect=201)
         await running.post("/divisions", {"code": "330727101201", "name": "V201"}, expect=201)
         for parameter, effective, value in (

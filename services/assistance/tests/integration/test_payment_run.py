@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from minzheng_assistance.application.handlers import Actor
 from minzheng_assistance.application.payments import run_payments
 from minzheng_assistance.bulk import seed_approved_households
 from minzheng_contracts import Period
+from minzheng_eventstore import Actor
 
 if TYPE_CHECKING:
     from conftest import Running
@@ -30,16 +30,26 @@ async def payments(a: Running) -> list[tuple[str, int]]:
     return [(r["h"], r["n"]) for r in rows]
 
 
-async def test_killed_payment_run_then_rerun_pays_everyone_exactly_once(assistance: Running) -> None:
+async def test_killed_payment_run_then_rerun_pays_everyone_exactly_once(assistance: Running, stack) -> None:  # type: ignore[no-untyped-def]
     a = assistance
     store = a.service.host.store
     await seed_approved_households(store, HOUSEHOLDS)
-    await a.service.projection().catch_up()
+    await a.read_models().catch_up()
     proc = subprocess.Popen(
-        [sys.executable, str(PAYRUN), a.service.host.settings.database_url, "2026-03", "100"],
+        [
+            sys.executable,
+            str(PAYRUN),
+            a.service.host.settings.database_url,
+            stack.nats_url("assistance"),
+            "2026-03",
+            "100",
+        ],
         stdout=subprocess.PIPE,
     )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == b"running"
+    assert proc.stdout is not None
+    while (line := proc.stdout.readline()) and line.strip() != b"running":  # past the start-up log
+        pass
+    assert line.strip() == b"running"
     for _ in range(600):  # kill it once some, but not all, payments are written
         if len(await payments(a)) >= 300:
             break
@@ -51,7 +61,7 @@ async def test_killed_payment_run_then_rerun_pays_everyone_exactly_once(assistan
     assert all(n == 1 for _, n in partial)
 
     result = await run_payments(
-        a.service.context(), Actor("rerun"), Period(2026, 3), projection=a.service.projection()
+        a.service.context(), Actor("rerun"), Period(2026, 3), projection=a.read_models()
     )
     assert (result.paid, result.already_paid) == (HOUSEHOLDS - len(partial), len(partial))
     again = await run_payments(a.service.context(), Actor("rerun"), Period(2026, 3))

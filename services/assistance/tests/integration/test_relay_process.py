@@ -10,11 +10,12 @@ import sys
 import nats
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
-from minzheng_assistance.application.handlers import Actor
+from minzheng_assistance.adapters.projection import NAME as READ_MODELS
 from minzheng_assistance.application.payments import run_payments
 from minzheng_assistance.bulk import seed_approved_households
 from minzheng_assistance.entrypoints.app import Assistance
 from minzheng_contracts import Period
+from minzheng_eventstore import Actor
 from minzheng_eventstore.host import ServiceSettings
 
 HOUSEHOLDS = 40
@@ -30,7 +31,7 @@ async def test_a_relay_process_publishes_what_a_service_without_relay_writes(
     async with service.host.running():
         assert service.host.relay is None
         await seed_approved_households(service.host.store, HOUSEHOLDS, start=FIRST)
-        await service.projection().catch_up()
+        await service.context().projection(READ_MODELS).catch_up()
         result = await run_payments(service.context(), Actor("test"), Period(2026, 3))
         assert result.paid == HOUSEHOLDS
         async with service.host.store.pool.acquire() as conn:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from minzheng_assistance.domain.amounts import monthly_amount, per_capita_income, reimbursement
 from minzheng_assistance.domain.standards import Parameter, Standard, StandardsTable
-from minzheng_eventstore.errors import DomainError
+from minzheng_kernel.errors import DomainError
 
 incomes = st.lists(st.integers(min_value=0, max_value=10_000_000), min_size=1, max_size=12)
 

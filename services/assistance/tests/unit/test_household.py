@@ -8,13 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from minzheng_assistance.domain import events as ev
 from minzheng_assistance.domain import household as hh
 from minzheng_assistance.domain import other_aid as aid
-from minzheng_assistance.domain.facts import Fact
 from minzheng_assistance.domain.household import Household, Member, Status, Step
 from minzheng_assistance.domain.standards import Parameter, Standard, StandardsTable
 from minzheng_contracts import Period
-from minzheng_eventstore.errors import DomainError
+from minzheng_kernel.errors import DomainError
+from minzheng_kernel.events import DomainEvent
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 STANDARDS = StandardsTable(
@@ -28,9 +29,9 @@ STANDARDS = StandardsTable(
 )
 
 
-def fold(state: Household, facts: list[Fact]) -> Household:
+def fold(state: Household, facts: list[DomainEvent]) -> Household:
     for fact in facts:
-        state = hh.evolve(state, fact.event_type, fact.data)
+        state = hh.evolve(state, fact)
     return state
 
 
@@ -56,7 +57,7 @@ def applied(*incomes: int, relative: bool = False) -> Household:
 def reviewed(state: Household) -> Household:
     steps = [*hh.REVIEW_ORDER, *([Step.RELATIVE_REVIEW] if state.official_relative else [])]
     for step in steps:
-        state = fold(state, hh.record_step(state, step, passed=True, by="o", details={}))
+        state = fold(state, hh.record_step(state, step, passed=True, by="o"))
     return state
 
 
@@ -68,21 +69,21 @@ def on_notice(*incomes: int) -> Household:
 def test_review_steps_must_come_in_order() -> None:
     state = applied(30_000, 0)
     with pytest.raises(DomainError) as err:
-        hh.record_step(state, Step.APPRAISAL, passed=True, by="o", details={})
+        hh.record_step(state, Step.APPRAISAL, passed=True, by="o")
     assert err.value.code == "step_out_of_order"
-    state = fold(state, hh.record_step(state, Step.INVESTIGATION, passed=True, by="o", details={}))
+    state = fold(state, hh.record_step(state, Step.INVESTIGATION, passed=True, by="o"))
     with pytest.raises(DomainError):
-        hh.record_step(state, Step.INVESTIGATION, passed=True, by="o", details={})
+        hh.record_step(state, Step.INVESTIGATION, passed=True, by="o")
 
 
 def test_relatives_of_officials_need_the_extra_review_before_notice() -> None:
     state = applied(30_000, relative=True)
     for step in hh.REVIEW_ORDER:
-        state = fold(state, hh.record_step(state, step, passed=True, by="o", details={}))
+        state = fold(state, hh.record_step(state, step, passed=True, by="o"))
     with pytest.raises(DomainError) as err:
         hh.post_notice(state, posted_at=T0, standards=STANDARDS)
     assert err.value.code == "review_not_complete"
-    state = fold(state, hh.record_step(state, Step.RELATIVE_REVIEW, passed=True, by="o", details={}))
+    state = fold(state, hh.record_step(state, Step.RELATIVE_REVIEW, passed=True, by="o"))
     assert hh.post_notice(state, posted_at=T0, standards=STANDARDS)[0].event_type == "PublicNoticePosted"
 
 
@@ -105,8 +106,9 @@ def test_approval_after_notice_fixes_the_amount_and_names_the_standard() -> None
     [fact] = hh.approve(
         state, now=T0 + timedelta(days=7), standards=STANDARDS, approved_by="c", classification="B"
     )
-    assert fact.data["monthly_amount_fen"] == (35_200 - 15_000) * 2
-    assert fact.data["standard_id"] == "dibao_rural:330727:2014-01-01"
+    assert isinstance(fact, ev.ApprovalGranted)
+    assert fact.monthly_amount_fen == (35_200 - 15_000) * 2
+    assert fact.standard_id == "dibao_rural:330727:2014-01-01"
     state = fold(state, [fact])
     assert state.status == Status.ACTIVE
     # the amount of a month follows the standard in force that month
@@ -197,8 +199,9 @@ def test_medical_aid_is_paid_up_to_the_annual_cap() -> None:
         on=date(2026, 3, 1),
         standards=STANDARDS,
     )
-    assert (first.data["paid_fen"], first.data["capped"]) == (700_000, False)
-    year = aid.evolve_medical(year, first.event_type, first.data)
+    assert isinstance(first, ev.MedicalAidPaid)
+    assert (first.paid_fen, first.capped) == (700_000, False)
+    year = aid.evolve_medical(year, first)
     [second] = aid.claim_medical_aid(
         year,
         claim_id="c2",
@@ -208,7 +211,8 @@ def test_medical_aid_is_paid_up_to_the_annual_cap() -> None:
         on=date(2026, 3, 1),
         standards=STANDARDS,
     )
-    assert (second.data["paid_fen"], second.data["capped"], second.data["cap_remaining_fen"]) == (
+    assert isinstance(second, ev.MedicalAidPaid)
+    assert (second.paid_fen, second.capped, second.cap_remaining_fen) == (
         300_000,
         True,
         0,
@@ -238,5 +242,80 @@ def test_medical_aid_never_exceeds_the_cap_in_a_year(claims: list[int]) -> None:
             on=date(2026, 1, 1),
             standards=STANDARDS,
         )
-        year = aid.evolve_medical(year, fact.event_type, fact.data)
+        year = aid.evolve_medical(year, fact)
     assert year.paid_fen == min(1_000_000, sum(a * 7_000 // 10_000 for a in claims))
+
+
+def test_scenario_objection_then_approval_is_refused() -> None:
+    from minzheng_assistance.application.streams import HOUSEHOLD
+    from minzheng_eventstore.testing import Scenario
+
+    state = on_notice(30_000, 0)
+    history = [
+        ev.HouseholdApplied(
+            "h1",
+            "dibao_rural",
+            "330727101201",
+            False,
+            T0.isoformat(),
+            [
+                {
+                    "resident_id": m.resident_id,
+                    "relationship": m.relationship,
+                    "monthly_income_fen": m.monthly_income_fen,
+                    "employment": m.employment,
+                }
+                for m in state.members
+            ],
+        ),
+        *[ev.ReviewStepRecorded("h1", "dibao_rural", s.value, True, "o") for s in hh.REVIEW_ORDER],
+        ev.PublicNoticePosted("h1", "dibao_rural", T0.isoformat(), (T0 + timedelta(days=7)).isoformat(), "x"),
+    ]
+    (
+        Scenario(HOUSEHOLD)
+        .given(*history)
+        .when(lambda s: hh.raise_objection(s, objection_id="o1", summary="car", at=T0))
+        .then(ev.ObjectionRaised("h1", "dibao_rural", "o1", "car", T0.isoformat()))
+    )
+    (
+        Scenario(HOUSEHOLD)
+        .given(*history, ev.ObjectionRaised("h1", "dibao_rural", "o1", "car", T0.isoformat()))
+        .when(
+            lambda s: hh.approve(
+                s, now=T0 + timedelta(days=8), standards=STANDARDS, approved_by="c", classification=None
+            )
+        )
+        .then_refused("open_objection")
+    )
+
+
+def test_a_re_sent_application_changes_nothing_and_another_body_is_refused() -> None:
+    state = applied(30_000, 0)
+    members = [Member("p0", "self", 30_000, "unemployed"), Member("p1", "child", 0, "unemployed")]
+    common = {
+        "household_id": "h1",
+        "programme": "dibao_rural",
+        "residence": "330727101201",
+        "official_relative": False,
+    }
+    later = T0 + timedelta(minutes=5)
+    assert hh.apply(state, members=members, applied_at=later, **common) == []  # type: ignore[arg-type]
+    with pytest.raises(DomainError) as err:
+        hh.apply(state, members=members[:1], applied_at=later, **common)  # type: ignore[arg-type]
+    assert err.value.code == "id_reused"
+
+
+def test_an_application_needs_exactly_one_applicant() -> None:
+    common = {
+        "household_id": "h",
+        "programme": "dibao_rural",
+        "residence": "330727101201",
+        "official_relative": False,
+    }
+    for members in (
+        [Member("a", "child", 0, "x")],
+        [Member("a", "self", 0, "x"), Member("b", "self", 0, "x")],
+    ):
+        with pytest.raises(DomainError) as err:
+            hh.apply(Household(), members=members, applied_at=T0, **common)  # type: ignore[arg-type]
+        assert (err.value.code, err.value.field) == ("one_applicant", "members")

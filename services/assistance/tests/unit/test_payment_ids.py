@@ -8,7 +8,8 @@ import uuid
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minzheng_assistance.application.handlers import NAMESPACE, payment_id
+from minzheng_assistance.application.payments import payment_id
+from minzheng_assistance.application.streams import NAMESPACE
 from minzheng_contracts import Period
 
 

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from minzheng_contracts import DivisionCode, Employment, Period, Relationship, ResidentId
-from minzheng_eventstore.errors import NotFound
+from minzheng_eventstore.deps import Ctx, CurrentActor
 
 from ..application import handlers as h
 from ..application import other_aid as oa
-from ..application.payments import run_payments
-from ..domain.household import Member, Status, Step
+from ..application import payments
+from ..application.guards import standards_table
+from ..domain.household import Household, Member, Step
 from ..domain.other_aid import AidCause, Receipt, SupportMode
 from ..domain.standards import Parameter
+from .projection import NAME as READ_MODELS
 
 Strict = ConfigDict(extra="forbid")
-Official = Annotated[
-    str, Header(alias="x-official-id", min_length=1, max_length=100, description="the official")
-]
+MAX_MEMBERS = 50
+"""A household larger than this is an input error, not a household (the store's size limit is the
+backstop for anything that slips through)."""
 
 
 class MemberIn(BaseModel):
@@ -41,8 +42,15 @@ class ApplyIn(BaseModel):
     )
     programme: Literal["dibao_urban", "dibao_rural"]
     residence: DivisionCode
-    members: list[MemberIn] = Field(min_length=1)
+    members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS)
     official_relative: bool = Field(default=False, description="近亲属备案: a close relative of an official.")
+
+    @field_validator("members")
+    @classmethod
+    def _one_applicant(cls, members: list[MemberIn]) -> list[MemberIn]:
+        if sum(1 for m in members if m.relationship is Relationship.SELF) != 1:
+            raise ValueError("exactly one member must have relationship 'self' (the applicant)")
+        return members
 
 
 class StepIn(BaseModel):
@@ -133,7 +141,7 @@ class MedicalClaimIn(BaseModel):
     receipts: list[ReceiptIn] = Field(min_length=1)
 
 
-def household_view(hid: uuid.UUID, state: Any) -> dict[str, Any]:
+def household_view(hid: uuid.UUID, state: Household) -> dict[str, Any]:
     return {
         "household_id": str(hid),
         "status": state.status.value,
@@ -149,254 +157,249 @@ def household_view(hid: uuid.UUID, state: Any) -> dict[str, Any]:
     }
 
 
-def build_router(context: Callable[[], h.Context], projection: Callable[[], Any]) -> APIRouter:
-    r = APIRouter()
+router = APIRouter()
 
-    def actor(request: Request, official: str) -> h.Actor:
-        return h.Actor(official, getattr(request.state, "correlation_id", None))
 
-    @r.post("/divisions", status_code=201, tags=["configuration"])
-    async def add_division(body: DivisionIn, request: Request, official: Official) -> dict[str, str]:
-        await h.register_division(
-            context(), actor(request, official), code=body.code, name=body.name, level=body.code.level
-        )
-        return {"code": body.code}
+@router.post("/divisions", status_code=201, tags=["configuration"])
+async def add_division(body: DivisionIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+    await h.register_division(ctx, actor, code=body.code, name=body.name, level=body.code.level)
+    return {"code": body.code}
 
-    @r.post("/standards", status_code=201, tags=["configuration"])
-    async def add_standard(body: StandardIn, request: Request, official: Official) -> dict[str, str]:
-        std = await h.set_standard(
-            context(),
-            actor(request, official),
-            parameter=body.parameter,
-            jurisdiction=body.jurisdiction,
-            effective_from=body.effective_from,
-            value=body.value,
-        )
-        return {"standard_id": std.standard_id}
 
-    @r.get("/standards", tags=["configuration"])
-    async def list_standards() -> list[dict[str, Any]]:
-        table = await h.load_standards(context().store)
-        return [
-            {
-                "standard_id": s.standard_id,
-                "parameter": s.parameter.value,
-                "jurisdiction": s.jurisdiction,
-                "effective_from": s.effective_from.isoformat(),
-                "value": s.value,
-            }
-            for s in table
-        ]
+@router.post("/standards", status_code=201, tags=["configuration"])
+async def add_standard(body: StandardIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+    std = await h.set_standard(
+        ctx,
+        actor,
+        parameter=body.parameter,
+        jurisdiction=body.jurisdiction,
+        effective_from=body.effective_from,
+        value=body.value,
+    )
+    return {"standard_id": std.standard_id}
 
-    @r.post("/households", status_code=201, tags=["dibao"])
-    async def apply(body: ApplyIn, request: Request, official: Official) -> dict[str, str]:
-        members = [
-            Member(m.resident_id.reveal(), m.relationship.value, m.monthly_income_fen, m.employment.value)
-            for m in body.members
-        ]
-        hid = await h.apply_household(
-            context(),
-            actor(request, official),
-            household_id=body.household_id or uuid.uuid4(),
-            programme=body.programme,
-            residence=body.residence,
-            members=members,
-            official_relative=body.official_relative,
-        )
-        return {"household_id": str(hid)}
 
-    @r.post("/households/{hid}/steps/{step}", tags=["dibao"])
-    async def step(
-        hid: uuid.UUID, step: Step, body: StepIn, request: Request, official: Official
-    ) -> dict[str, Any]:
-        return household_view(
-            hid, await h.record_step(context(), actor(request, official), hid, step, body.passed, body.notes)
-        )
-
-    @r.post("/households/{hid}/notice", tags=["dibao"])
-    async def notice(hid: uuid.UUID, request: Request, official: Official) -> dict[str, Any]:
-        return household_view(hid, await h.post_notice(context(), actor(request, official), hid))
-
-    @r.post("/households/{hid}/objections", status_code=201, tags=["dibao"])
-    async def objection(
-        hid: uuid.UUID, body: ObjectionIn, request: Request, official: Official
-    ) -> dict[str, Any]:
-        oid = body.objection_id or str(uuid.uuid4())
-        view = household_view(
-            hid, await h.raise_objection(context(), actor(request, official), hid, oid, body.summary)
-        )
-        return {**view, "objection_id": oid}
-
-    @r.post("/households/{hid}/objections/{oid}/resolution", tags=["dibao"])
-    async def resolve(
-        hid: uuid.UUID, oid: str, body: ResolutionIn, request: Request, official: Official
-    ) -> dict[str, Any]:
-        return household_view(
-            hid,
-            await h.resolve_objection(
-                context(), actor(request, official), hid, oid, body.upheld, body.resolution
-            ),
-        )
-
-    @r.post("/households/{hid}/approval", tags=["dibao"])
-    async def approve(
-        hid: uuid.UUID, body: ApprovalIn, request: Request, official: Official
-    ) -> dict[str, Any]:
-        return household_view(
-            hid, await h.approve(context(), actor(request, official), hid, body.classification)
-        )
-
-    @r.post("/households/{hid}/rejection", tags=["dibao"])
-    async def reject(hid: uuid.UUID, body: ReasonIn, request: Request, official: Official) -> dict[str, Any]:
-        return household_view(hid, await h.reject(context(), actor(request, official), hid, body.reason))
-
-    @r.post("/households/{hid}/recheck", tags=["dibao"])
-    async def recheck(
-        hid: uuid.UUID, body: RecheckIn, request: Request, official: Official
-    ) -> dict[str, Any]:
-        return household_view(hid, await h.recheck(context(), actor(request, official), hid, body.incomes))
-
-    @r.post("/households/{hid}/suspension", tags=["dibao"])
-    async def suspend(hid: uuid.UUID, body: ReasonIn, request: Request, official: Official) -> dict[str, Any]:
-        return household_view(hid, await h.suspend(context(), actor(request, official), hid, body.reason))
-
-    @r.post("/households/{hid}/resumption", tags=["dibao"])
-    async def resume(hid: uuid.UUID, request: Request, official: Official) -> dict[str, Any]:
-        return household_view(hid, await h.resume(context(), actor(request, official), hid))
-
-    @r.post("/households/{hid}/withdrawal", tags=["dibao"])
-    async def withdraw(
-        hid: uuid.UUID, body: ReasonIn, request: Request, official: Official
-    ) -> dict[str, Any]:
-        return household_view(hid, await h.withdraw(context(), actor(request, official), hid, body.reason))
-
-    @r.post("/households/{hid}/payments", status_code=201, tags=["payments"])
-    async def pay(hid: uuid.UUID, body: PeriodIn, request: Request, official: Official) -> dict[str, Any]:
-        return await h.pay_household(context(), actor(request, official), hid, body.period)
-
-    @r.post("/payment-runs", status_code=201, tags=["payments"])
-    async def payment_run(body: PeriodIn, request: Request, official: Official) -> dict[str, Any]:
-        result = await run_payments(context(), actor(request, official), body.period, projection=projection())
-        return result.__dict__
-
-    @r.get("/households/{hid}", tags=["queries"])
-    async def status(hid: uuid.UUID) -> dict[str, Any]:
-        loaded = await context().households.load(h.household_stream(hid), must_exist=False)
-        if loaded.state.status == Status.NONE:
-            raise NotFound("unknown_household", f"no household {hid}", field="household_id")
-        return household_view(hid, loaded.state)
-
-    @r.get("/households/{hid}/timeline", tags=["queries"])
-    async def timeline(hid: uuid.UUID) -> list[dict[str, Any]]:
-        store = context().store
-        events = await store.read_stream(h.household_stream(hid))
-        return [
-            {
-                "version": e.version,
-                "event_type": e.event_type,
-                "occurred_at": e.occurred_at.isoformat(),
-                "recorded_at": e.recorded_at.isoformat(),
-                "actor": e.actor,
-                "data": e.data,
-            }
-            for e in events
-        ]
-
-    async def rows(sql: str, *args: Any) -> list[dict[str, Any]]:
-        await projection().catch_up()
-        async with context().store.pool.acquire() as conn:
-            return [dict(r) for r in await conn.fetch(sql, *args)]
-
-    @r.get("/households/{hid}/payments", tags=["queries"])
-    async def payment_history(hid: uuid.UUID) -> list[dict[str, Any]]:
-        return await rows(
-            "SELECT payment_id::text, period, amount_fen, standard_id, run_id::text, issued_at "
-            "FROM payments WHERE household_id = $1 ORDER BY period",
-            hid,
-        )
-
-    @r.get("/notices", tags=["queries"])
-    async def notices(village: DivisionCode = Query(...)) -> list[dict[str, Any]]:
-        return await rows(
-            "SELECT household_id::text, programme, persons, notice_ends_at, open_objections "
-            "FROM households WHERE status = 'notice' AND residence LIKE $1 || '%' ORDER BY notice_ends_at",
-            village,
-        )
-
-    @r.get("/roll", tags=["queries"])
-    async def roll(township: DivisionCode | None = None) -> list[dict[str, Any]]:
-        return await rows(
-            "SELECT township, category, count(*) AS households, sum(persons) AS persons FROM households "
-            "WHERE status = 'active' AND ($1::text IS NULL OR township = $1) "
-            "GROUP BY township, category ORDER BY township, category",
-            township,
-        )
-
-    @r.get("/payments/summary", tags=["queries"])
-    async def paid(period: str | None = None, programme: str | None = None) -> list[dict[str, Any]]:
-        return await rows(
-            "SELECT coalesce(period, substr(issued_at::text, 1, 7)) AS period, programme, "
-            "count(*) AS payments, sum(amount_fen)::bigint AS amount_fen FROM payments "
-            "WHERE ($1::text IS NULL OR period = $1) AND ($2::text IS NULL OR programme = $2) "
-            "GROUP BY 1, 2 ORDER BY 1, 2",
-            period,
-            programme,
-        )
-
-    @r.post("/tekun", status_code=201, tags=["tekun"])
-    async def tekun(body: TekunIn, request: Request, official: Official) -> dict[str, str]:
-        cid = await oa.confirm_tekun(
-            context(),
-            actor(request, official),
-            case_id=body.case_id or uuid.uuid4(),
-            person=body.person.reveal(),
-            residence=body.residence,
-            mode=body.mode,
-        )
-        return {"case_id": str(cid)}
-
-    @r.post("/tekun/{cid}/mode", tags=["tekun"])
-    async def tekun_mode(
-        cid: uuid.UUID, body: ModeIn, request: Request, official: Official
-    ) -> dict[str, str]:
-        await oa.change_tekun_mode(context(), actor(request, official), cid, body.mode)
-        return {"case_id": str(cid), "mode": body.mode.value}
-
-    @r.post("/temporary-aid", status_code=201, tags=["temporary aid"])
-    async def temporary(body: TemporaryAidIn, request: Request, official: Official) -> dict[str, str]:
-        gid = body.grant_id or uuid.uuid4()
-        await oa.grant_temporary_aid(
-            context(),
-            actor(request, official),
-            grant_id=gid,
-            beneficiary=body.beneficiary.reveal(),
-            residence=body.residence,
-            cause=body.cause,
-            amount_fen=body.amount_fen,
-        )
-        return {"grant_id": str(gid)}
-
-    @r.post("/medical-claims", status_code=201, tags=["medical aid"])
-    async def medical(body: MedicalClaimIn, request: Request, official: Official) -> dict[str, Any]:
-        outcome = await oa.claim_medical_aid(
-            context(),
-            actor(request, official),
-            claim_id=body.claim_id,
-            beneficiary=body.beneficiary.reveal(),
-            residence=body.residence,
-            receipts=[Receipt(x.number, x.amount_fen) for x in body.receipts],
-        )
-        return {
-            k: outcome[k]
-            for k in (
-                "claim_id",
-                "eligible_fen",
-                "computed_fen",
-                "paid_fen",
-                "capped",
-                "cap_remaining_fen",
-                "standard_id",
-            )
+@router.get("/standards", tags=["configuration"])
+async def list_standards(ctx: Ctx) -> list[dict[str, Any]]:
+    async with ctx.store.pool.acquire() as conn:
+        table = await standards_table(conn)
+    return [
+        {
+            "standard_id": s.standard_id,
+            "parameter": s.parameter.value,
+            "jurisdiction": s.jurisdiction,
+            "effective_from": s.effective_from.isoformat(),
+            "value": s.value,
         }
+        for s in table
+    ]
 
-    return r
+
+@router.post("/households", status_code=201, tags=["dibao"])
+async def apply(body: ApplyIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+    members = [
+        Member(m.resident_id.reveal(), m.relationship.value, m.monthly_income_fen, m.employment.value)
+        for m in body.members
+    ]
+    hid = await h.apply_household(
+        ctx,
+        actor,
+        household_id=body.household_id or uuid.uuid4(),
+        programme=body.programme,
+        residence=body.residence,
+        members=members,
+        official_relative=body.official_relative,
+    )
+    return {"household_id": str(hid)}
+
+
+@router.post("/households/{hid}/steps/{step}", tags=["dibao"])
+async def step(hid: uuid.UUID, step: Step, body: StepIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    return household_view(hid, await h.record_step(ctx, actor, hid, step, body.passed, body.notes))
+
+
+@router.post("/households/{hid}/notice", tags=["dibao"])
+async def notice(hid: uuid.UUID, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    return household_view(hid, await h.post_notice(ctx, actor, hid))
+
+
+@router.post("/households/{hid}/objections", status_code=201, tags=["dibao"])
+async def objection(hid: uuid.UUID, body: ObjectionIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    oid = body.objection_id or str(uuid.uuid4())
+    view = household_view(hid, await h.raise_objection(ctx, actor, hid, oid, body.summary))
+    return {**view, "objection_id": oid}
+
+
+@router.post("/households/{hid}/objections/{oid}/resolution", tags=["dibao"])
+async def resolve(
+    hid: uuid.UUID, oid: str, body: ResolutionIn, ctx: Ctx, actor: CurrentActor
+) -> dict[str, Any]:
+    state = await h.resolve_objection(ctx, actor, hid, oid, body.upheld, body.resolution)
+    return household_view(hid, state)
+
+
+@router.post("/households/{hid}/approval", tags=["dibao"])
+async def approve(hid: uuid.UUID, body: ApprovalIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    return household_view(hid, await h.approve(ctx, actor, hid, body.classification))
+
+
+@router.post("/households/{hid}/rejection", tags=["dibao"])
+async def reject(hid: uuid.UUID, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    return household_view(hid, await h.reject(ctx, actor, hid, body.reason))
+
+
+@router.post("/households/{hid}/recheck", tags=["dibao"])
+async def recheck(hid: uuid.UUID, body: RecheckIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    return household_view(hid, await h.recheck(ctx, actor, hid, body.incomes))
+
+
+@router.post("/households/{hid}/suspension", tags=["dibao"])
+async def suspend(hid: uuid.UUID, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    return household_view(hid, await h.suspend(ctx, actor, hid, body.reason))
+
+
+@router.post("/households/{hid}/resumption", tags=["dibao"])
+async def resume(hid: uuid.UUID, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    return household_view(hid, await h.resume(ctx, actor, hid))
+
+
+@router.post("/households/{hid}/withdrawal", tags=["dibao"])
+async def withdraw(hid: uuid.UUID, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    return household_view(hid, await h.withdraw(ctx, actor, hid, body.reason))
+
+
+@router.post("/households/{hid}/payments", status_code=201, tags=["payments"])
+async def pay(hid: uuid.UUID, body: PeriodIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    return await payments.pay_household(ctx, actor, hid, body.period)
+
+
+@router.post("/payment-runs", status_code=201, tags=["payments"])
+async def payment_run(body: PeriodIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    result = await payments.run_payments(ctx, actor, body.period, projection=ctx.projection(READ_MODELS))
+    return result.__dict__
+
+
+@router.get("/households/{hid}", tags=["queries"])
+async def status(hid: uuid.UUID, ctx: Ctx) -> dict[str, Any]:
+    return household_view(hid, await h.household(ctx, hid))
+
+
+@router.get("/households/{hid}/timeline", tags=["queries"])
+async def timeline(hid: uuid.UUID, ctx: Ctx) -> list[dict[str, Any]]:
+    events = await ctx.store.read_stream(h.household_stream(hid))
+    return [
+        {
+            "version": e.version,
+            "event_type": e.event_type,
+            "occurred_at": e.occurred_at.isoformat(),
+            "recorded_at": e.recorded_at.isoformat(),
+            "actor": e.actor,
+            "data": e.data,
+        }
+        for e in events
+    ]
+
+
+async def _rows(ctx: Ctx, sql: str, *args: Any) -> list[dict[str, Any]]:
+    await ctx.projection(READ_MODELS).catch_up()
+    async with ctx.store.pool.acquire() as conn:
+        return [dict(r) for r in await conn.fetch(sql, *args)]
+
+
+@router.get("/households/{hid}/payments", tags=["queries"])
+async def payment_history(hid: uuid.UUID, ctx: Ctx) -> list[dict[str, Any]]:
+    return await _rows(
+        ctx,
+        "SELECT payment_id::text, period, amount_fen, standard_id, run_id::text, issued_at "
+        "FROM payments WHERE household_id = $1 ORDER BY period",
+        hid,
+    )
+
+
+@router.get("/notices", tags=["queries"])
+async def notices(ctx: Ctx, village: DivisionCode = Query(...)) -> list[dict[str, Any]]:
+    return await _rows(
+        ctx,
+        "SELECT household_id::text, programme, persons, notice_ends_at, open_objections "
+        "FROM households WHERE status = 'notice' AND residence LIKE $1 || '%' ORDER BY notice_ends_at",
+        village,
+    )
+
+
+@router.get("/roll", tags=["queries"])
+async def roll(ctx: Ctx, township: DivisionCode | None = None) -> list[dict[str, Any]]:
+    return await _rows(
+        ctx,
+        "SELECT township, category, count(*) AS households, sum(persons) AS persons FROM households "
+        "WHERE status = 'active' AND ($1::text IS NULL OR township = $1) "
+        "GROUP BY township, category ORDER BY township, category",
+        township,
+    )
+
+
+@router.get("/payments/summary", tags=["queries"])
+async def paid(ctx: Ctx, period: str | None = None, programme: str | None = None) -> list[dict[str, Any]]:
+    return await _rows(
+        ctx,
+        "SELECT coalesce(period, substr(issued_at::text, 1, 7)) AS period, programme, "
+        "count(*) AS payments, sum(amount_fen)::bigint AS amount_fen FROM payments "
+        "WHERE ($1::text IS NULL OR period = $1) AND ($2::text IS NULL OR programme = $2) "
+        "GROUP BY 1, 2 ORDER BY 1, 2",
+        period,
+        programme,
+    )
+
+
+@router.post("/tekun", status_code=201, tags=["tekun"])
+async def tekun(body: TekunIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+    cid = await oa.confirm_tekun(
+        ctx,
+        actor,
+        case_id=body.case_id or uuid.uuid4(),
+        person=body.person.reveal(),
+        residence=body.residence,
+        mode=body.mode,
+    )
+    return {"case_id": str(cid)}
+
+
+@router.post("/tekun/{cid}/mode", tags=["tekun"])
+async def tekun_mode(cid: uuid.UUID, body: ModeIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+    await oa.change_tekun_mode(ctx, actor, cid, body.mode)
+    return {"case_id": str(cid), "mode": body.mode.value}
+
+
+@router.post("/temporary-aid", status_code=201, tags=["temporary aid"])
+async def temporary(body: TemporaryAidIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+    gid = body.grant_id or uuid.uuid4()
+    await oa.grant_temporary_aid(
+        ctx,
+        actor,
+        grant_id=gid,
+        beneficiary=body.beneficiary.reveal(),
+        residence=body.residence,
+        cause=body.cause,
+        amount_fen=body.amount_fen,
+    )
+    return {"grant_id": str(gid)}
+
+
+@router.post("/medical-claims", status_code=201, tags=["medical aid"])
+async def medical(body: MedicalClaimIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+    paid = await oa.claim_medical_aid(
+        ctx,
+        actor,
+        claim_id=body.claim_id,
+        beneficiary=body.beneficiary.reveal(),
+        residence=body.residence,
+        receipts=[Receipt(x.number, x.amount_fen) for x in body.receipts],
+    )
+    return {
+        "claim_id": paid.claim_id,
+        "eligible_fen": paid.eligible_fen,
+        "computed_fen": paid.computed_fen,
+        "paid_fen": paid.paid_fen,
+        "capped": paid.capped,
+        "cap_remaining_fen": paid.cap_remaining_fen,
+        "standard_id": paid.standard_id,
+    }

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from minzheng_eventstore.host import Migration
+from minzheng_eventstore.standards import standards_table_sql
 
 MIGRATIONS = [
     Migration(
         "0001_assistance",
-        """
-        -- Standards are data: effective-dated, per jurisdiction. Written with their event.
-        CREATE TABLE standards (
-            parameter text NOT NULL, jurisdiction text NOT NULL, effective_from date NOT NULL,
-            value bigint NOT NULL CHECK (value >= 0), recorded_at timestamptz NOT NULL DEFAULT now(),
-            PRIMARY KEY (parameter, jurisdiction, effective_from));
+        standards_table_sql("standards")
+        + """
         -- The county's known divisions (GB/T 2260): a residence must be one of them.
         CREATE TABLE divisions (code text PRIMARY KEY, name text NOT NULL, level text NOT NULL);
         -- One person is in at most one open case per programme group: written in the same
@@ -40,6 +37,18 @@ MIGRATIONS = [
             residence text, issued_at timestamptz NOT NULL);
         CREATE INDEX payments_household ON payments (household_id);
         CREATE INDEX payments_period ON payments (period, programme);
+        """,
+    ),
+    Migration(
+        "0002_tekun_person",
+        """
+        -- A 特困 payment names the person paid: the read model keeps the case's person (the
+        -- projection fills it; the cases projected before this migration are filled from their
+        -- confirmation event).
+        ALTER TABLE tekun_cases ADD COLUMN person text;
+        UPDATE tekun_cases t SET person = e.data->>'person'
+        FROM events e
+        WHERE e.stream_id = 'tekun-' || t.case_id::text AND e.event_type = 'TekunSupportConfirmed';
         """,
     ),
 ]

@@ -1,74 +1,80 @@
-"""Handlers for 特困 support, temporary aid and medical aid."""
+"""Handlers for 特困 support, temporary aid and medical aid: one unit of work each."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
+from minzheng_eventstore import Actor
+from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.errors import Conflict, NotFound
+from minzheng_eventstore.uow import Aggregate, UnitOfWork
 
+from ..domain import events as ev
 from ..domain import other_aid as aid
-from ..domain.facts import Fact
-from .handlers import TEKUN_GROUP, Actor, Context, events, load_standards, require_division
+from . import guards
+from .streams import MEDICAL, TEKUN, TEKUN_GROUP, tekun_stream
+
+_TEMPORARY: Aggregate[None] = Aggregate("temporary_aid", ev.TEMPORARY_EVENTS, lambda: None, lambda s, e: s)
 
 
 async def confirm_tekun(
-    ctx: Context, actor: Actor, *, case_id: uuid.UUID, person: str, residence: str, mode: aid.SupportMode
+    ctx: ServiceContext,
+    actor: Actor,
+    *,
+    case_id: uuid.UUID,
+    person: str,
+    residence: str,
+    mode: aid.SupportMode,
 ) -> uuid.UUID:
-    await require_division(ctx, residence, "residence")
-    facts = aid.confirm_tekun(
-        aid.TekunSupport(),
-        person=person,
-        residence=residence,
-        mode=mode,
-        confirmed_by=actor.name,
-        at=ctx.clock.now(),
-    )
-    async with ctx.store.pool.acquire() as conn, conn.transaction():
-        taken = await conn.fetchval(
-            "SELECT case_id FROM enrolments WHERE grp = $1 AND resident_id = $2", TEKUN_GROUP, person
-        )
-        if taken == case_id:
-            return case_id
-        if taken is not None:
-            raise Conflict(
-                "person_already_supported", "this person already has a 特困 support case", field="person"
-            )
-        await conn.execute(
-            "INSERT INTO enrolments (resident_id, grp, case_id) VALUES ($1, $2, $3)",
-            person,
-            TEKUN_GROUP,
-            case_id,
-        )
-        await ctx.store.append(
-            f"tekun-{case_id}",
-            "tekun",
-            0,
-            events(facts, ctx, actor, residence, case_id=str(case_id)),
-            conn=conn,
-        )
-    return case_id
+    """Confirm a 特困 case; re-sent with the same content it returns the original result."""
+    stream = tekun_stream(case_id)
 
-
-async def change_tekun_mode(ctx: Context, actor: Actor, case_id: uuid.UUID, mode: aid.SupportMode) -> None:
-    stream = f"tekun-{case_id}"
-
-    def decide(state: aid.TekunSupport, version: int):  # type: ignore[no-untyped-def]
-        if version == 0:
-            raise NotFound("unknown_case", f"no 特困 case {case_id}", field="case_id")
-        return events(
-            aid.change_mode(state, mode=mode, by=actor.name),
-            ctx,
-            actor,
-            state.residence,
+    async def unit(uow: UnitOfWork) -> uuid.UUID:
+        await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        state = await uow.load(TEKUN, stream)
+        facts = aid.confirm_tekun(
+            state,
             case_id=str(case_id),
+            person=person,
+            residence=residence,
+            mode=mode,
+            confirmed_by=actor.name,
+            at=ctx.clock.now(),
+        )
+        if facts:
+            await guards.enrol(
+                uow.conn,
+                TEKUN_GROUP,
+                [person],
+                case_id,
+                code="person_already_supported",
+                message="this person already has a 特困 support case",
+                field="person",
+            )
+            await uow.record(TEKUN, stream, facts, jurisdiction=residence)
+        return case_id
+
+    return await ctx.run(actor, unit)
+
+
+async def change_tekun_mode(
+    ctx: ServiceContext, actor: Actor, case_id: uuid.UUID, mode: aid.SupportMode
+) -> None:
+    stream = tekun_stream(case_id)
+
+    async def unit(uow: UnitOfWork) -> None:
+        state = await uow.load(TEKUN, stream)
+        if not state.person:
+            raise NotFound("unknown_case", f"no 特困 case {case_id}", field="case_id")
+        await uow.record(
+            TEKUN, stream, aid.change_mode(state, mode=mode, by=actor.name), jurisdiction=state.residence
         )
 
-    await ctx.tekun.handle(stream, decide, must_exist=False)
+    await ctx.run(actor, unit)
 
 
 async def grant_temporary_aid(
-    ctx: Context,
+    ctx: ServiceContext,
     actor: Actor,
     *,
     grant_id: uuid.UUID,
@@ -77,39 +83,42 @@ async def grant_temporary_aid(
     cause: aid.AidCause,
     amount_fen: int,
 ) -> None:
-    await require_division(ctx, residence, "residence")
-    standards = await load_standards(ctx.store)
-    today = ctx.clock.now().date()
-    facts = aid.grant_temporary_aid(
-        beneficiary=beneficiary,
-        residence=residence,
-        cause=cause,
-        amount_fen=amount_fen,
-        on=today,
-        standards=standards,
-    )
-    new = events(facts, ctx, actor, residence, grant_id=str(grant_id))
-    await ctx.store.append(
-        f"temporary-{grant_id}", "temporary_aid", 0, [new[0].model_copy(update={"event_id": grant_id})]
-    )
+    """A one-off grant; its event id is the grant id, so a re-sent grant is written once."""
+
+    async def unit(uow: UnitOfWork) -> None:
+        await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        facts = aid.grant_temporary_aid(
+            grant_id=str(grant_id),
+            beneficiary=beneficiary,
+            residence=residence,
+            cause=cause,
+            amount_fen=amount_fen,
+            on=ctx.clock.now().date(),
+            standards=await guards.standards_table(uow.conn),
+        )
+        await uow.record(
+            _TEMPORARY, f"temporary-{grant_id}", facts, jurisdiction=residence, event_ids=[grant_id]
+        )
+
+    await ctx.run(actor, unit)
 
 
 async def claim_medical_aid(
-    ctx: Context,
+    ctx: ServiceContext,
     actor: Actor,
     *,
     claim_id: str,
     beneficiary: str,
     residence: str,
     receipts: list[aid.Receipt],
-) -> dict[str, object]:
-    await require_division(ctx, residence, "residence")
-    standards = await load_standards(ctx.store)
-    today: date = ctx.clock.now().date()
-    stream = f"medical-{beneficiary}-{today.year}"
-    outcome: list[Fact] = []
+) -> ev.MedicalAidPaid:
+    """Reimburse a claim against the person's annual cap (one stream per person and year)."""
 
-    def decide(state: aid.MedicalYear, version: int):  # type: ignore[no-untyped-def]
+    async def unit(uow: UnitOfWork) -> ev.MedicalAidPaid:
+        await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        today = ctx.clock.now().date()
+        stream = f"medical-{beneficiary}-{today.year}"
+        state = await uow.load(MEDICAL, stream)
         facts = aid.claim_medical_aid(
             state,
             claim_id=claim_id,
@@ -117,12 +126,13 @@ async def claim_medical_aid(
             residence=residence,
             receipts=receipts,
             on=today,
-            standards=standards,
+            standards=await guards.standards_table(uow.conn),
         )
-        outcome[:] = facts
-        return events(facts, ctx, actor, residence)
+        if not facts:
+            raise Conflict("claim_already_paid", f"claim {claim_id} was already paid", field="claim_id")
+        await uow.record(MEDICAL, stream, facts, jurisdiction=residence)
+        paid = facts[0]
+        assert isinstance(paid, ev.MedicalAidPaid)
+        return paid
 
-    await ctx.medical.handle(stream, decide, must_exist=False)
-    if not outcome:
-        raise Conflict("claim_already_paid", f"claim {claim_id} was already paid", field="claim_id")
-    return dict(outcome[0].data)
+    return await ctx.run(actor, unit)

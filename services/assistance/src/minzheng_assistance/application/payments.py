@@ -1,152 +1,210 @@
-"""The monthly payment run (按月发放): one ``PaymentIssued`` per active case per month, exactly once.
+"""Monthly payments (按月发放): the run over every active case, and one back payment.
 
-Each payment is the first event of its own stream ``payment-<case>-<YYYY-MM>`` with a deterministic
-event id, written in batches with ``create_streams_once``: a repeated run, or a run resumed after a
-crash halfway, finds the streams already there and pays nobody twice. The cases come from the
-read model, brought up to date first; the amount of each month comes from the case's basis and the
-standard in force in that month, and the payment names that standard.
+The run is the runtime's exactly-once ``MonthlyRun`` (``minzheng_eventstore.payments``): one
+``PaymentIssued`` per case and month, the first event of the stream ``payment-<case>-<YYYY-MM>``,
+its id ``uuid5(NAMESPACE, f"payment/{case}/{period}")``. The cases come from the read model, brought
+up to date first; the amount of each month comes from the case's basis and the standard in force
+in that month, and the payment names that standard. A 低保 payment names the household, a 特困
+payment the person (``beneficiary``).
 """
 
 from __future__ import annotations
 
 import functools
-import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any
 
 from minzheng_contracts import Period
-from minzheng_eventstore import ANY_VERSION, NewEvent, jsoncodec
+from minzheng_eventstore import ANY_VERSION, Actor, jsoncodec
+from minzheng_eventstore import payments as runtime
+from minzheng_eventstore.context import ServiceContext
+from minzheng_eventstore.errors import Conflict
+from minzheng_eventstore.payments import BATCH, RunResult
 from minzheng_eventstore.projection import Projection
+from minzheng_eventstore.uow import UnitOfWork
 
+from ..domain import events as ev
 from ..domain.amounts import monthly_amount
-from ..domain.facts import Fact
-from ..domain.household import Basis
+from ..domain.household import Basis, Status
 from ..domain.other_aid import MODE_PARAMETER, SupportMode
 from ..domain.standards import Parameter, Standard, StandardsTable
-from .handlers import Actor, Context, events, load_standards, payment_event
+from .guards import standards_table
+from .handlers import household
+from .streams import NAMESPACE
 
-BATCH = 2000
-
-
-@dataclass
-class RunResult:
-    run_id: str
-    period: str
-    considered: int = 0
-    paid: int = 0
-    already_paid: int = 0
-    total_fen: int = 0
-    seconds: float = 0.0
-    skipped: dict[str, int] = field(default_factory=dict)
-
+__all__ = ["RunResult", "pay_household", "payment_id", "run_payments"]
 
 _period = functools.lru_cache(maxsize=1024)(Period.parse)
+_PARAMETERS = {"urban": Parameter.DIBAO_URBAN, "rural": Parameter.DIBAO_RURAL}
 
 
-def _basis_for(bases: list[dict[str, object]], period: Period) -> Basis | None:
+def payment_id(case: uuid.UUID, period: Period) -> uuid.UUID:
+    """The one id of the payment for a case and a month: paying twice is impossible by construction."""
+    return runtime.payment_id(NAMESPACE, case, period)
+
+
+def _payment(
+    pid: uuid.UUID,
+    case: uuid.UUID,
+    programme: str,
+    period: str,
+    amount: int,
+    standard: Standard,
+    residence: str,
+    run_id: uuid.UUID | None,
+    *,
+    household: bool,
+    beneficiary: str | None,
+) -> ev.PaymentIssued:
+    return ev.PaymentIssued(
+        payment_id=str(pid),
+        programme=programme,
+        household_id=str(case) if household else None,
+        case_id=str(case),
+        period=period,
+        amount_fen=amount,
+        standard_id=standard.standard_id,
+        run_id=str(run_id) if run_id else None,
+        residence=residence,
+        beneficiary=beneficiary,
+    )
+
+
+def _basis_for(bases: list[dict[str, Any]], period: Period) -> Basis | None:
     current = [
-        Basis(
-            _period(str(b["effective_from"])),
-            int(str(b["members"])),
-            int(str(b["per_capita_income_fen"])),
-        )
+        Basis(_period(str(b["effective_from"])), int(b["members"]), int(b["per_capita_income_fen"]))
         for b in bases
         if _period(str(b["effective_from"])) <= period
     ]
     return max(current, key=lambda b: b.effective_from) if current else None
 
 
-async def run_payments(
-    ctx: Context, actor: Actor, period: Period, *, projection: Projection | None = None, batch: int = BATCH
-) -> RunResult:
-    started = time.perf_counter()
-    if projection is not None:
-        await projection.catch_up()
-    table = await load_standards(ctx.store)
+def _lookup(table: StandardsTable, period: Period) -> Callable[[Parameter, str], Standard]:
     # one lookup per (parameter, place) in a run, not per case: a county has thousands of cases
     # per village and one standard for them all
-    in_force = functools.lru_cache(maxsize=None)(
-        lambda parameter, place: _in_force(table, parameter, place, period)
-    )
-    run_id = uuid.uuid4()
-    at = ctx.clock.now()  # every payment of the run is issued at the run's start
-    result = RunResult(str(run_id), str(period))
-    pending: list[tuple[str, list[NewEvent]]] = []
+    @functools.cache
+    def in_force(parameter: Parameter, place: str) -> Standard:
+        return table.in_force(parameter, place, period.first_day)
 
-    async def flush() -> None:
-        if not pending:
-            return
-        created = await ctx.store.create_streams_once("payment", pending)
-        result.paid += len(created)
-        result.already_paid += len(pending) - len(created)
-        for stream, batch_events in pending:
-            if stream in created:
-                result.total_fen += int(batch_events[0].data["amount_fen"])
-        pending.clear()
+    return in_force
 
+
+async def run_payments(
+    ctx: ServiceContext,
+    actor: Actor,
+    period: Period,
+    *,
+    projection: Projection | None = None,
+    batch: int = BATCH,
+) -> RunResult:
+    """Pay every active case for ``period``, once; resumable, repeatable."""
+    if projection is not None:
+        await projection.catch_up()
     async with ctx.store.pool.acquire() as conn:
+        in_force = _lookup(await standards_table(conn), period)
         households = await conn.fetch(
             "SELECT household_id, programme, category, residence, bases::text AS bases FROM households "
             "WHERE status = 'active'"
         )
-        tekun = await conn.fetch("SELECT case_id, residence, mode FROM tekun_cases WHERE active")
-    parameters = {"urban": "dibao_urban", "rural": "dibao_rural"}
+        tekun = await conn.fetch("SELECT case_id, person, residence, mode FROM tekun_cases WHERE active")
+    run = runtime.MonthlyRun(ctx.store, ctx.builder(actor), namespace=NAMESPACE, period=period, batch=batch)
+    key = run.period
     for row in households:
-        result.considered += 1
         basis = _basis_for(jsoncodec.loads(row["bases"]), period)
         if basis is None:
-            result.skipped["not_yet_effective"] = result.skipped.get("not_yet_effective", 0) + 1
+            run.skip("not_yet_effective")
             continue
-        standard = in_force(parameters[row["category"]], row["residence"])
+        standard = in_force(_PARAMETERS[row["category"]], row["residence"])
         amount = monthly_amount(standard.value, basis.per_capita_income_fen, basis.members)
         if amount <= 0:
-            result.skipped["nothing_due"] = result.skipped.get("nothing_due", 0) + 1
+            run.skip("nothing_due")
             continue
-        pending.append(
-            payment_event(
-                ctx,
-                actor,
-                case=row["household_id"],
-                programme=row["programme"],
-                period=period,
-                amount=amount,
-                standard=standard,
-                residence=row["residence"],
-                run_id=run_id,
-                household=True,
-                at=at,
-            )
+        case: uuid.UUID = row["household_id"]
+        pid = run.payment_id(case)
+        fact = _payment(
+            pid,
+            case,
+            row["programme"],
+            key,
+            amount,
+            standard,
+            row["residence"],
+            run.run_id,
+            household=True,
+            beneficiary=None,
         )
-        if len(pending) >= batch:
-            await flush()
+        await run.pay(case, fact, event_id=pid, amount_fen=amount, jurisdiction=row["residence"])
     for row in tekun:
-        result.considered += 1
-        standard = in_force(MODE_PARAMETER[SupportMode(row["mode"])].value, row["residence"])
-        pending.append(
-            payment_event(
-                ctx,
-                actor,
-                case=row["case_id"],
-                programme="tekun",
-                period=period,
-                amount=standard.value,
-                standard=standard,
-                residence=row["residence"],
-                run_id=run_id,
-                household=False,
-                at=at,
-            )
+        standard = in_force(MODE_PARAMETER[SupportMode(row["mode"])], row["residence"])
+        case = row["case_id"]
+        pid = run.payment_id(case)
+        fact = _payment(
+            pid,
+            case,
+            "tekun",
+            key,
+            standard.value,
+            standard,
+            row["residence"],
+            run.run_id,
+            household=False,
+            beneficiary=row["person"],
         )
-        if len(pending) >= batch:
-            await flush()
-    await flush()
-    result.seconds = time.perf_counter() - started
-    summary = Fact("PaymentRunCompleted", {k: v for k, v in result.__dict__.items() if k != "seconds"})
-    await ctx.store.append(
-        f"payment-run-{period}", "payment_run", ANY_VERSION, events([summary], ctx, actor, ctx.county)
+        await run.pay(case, fact, event_id=pid, amount_fen=standard.value, jurisdiction=row["residence"])
+    result = await run.finish()
+    summary = ev.PaymentRunCompleted(
+        result.run_id,
+        result.period,
+        result.considered,
+        result.paid,
+        result.already_paid,
+        result.total_fen,
+        dict(result.skipped),
     )
+
+    async def record(uow: UnitOfWork) -> None:
+        built = uow.builder.build([summary])
+        await uow.append(f"payment-run-{period}", "payment_run", built, expected_version=ANY_VERSION)
+
+    await ctx.run(actor, record)
     return result
 
 
-def _in_force(standards: StandardsTable, parameter: str, place: str, period: Period) -> Standard:
-    return standards.in_force(Parameter(parameter), place, period.first_day)
+async def pay_household(
+    ctx: ServiceContext, actor: Actor, household_id: uuid.UUID, period: Period
+) -> dict[str, Any]:
+    """Pay one household for one month (a back payment, or a month the run missed)."""
+    state = await household(ctx, household_id)
+    if state.status != Status.ACTIVE:
+        raise Conflict(
+            "not_payable", f"the household is {state.status.value}: it is not paid", field="household_id"
+        )
+    async with ctx.store.pool.acquire() as conn:
+        due = state.amount_for(period, await standards_table(conn))
+    if due is None or due[0] <= 0:
+        raise Conflict("nothing_due", f"nothing is due for {period}", field="period")
+    amount, standard = due
+    pid = payment_id(household_id, period)
+    fact = _payment(
+        pid,
+        household_id,
+        state.programme,
+        str(period),
+        amount,
+        standard,
+        state.residence,
+        None,
+        household=True,
+        beneficiary=None,
+    )
+    created = await runtime.pay_once(
+        ctx.store,
+        ctx.builder(actor),
+        case=household_id,
+        period=period,
+        fact=fact,
+        event_id=pid,
+        jurisdiction=state.residence,
+    )
+    return {"payment_id": str(pid), "amount_fen": amount, "already_paid": not created}

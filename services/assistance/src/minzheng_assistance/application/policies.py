@@ -5,38 +5,35 @@ from __future__ import annotations
 import uuid
 
 import structlog
-from pydantic import ValidationError
 
-from minzheng_contracts import DeathRegistered, UnknownContractError, parse_integration_event
-from minzheng_eventstore import Incoming, PermanentError
-from minzheng_eventstore.store import Connection
+from minzheng_contracts import DeathRegistered
+from minzheng_eventstore.context import ServiceContext
+from minzheng_eventstore.uow import UnitOfWork
+from minzheng_kernel.events import DomainEvent
 
 from ..domain import household as hh
 from ..domain import other_aid as aid
-from ..domain.facts import Fact
-from .handlers import HOUSEHOLD_GROUP, TEKUN_GROUP, Actor, Context, _decide_household, events, load_standards
+from . import guards
+from .handlers import decide_household
+from .streams import HOUSEHOLD_GROUP, TEKUN, TEKUN_GROUP, tekun_stream
 
 log = structlog.get_logger("assistance.policies")
 
 
-async def on_death_registered(ctx: Context, msg: Incoming, conn: Connection) -> None:
+async def on_death_registered(ctx: ServiceContext, event: DeathRegistered, uow: UnitOfWork) -> None:
     """A death registered by the registry (民政 殡葬/户籍): a deceased sole member ends the
     household's benefit; otherwise the household is flagged for recheck and paid for fewer
-    members from the next month. A 特困 support case of the person ends."""
-    try:
-        event = parse_integration_event(msg.data)
-    except (UnknownContractError, ValidationError) as exc:
-        raise PermanentError(f"not a valid contract: {exc}") from exc
-    if not isinstance(event, DeathRegistered):
-        return
+    members from the next month. A 特困 support case of the person ends. Every effect is in
+    ``uow`` (the inbox's transaction): the message is handled exactly once."""
     deceased = event.data.deceased.reveal()
-    actor = Actor("registry-policy", event.correlation_id)
-    cases = await conn.fetch("SELECT grp, case_id FROM enrolments WHERE resident_id = $1", deceased)
-    standards = await load_standards(ctx.store, conn)
-    now = ctx.clock.now()
     died_on = event.data.date_of_death.isoformat()
+    cases = await uow.conn.fetch("SELECT grp, case_id FROM enrolments WHERE resident_id = $1", deceased)
+    if not cases:
+        return
+    standards = await guards.standards_table(uow.conn)
+    now = ctx.clock.now()
 
-    def decide(state: hh.Household) -> list[Fact]:
+    def died(state: hh.Household) -> list[DomainEvent]:
         return hh.member_died(
             state, resident_id=deceased, date_of_death=died_on, now=now, standards=standards
         )
@@ -44,21 +41,13 @@ async def on_death_registered(ctx: Context, msg: Incoming, conn: Connection) -> 
     for row in cases:
         case: uuid.UUID = row["case_id"]
         if row["grp"] == HOUSEHOLD_GROUP:
-            await _decide_household(ctx, actor, case, decide, conn=conn)
-            await conn.execute(
-                "DELETE FROM enrolments WHERE resident_id = $1 AND grp = $2", deceased, HOUSEHOLD_GROUP
-            )
+            await decide_household(uow, case, died)
+            await guards.release(uow.conn, case, person=deceased)
         elif row["grp"] == TEKUN_GROUP:
-            stream = f"tekun-{case}"
-            loaded = await ctx.tekun.load(stream, conn=conn)
-            facts = aid.end_tekun(loaded.state, reason="death")
-            if facts:
-                await ctx.store.append(
-                    stream,
-                    "tekun",
-                    loaded.version,
-                    events(facts, ctx, actor, loaded.state.residence, case_id=str(case)),
-                    conn=conn,
-                )
-            await conn.execute("DELETE FROM enrolments WHERE case_id = $1", case)
+            stream = tekun_stream(case)
+            state = await uow.load(TEKUN, stream)
+            await uow.record(
+                TEKUN, stream, aid.end_tekun(state, reason="death"), jurisdiction=state.residence
+            )
+            await guards.release(uow.conn, case)
     log.info("death.handled", cases=len(cases))

@@ -7,24 +7,25 @@ notice (公示) at the village for the notice period, during which objections ar
 resolved → county approval (审批) or rejection. Once approved: annual recheck (年审), suspension,
 resumption, self-declared withdrawal, and death of a member.
 
-Each decision is a function ``(state, command…) -> list[Fact]``; ``evolve`` folds facts back into
-the state. Amounts are never stored as "the" amount: the household keeps its *basis* (members and
-per-capita income from a period on) and the amount of a month is computed from that basis and the
-standard in force in that month, so a raise of the standard pays more from its effective month.
+Each decision is a function ``(state, command…) -> list[DomainEvent]`` (typed: ``events.py``);
+``evolve`` folds them back into the state. Amounts are never stored as "the" amount: the
+household keeps its *basis* (members and per-capita income from a period on) and the amount of
+a month is computed from that basis and the standard in force in that month, so a raise of the
+standard pays more from its effective month.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from minzheng_contracts import Period
-from minzheng_eventstore.errors import Conflict, DomainError
+from minzheng_kernel.errors import Conflict, DomainError, NotFound
+from minzheng_kernel.events import DomainEvent
 
+from . import events as ev
 from .amounts import monthly_amount, per_capita_income
-from .facts import Fact
 from .standards import Parameter, Standard, StandardsTable
 
 
@@ -86,7 +87,8 @@ class Household:
     bases: tuple[Basis, ...] = ()
     recheck_due: bool = False
     closed_reason: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    application: ev.HouseholdApplied | None = None
+    """The application as recorded: a re-sent one is recognised against it."""
 
     @property
     def category(self) -> str:
@@ -115,6 +117,12 @@ class Household:
 
 # ---------------------------------------------------------------------------------------- decisions
 
+# ---------------------------------------------------------------------------------------- decisions
+
+
+def _same_application(recorded: ev.HouseholdApplied, new: ev.HouseholdApplied) -> bool:
+    return replace(new, applied_at=recorded.applied_at) == recorded
+
 
 def apply(
     state: Household,
@@ -125,15 +133,20 @@ def apply(
     members: list[Member],
     official_relative: bool,
     applied_at: datetime,
-) -> list[Fact]:
-    if state.status != Status.NONE:
-        raise Conflict("already_applied", "this household has already applied", field="household_id")
+) -> list[DomainEvent]:
+    """The application (申请). Re-sent with the same content it changes nothing (``[]``); the same
+    household id with other content is refused (``id_reused``)."""
     if programme not in ("dibao_urban", "dibao_rural"):
         raise DomainError("unknown_programme", f"{programme!r} is not a 低保 programme", field="programme")
     if len(residence) < 9:
         raise DomainError(
             "residence_too_coarse", "residence must be a township or village code", field="residence"
         )
+    ids = [m.resident_id for m in members]
+    if len(set(ids)) != len(ids):
+        raise DomainError("duplicate_member", "a person is listed twice", field="members")
+    if sum(1 for m in members if m.relationship == "self") != 1:
+        raise DomainError("one_applicant", "exactly one member is the applicant ('self')", field="members")
     for index, member in enumerate(members):
         if member.monthly_income_fen < 0:
             raise DomainError(
@@ -141,39 +154,41 @@ def apply(
                 "monthly income cannot be negative",
                 field=f"members.{index}.monthly_income_fen",
             )
-    return [
-        Fact(
-            "HouseholdApplied",
+    fact = ev.HouseholdApplied(
+        household_id=household_id,
+        programme=programme,
+        residence=residence,
+        official_relative=official_relative,
+        applied_at=applied_at.isoformat(),
+        members=[
             {
-                "household_id": household_id,
-                "programme": programme,
-                "residence": residence,
-                "official_relative": official_relative,
-                "applied_at": applied_at.isoformat(),
-                "members": [
-                    {
-                        "resident_id": m.resident_id,
-                        "relationship": m.relationship,
-                        "monthly_income_fen": m.monthly_income_fen,
-                        "employment": m.employment,
-                    }
-                    for m in members
-                ],
-            },
+                "resident_id": m.resident_id,
+                "relationship": m.relationship,
+                "monthly_income_fen": m.monthly_income_fen,
+                "employment": m.employment,
+            }
+            for m in members
+        ],
+    )
+    if state.application is not None:
+        if _same_application(state.application, fact):
+            return []
+        raise Conflict(
+            "id_reused", "this household id was already used for another application", field="household_id"
         )
-    ]
+    if state.status != Status.NONE:
+        raise Conflict("already_applied", "this household has already applied", field="household_id")
+    return [fact]
 
 
 def _require_reviewing(state: Household) -> None:
     if state.status == Status.NONE:
-        raise DomainError("no_application", "this household has not applied", status=404)
+        raise NotFound("no_application", "this household has not applied")
     if state.status != Status.REVIEWING:
         raise Conflict("not_under_review", f"the household is {state.status.value}, not under review")
 
 
-def record_step(
-    state: Household, step: Step, *, passed: bool, by: str, details: dict[str, Any]
-) -> list[Fact]:
+def record_step(state: Household, step: Step, *, passed: bool, by: str, notes: str = "") -> list[DomainEvent]:
     """One review step (入户调查, 家庭经济状况核对, 民主评议, 镇街初审, 近亲属备案审核)."""
     _require_reviewing(state)
     if step in state.passed or step in state.failed:
@@ -187,10 +202,10 @@ def record_step(
     missing = [s.value for s in required if s not in state.passed]
     if missing:
         raise Conflict("step_out_of_order", f"{step.value} needs {', '.join(missing)} first", field="step")
-    return [Fact("ReviewStepRecorded", {"step": step.value, "passed": passed, "by": by, **details})]
+    return [ev.ReviewStepRecorded(state.household_id, state.programme, step.value, passed, by, notes)]
 
 
-def post_notice(state: Household, *, posted_at: datetime, standards: StandardsTable) -> list[Fact]:
+def post_notice(state: Household, *, posted_at: datetime, standards: StandardsTable) -> list[DomainEvent]:
     """Post the 公示 at the village; its length is the notice-days standard in force there."""
     _require_reviewing(state)
     required = [*REVIEW_ORDER, *([Step.RELATIVE_REVIEW] if state.official_relative else [])]
@@ -200,38 +215,30 @@ def post_notice(state: Household, *, posted_at: datetime, standards: StandardsTa
     days = standards.in_force(Parameter.NOTICE_DAYS, state.residence, posted_at.date())
     ends_at = posted_at + timedelta(days=days.value)
     return [
-        Fact(
-            "PublicNoticePosted",
-            {
-                "posted_at": posted_at.isoformat(),
-                "ends_at": ends_at.isoformat(),
-                "standard_id": days.standard_id,
-            },
+        ev.PublicNoticePosted(
+            state.household_id,
+            state.programme,
+            posted_at=posted_at.isoformat(),
+            ends_at=ends_at.isoformat(),
+            standard_id=days.standard_id,
         )
     ]
 
 
-def raise_objection(state: Household, *, objection_id: str, summary: str, at: datetime) -> list[Fact]:
+def raise_objection(state: Household, *, objection_id: str, summary: str, at: datetime) -> list[DomainEvent]:
     if state.status != Status.NOTICE:
         raise Conflict("not_on_notice", "objections are raised while the household is on public notice")
     if objection_id in state.objections:
         return []
-    return [Fact("ObjectionRaised", {"objection_id": objection_id, "summary": summary, "at": at.isoformat()})]
+    return [ev.ObjectionRaised(state.household_id, state.programme, objection_id, summary, at.isoformat())]
 
 
 def resolve_objection(
     state: Household, *, objection_id: str, upheld: bool, resolution: str, by: str
-) -> list[Fact]:
+) -> list[DomainEvent]:
     if objection_id not in state.objections:
-        raise DomainError(
-            "unknown_objection", "no open objection with this id", field="objection_id", status=404
-        )
-    return [
-        Fact(
-            "ObjectionResolved",
-            {"objection_id": objection_id, "upheld": upheld, "resolution": resolution, "by": by},
-        )
-    ]
+        raise NotFound("unknown_objection", "no open objection with this id", field="objection_id")
+    return [ev.ObjectionResolved(state.household_id, state.programme, objection_id, upheld, resolution, by)]
 
 
 def approve(
@@ -241,7 +248,7 @@ def approve(
     standards: StandardsTable,
     approved_by: str,
     classification: str | None,
-) -> list[Fact]:
+) -> list[DomainEvent]:
     """County approval (审批): only after the notice period, with no open or upheld objection."""
     if state.status == Status.REVIEWING:
         raise Conflict("notice_not_posted", "the public notice has not been posted")
@@ -266,34 +273,48 @@ def approve(
             f"per-capita income {per_capita} fen is not below the standard {standard.value} fen",
         )
     return [
-        Fact(
-            "ApprovalGranted",
-            {
-                "category": state.category,
-                "classification": classification,
-                "member_count": len(members),
-                "per_capita_income_fen": per_capita,
-                "standard_id": standard.standard_id,
-                "standard_monthly_fen": standard.value,
-                "monthly_amount_fen": amount,
-                "effective_from": str(Period.of(now.date())),
-                "approved_by": approved_by,
-            },
+        ev.ApprovalGranted(
+            state.household_id,
+            state.programme,
+            category=state.category,
+            classification=classification,
+            member_count=len(members),
+            per_capita_income_fen=per_capita,
+            standard_id=standard.standard_id,
+            standard_monthly_fen=standard.value,
+            monthly_amount_fen=amount,
+            effective_from=str(Period.of(now.date())),
+            approved_by=approved_by,
         )
     ]
 
 
-def reject(state: Household, *, reason: str, by: str) -> list[Fact]:
+def reject(state: Household, *, reason: str, by: str) -> list[DomainEvent]:
     if state.status not in (Status.REVIEWING, Status.NOTICE):
         raise Conflict("cannot_reject", f"the household is {state.status.value}")
     if not reason.strip():
         raise DomainError("reason_required", "a rejection needs a reason", field="reason")
-    return [Fact("ApplicationRejected", {"reason": reason, "by": by})]
+    return [ev.ApplicationRejected(state.household_id, state.programme, reason, by)]
+
+
+def _amount_changed(
+    state: Household, remaining: int, per_capita: int, next_period: Period, standard: Standard, reason: str
+) -> ev.AmountChanged:
+    return ev.AmountChanged(
+        state.household_id,
+        state.programme,
+        effective_from=str(next_period),
+        member_count=remaining,
+        per_capita_income_fen=per_capita,
+        monthly_amount_fen=monthly_amount(standard.value, per_capita, remaining),
+        standard_id=standard.standard_id,
+        reason=reason,
+    )
 
 
 def recheck(
     state: Household, *, incomes: dict[str, int], now: datetime, standards: StandardsTable, by: str
-) -> list[Fact]:
+) -> list[DomainEvent]:
     """Annual recheck (年审): new incomes; the amount rises or falls from next month, or ends."""
     if state.status not in (Status.ACTIVE, Status.SUSPENDED):
         raise Conflict("not_in_receipt", f"the household is {state.status.value}")
@@ -309,78 +330,59 @@ def recheck(
     per_capita = per_capita_income(new_incomes.values())
     next_period = Period.of(now.date()).next()
     standard = standards.in_force(state.standard_parameter, state.residence, next_period.first_day)
-    amount = monthly_amount(standard.value, per_capita, len(living))
-    facts = [
-        Fact("RecheckCompleted", {"incomes": new_incomes, "per_capita_income_fen": per_capita, "by": by})
+    facts: list[DomainEvent] = [
+        ev.RecheckCompleted(state.household_id, state.programme, new_incomes, per_capita, by)
     ]
-    if amount <= 0:
-        facts.append(Fact("BenefitTerminated", {"reason": "income_above_standard", "from": str(next_period)}))
-    else:
+    if monthly_amount(standard.value, per_capita, len(living)) <= 0:
         facts.append(
-            Fact(
-                "AmountChanged",
-                {
-                    "effective_from": str(next_period),
-                    "member_count": len(living),
-                    "per_capita_income_fen": per_capita,
-                    "monthly_amount_fen": amount,
-                    "standard_id": standard.standard_id,
-                    "reason": "recheck",
-                },
+            ev.BenefitTerminated(
+                state.household_id, state.programme, "income_above_standard", str(next_period)
             )
         )
+    else:
+        facts.append(_amount_changed(state, len(living), per_capita, next_period, standard, "recheck"))
     return facts
 
 
-def suspend(state: Household, *, reason: str, by: str) -> list[Fact]:
+def suspend(state: Household, *, reason: str, by: str) -> list[DomainEvent]:
     if state.status != Status.ACTIVE:
         raise Conflict("not_active", f"the household is {state.status.value}")
-    return [Fact("BenefitSuspended", {"reason": reason, "by": by})]
+    return [ev.BenefitSuspended(state.household_id, state.programme, reason, by)]
 
 
-def resume(state: Household, *, by: str) -> list[Fact]:
+def resume(state: Household, *, by: str) -> list[DomainEvent]:
     if state.status != Status.SUSPENDED:
         raise Conflict("not_suspended", f"the household is {state.status.value}")
-    return [Fact("BenefitResumed", {"by": by})]
+    return [ev.BenefitResumed(state.household_id, state.programme, by)]
 
 
-def withdraw(state: Household, *, reason: str) -> list[Fact]:
+def withdraw(state: Household, *, reason: str) -> list[DomainEvent]:
     """Self-declared withdrawal (主动退保), at any stage before the case is closed."""
     if state.status in (*CLOSED, Status.NONE):
         raise Conflict("already_closed", f"the household is {state.status.value}")
-    return [Fact("BenefitWithdrawn", {"reason": reason})]
+    return [ev.BenefitWithdrawn(state.household_id, state.programme, reason)]
 
 
 def member_died(
     state: Household, *, resident_id: str, date_of_death: str, now: datetime, standards: StandardsTable
-) -> list[Fact]:
+) -> list[DomainEvent]:
     """A death registered elsewhere: a sole member ends the benefit; otherwise the household is
     flagged for recheck and paid for fewer members from the next period."""
     member = next((m for m in state.living if m.resident_id == resident_id), None)
     if member is None or state.status in CLOSED:
         return []  # not ours, or already recorded: a repeated message changes nothing
-    facts = [Fact("MemberDeceased", {"resident_id": resident_id, "date_of_death": date_of_death})]
+    facts: list[DomainEvent] = [
+        ev.MemberDeceased(state.household_id, state.programme, resident_id, date_of_death)
+    ]
     remaining = [m for m in state.living if m.resident_id != resident_id]
+    next_period = Period.of(now.date()).next()
     if not remaining:
-        facts.append(
-            Fact("BenefitTerminated", {"reason": "death", "from": str(Period.of(now.date()).next())})
-        )
+        facts.append(ev.BenefitTerminated(state.household_id, state.programme, "death", str(next_period)))
     elif state.status in (Status.ACTIVE, Status.SUSPENDED):
         per_capita = per_capita_income(m.monthly_income_fen for m in remaining)
-        next_period = Period.of(now.date()).next()
         standard = standards.in_force(state.standard_parameter, state.residence, next_period.first_day)
         facts.append(
-            Fact(
-                "AmountChanged",
-                {
-                    "effective_from": str(next_period),
-                    "member_count": len(remaining),
-                    "per_capita_income_fen": per_capita,
-                    "monthly_amount_fen": monthly_amount(standard.value, per_capita, len(remaining)),
-                    "standard_id": standard.standard_id,
-                    "reason": "member_deceased",
-                },
-            )
+            _amount_changed(state, len(remaining), per_capita, next_period, standard, "member_deceased")
         )
     return facts
 
@@ -388,73 +390,65 @@ def member_died(
 # ---------------------------------------------------------------------------------------- evolve
 
 
-def evolve(state: Household, event_type: str, data: dict[str, Any]) -> Household:
-    match event_type:
-        case "HouseholdApplied":
+def _basis(effective_from: str, members: int, per_capita: int) -> Basis:
+    return Basis(Period.parse(effective_from), members, per_capita)
+
+
+def evolve(state: Household, event: DomainEvent) -> Household:
+    match event:
+        case ev.HouseholdApplied():
             return replace(
                 state,
-                household_id=data["household_id"],
-                programme=data["programme"],
-                residence=data["residence"],
-                official_relative=data["official_relative"],
+                household_id=event.household_id,
+                programme=event.programme,
+                residence=event.residence,
+                official_relative=event.official_relative,
                 members=tuple(
                     Member(m["resident_id"], m["relationship"], m["monthly_income_fen"], m["employment"])
-                    for m in data["members"]
+                    for m in event.members
                 ),
                 status=Status.REVIEWING,
+                application=event,
             )
-        case "ReviewStepRecorded":
-            step = Step(data["step"])
-            if data["passed"]:
-                return replace(state, passed=state.passed | {step})
-            return replace(state, failed=state.failed | {step})
-        case "PublicNoticePosted":
-            return replace(
-                state, status=Status.NOTICE, notice_ends_at=datetime.fromisoformat(data["ends_at"])
-            )
-        case "ObjectionRaised":
-            return replace(state, objections=state.objections | {data["objection_id"]})
-        case "ObjectionResolved":
+        case ev.ReviewStepRecorded(step=step, passed=passed):
+            if passed:
+                return replace(state, passed=state.passed | {Step(step)})
+            return replace(state, failed=state.failed | {Step(step)})
+        case ev.PublicNoticePosted(ends_at=ends_at):
+            return replace(state, status=Status.NOTICE, notice_ends_at=datetime.fromisoformat(ends_at))
+        case ev.ObjectionRaised(objection_id=oid):
+            return replace(state, objections=state.objections | {oid})
+        case ev.ObjectionResolved(objection_id=oid, upheld=upheld):
             return replace(
                 state,
-                objections=state.objections - {data["objection_id"]},
-                objections_upheld=state.objections_upheld + (1 if data["upheld"] else 0),
+                objections=state.objections - {oid},
+                objections_upheld=state.objections_upheld + (1 if upheld else 0),
             )
-        case "ApprovalGranted":
-            basis = Basis(
-                Period.parse(data["effective_from"]), data["member_count"], data["per_capita_income_fen"]
-            )
+        case ev.ApprovalGranted():
+            basis = _basis(event.effective_from, event.member_count, event.per_capita_income_fen)
             return replace(
-                state,
-                status=Status.ACTIVE,
-                classification=data["classification"],
-                bases=(*state.bases, basis),
+                state, status=Status.ACTIVE, classification=event.classification, bases=(*state.bases, basis)
             )
-        case "ApplicationRejected":
-            return replace(state, status=Status.REJECTED, closed_reason=data["reason"])
-        case "RecheckCompleted":
-            incomes = data["incomes"]
+        case ev.ApplicationRejected(reason=reason):
+            return replace(state, status=Status.REJECTED, closed_reason=reason)
+        case ev.RecheckCompleted(incomes=incomes):
             members = tuple(
                 replace(m, monthly_income_fen=incomes.get(m.resident_id, m.monthly_income_fen))
                 for m in state.members
             )
             return replace(state, members=members, recheck_due=False)
-        case "AmountChanged":
-            basis = Basis(
-                Period.parse(data["effective_from"]), data["member_count"], data["per_capita_income_fen"]
-            )
+        case ev.AmountChanged():
+            basis = _basis(event.effective_from, event.member_count, event.per_capita_income_fen)
             return replace(state, bases=(*state.bases, basis))
-        case "BenefitSuspended":
+        case ev.BenefitSuspended():
             return replace(state, status=Status.SUSPENDED)
-        case "BenefitResumed":
+        case ev.BenefitResumed():
             return replace(state, status=Status.ACTIVE)
-        case "BenefitWithdrawn":
-            return replace(state, status=Status.WITHDRAWN, closed_reason=data["reason"])
-        case "BenefitTerminated":
-            return replace(state, status=Status.TERMINATED, closed_reason=data["reason"])
-        case "MemberDeceased":
-            members = tuple(
-                replace(m, alive=False) if m.resident_id == data["resident_id"] else m for m in state.members
-            )
+        case ev.BenefitWithdrawn(reason=reason):
+            return replace(state, status=Status.WITHDRAWN, closed_reason=reason)
+        case ev.BenefitTerminated(reason=reason):
+            return replace(state, status=Status.TERMINATED, closed_reason=reason)
+        case ev.MemberDeceased(resident_id=rid):
+            members = tuple(replace(m, alive=False) if m.resident_id == rid else m for m in state.members)
             return replace(state, members=members, recheck_due=True)
     return state

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from minzheng_contracts import Period
-from minzheng_eventstore.errors import Conflict, DomainError
+from minzheng_kernel.errors import Conflict, DomainError
+from minzheng_kernel.events import DomainEvent
 
+from . import events as ev
 from .amounts import reimbursement
-from .facts import Fact
 from .standards import Parameter, Standard, StandardsTable
 
 
@@ -35,6 +35,7 @@ class TekunSupport:
     mode: SupportMode = SupportMode.DISPERSED
     active: bool = False
     closed: bool = False
+    case_id: str = ""
 
     def amount_for(self, period: Period, standards: StandardsTable) -> tuple[int, Standard] | None:
         if not self.active:
@@ -44,45 +45,46 @@ class TekunSupport:
 
 
 def confirm_tekun(
-    state: TekunSupport, *, person: str, residence: str, mode: SupportMode, confirmed_by: str, at: datetime
-) -> list[Fact]:
+    state: TekunSupport,
+    *,
+    case_id: str,
+    person: str,
+    residence: str,
+    mode: SupportMode,
+    confirmed_by: str,
+    at: datetime,
+) -> list[DomainEvent]:
+    """Confirm a 特困 case; re-sent for the same person it changes nothing, for another it is refused."""
     if state.active or state.closed:
-        raise Conflict("already_confirmed", "this support case already exists")
-    return [
-        Fact(
-            "TekunSupportConfirmed",
-            {
-                "person": person,
-                "residence": residence,
-                "mode": mode.value,
-                "by": confirmed_by,
-                "at": at.isoformat(),
-            },
-        )
-    ]
+        if state.person == person and state.residence == residence:
+            return []
+        raise Conflict("id_reused", "this case id was already used for another person", field="case_id")
+    return [ev.TekunSupportConfirmed(case_id, person, residence, mode.value, confirmed_by, at.isoformat())]
 
 
-def change_mode(state: TekunSupport, *, mode: SupportMode, by: str) -> list[Fact]:
+def change_mode(state: TekunSupport, *, mode: SupportMode, by: str) -> list[DomainEvent]:
     if not state.active:
         raise Conflict("not_active", "the support case is not active")
     if state.mode == mode:
         return []
-    return [Fact("SupportModeChanged", {"from": state.mode.value, "to": mode.value, "by": by})]
+    return [ev.SupportModeChanged(state.case_id, mode.value, by, from_mode=state.mode.value)]
 
 
-def end_tekun(state: TekunSupport, *, reason: str) -> list[Fact]:
+def end_tekun(state: TekunSupport, *, reason: str) -> list[DomainEvent]:
     if not state.active:
         return []
-    return [Fact("TekunSupportEnded", {"reason": reason})]
+    return [ev.TekunSupportEnded(state.case_id, reason)]
 
 
-def evolve_tekun(state: TekunSupport, event_type: str, data: dict[str, Any]) -> TekunSupport:
-    match event_type:
-        case "TekunSupportConfirmed":
-            return TekunSupport(data["person"], data["residence"], SupportMode(data["mode"]), True, False)
-        case "SupportModeChanged":
-            return replace(state, mode=SupportMode(data["to"]))
-        case "TekunSupportEnded":
+def evolve_tekun(state: TekunSupport, event: DomainEvent) -> TekunSupport:
+    match event:
+        case ev.TekunSupportConfirmed():
+            return TekunSupport(
+                event.person, event.residence, SupportMode(event.mode), True, False, event.case_id
+            )
+        case ev.SupportModeChanged(to=to):
+            return replace(state, mode=SupportMode(to))
+        case ev.TekunSupportEnded():
             return replace(state, active=False, closed=True)
     return state
 
@@ -96,8 +98,15 @@ class AidCause(StrEnum):
 
 
 def grant_temporary_aid(
-    *, beneficiary: str, residence: str, cause: AidCause, amount_fen: int, on: date, standards: StandardsTable
-) -> list[Fact]:
+    *,
+    grant_id: str,
+    beneficiary: str,
+    residence: str,
+    cause: AidCause,
+    amount_fen: int,
+    on: date,
+    standards: StandardsTable,
+) -> list[DomainEvent]:
     """临时救助: a one-off grant, within the per-grant limit in force for the place."""
     if amount_fen <= 0:
         raise DomainError("amount_not_positive", "the grant must be a positive amount", field="amount_fen")
@@ -109,15 +118,8 @@ def grant_temporary_aid(
             field="amount_fen",
         )
     return [
-        Fact(
-            "TemporaryAidGranted",
-            {
-                "beneficiary": beneficiary,
-                "residence": residence,
-                "cause": cause.value,
-                "amount_fen": amount_fen,
-                "standard_id": limit.standard_id,
-            },
+        ev.TemporaryAidGranted(
+            grant_id, beneficiary, residence, cause.value, amount_fen, standard_id=limit.standard_id
         )
     ]
 
@@ -145,7 +147,7 @@ def claim_medical_aid(
     receipts: list[Receipt],
     on: date,
     standards: StandardsTable,
-) -> list[Fact]:
+) -> list[DomainEvent]:
     """医疗救助: reimburse the receipts at the rate in force; a claim over the annual cap is paid
     up to the cap and says so."""
     if claim_id in state.claims:
@@ -168,25 +170,22 @@ def claim_medical_aid(
     room = max(0, cap.value - state.paid_fen)
     paid = min(computed, room)
     return [
-        Fact(
-            "MedicalAidPaid",
-            {
-                "claim_id": claim_id,
-                "beneficiary": beneficiary,
-                "residence": residence,
-                "receipts": [{"number": r.number, "amount_fen": r.amount_fen} for r in receipts],
-                "eligible_fen": eligible,
-                "computed_fen": computed,
-                "paid_fen": paid,
-                "capped": paid < computed,
-                "cap_remaining_fen": room - paid,
-                "standard_id": f"{rate.standard_id}|{cap.standard_id}",
-            },
+        ev.MedicalAidPaid(
+            claim_id=claim_id,
+            beneficiary=beneficiary,
+            residence=residence,
+            receipts=[{"number": r.number, "amount_fen": r.amount_fen} for r in receipts],
+            eligible_fen=eligible,
+            computed_fen=computed,
+            paid_fen=paid,
+            capped=paid < computed,
+            cap_remaining_fen=room - paid,
+            standard_id=f"{rate.standard_id}|{cap.standard_id}",
         )
     ]
 
 
-def evolve_medical(state: MedicalYear, event_type: str, data: dict[str, Any]) -> MedicalYear:
-    if event_type == "MedicalAidPaid":
-        return MedicalYear(state.paid_fen + data["paid_fen"], state.claims | {data["claim_id"]})
+def evolve_medical(state: MedicalYear, event: DomainEvent) -> MedicalYear:
+    if isinstance(event, ev.MedicalAidPaid):
+        return MedicalYear(state.paid_fen + event.paid_fen, state.claims | {event.claim_id})
     return state

@@ -8,12 +8,12 @@ the date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from minzheng_eventstore.errors import DomainError
+from minzheng_kernel.errors import DomainError
 
 
 class Parameter(StrEnum):
@@ -48,7 +48,7 @@ class StandardsTable:
     def __init__(self, standards: Iterable[Standard] = ()) -> None:
         self._standards = list(standards)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Standard]:
         return iter(self._standards)
 
     def in_force(self, parameter: Parameter, place: str, on: date) -> Standard:

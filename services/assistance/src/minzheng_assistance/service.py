@@ -1,0 +1,41 @@
+"""The assistance service, declared: the kit (``minzheng_eventstore.kit``) wires the rest."""
+
+from __future__ import annotations
+
+from minzheng_contracts import DeathRegistered
+from minzheng_eventstore.kit import ProjectionDef, ServiceDefinition, Subscription
+
+from . import SERVICE
+from .adapters import projection as read_models
+from .adapters.http import router
+from .adapters.publication import INTERNAL, publication
+from .adapters.schema import MIGRATIONS
+from .application.policies import on_death_registered
+from .demo import seed_demo
+from .domain.events import ALL_EVENTS
+
+ASSISTANCE = ServiceDefinition(
+    name=SERVICE,
+    title="minzheng assistance (社会救助)",
+    description="低保 from application to monthly payment; 特困 support; temporary and medical aid.",
+    publication=publication,
+    events=ALL_EVENTS,
+    internal_events=INTERNAL,
+    migrations=MIGRATIONS,
+    subscriptions=[
+        Subscription(
+            "deaths",
+            1,
+            "REGISTRY",
+            "registry.death.registered",
+            on_death_registered,
+            contracts=(DeathRegistered,),
+            actor="registry-policy",
+        )
+    ],
+    projections=[
+        ProjectionDef(read_models.NAME, read_models.project, read_models.STREAM_TYPES, read_models.reset)
+    ],
+    routers=[router],
+    seed_demo=seed_demo,
+)
