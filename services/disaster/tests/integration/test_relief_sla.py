@@ -284,3 +284,59 @@ async def test_vulnerable_households_from_assistance_are_flagged_first(disaster:
     assert flagged["vulnerable"] is True
     board = (await a.http.get(f"/incidents/{iid}/sla")).json()["households"]
     assert board[0]["vulnerable"] and not board[1]["vulnerable"]
+
+
+async def test_resent_delivery_is_recorded_once_and_an_id_reused_is_refused(disaster: Running) -> None:
+    a = disaster
+    iid = await incident(a)
+    await register(a, iid, HEADS[0])
+    body = {"delivery_id": str(uuid.uuid4()), "head": HEADS[0], "cash_fen": 10_000, "items": {"quilt": 1}}
+    first = (await a.post(f"/incidents/{iid}/deliveries", body, expect=201)).json()
+    assert first["sla_met"] is True and first["duplicate"] is False
+    again = (await a.post(f"/incidents/{iid}/deliveries", body, expect=201)).json()
+    assert again == {"delivery_id": body["delivery_id"], "duplicate": True}
+    other = await a.post(f"/incidents/{iid}/deliveries", {**body, "cash_fen": 1}, expect=409)
+    assert other.json()["error"]["code"] == "id_reused"
+    async with a.service.host.store.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM events WHERE event_type = 'ReliefDelivered'") == 1
+        assert await conn.fetchval("SELECT delivered FROM allocations WHERE item = 'cash_fen'") == 10_000
+
+
+async def test_concurrent_deliveries_never_exceed_the_allocation(disaster: Running) -> None:
+    a = disaster
+    iid = await incident(a)  # 6 quilts allocated
+    for head in HEADS[:4]:
+        await register(a, iid, head)
+    results = await asyncio.gather(
+        *(deliver(a, iid, head, cash=0, quilts=2, expect=None) for head in HEADS[:4] * 2)
+    )  # type: ignore[arg-type]
+    codes = sorted(r.status_code for r in results)
+    assert codes.count(201) == 3 and set(codes) == {201, 409}, codes
+    assert (await a.http.get("/warehouses/w1")).json()[0] == {
+        "item": "quilt",
+        "on_hand": 4,
+        "reserved": 0,
+        "available": 4,
+    }
+
+
+async def test_oversized_input_is_refused_never_a_server_error(disaster: Running) -> None:
+    a = disaster
+    iid = await incident(a)
+    huge = [
+        ("/warehouses/w1/receipts", {"item": "quilt", "quantity": 2**63}),
+        ("/warehouses/w1/receipts", {"item": "quilt", "quantity": 10**9 + 1}),
+        ("/warehouses/" + "w" * 101 + "/receipts", {"item": "quilt", "quantity": 1}),
+        (f"/incidents/{iid}/allocations", {"document": "d", "cash_fen": 10**13}),
+        (f"/incidents/{iid}/allocations", {"document": "d", "items": {"x" * 51: 1}, "warehouse": "w1"}),
+        (f"/incidents/{iid}/deliveries", {"head": HEADS[0], "cash_fen": 2**70}),
+    ]
+    for path, body in huge:
+        response = await a.post(path, body)
+        assert response.status_code in (404, 422), (path, response.status_code, response.text)
+    for _ in range(2):  # the stock row's sum is bounded too: an overflow is a Conflict
+        await a.post("/warehouses/w2/receipts", {"item": "quilt", "quantity": 10**9}, expect=201)
+    async with a.service.host.store.pool.acquire() as conn:
+        await conn.execute("UPDATE stock SET on_hand = 9223372036854775000 WHERE warehouse = 'w2'")
+    overflow = await a.post("/warehouses/w2/receipts", {"item": "quilt", "quantity": 10**9}, expect=409)
+    assert overflow.json()["error"]["code"] == "stock_overflow"
