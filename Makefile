@@ -9,7 +9,7 @@ PACKAGES := kernel contracts eventstore infra bench $(wildcard services/*/pyproj
 EDITABLES := $(foreach p,$(PACKAGES),-e $(patsubst %/pyproject.toml,%,$(p)))
 PYPROJECTS := $(wildcard kernel/pyproject.toml contracts/pyproject.toml eventstore/pyproject.toml infra/pyproject.toml bench/pyproject.toml services/*/pyproject.toml)
 
-.PHONY: venv run test lint typecheck schemas bench bench-full faults clean-stack
+.PHONY: venv run test lint typecheck schemas bench bench-full faults fuzz clean-stack
 
 venv: $(STAMP)
 
@@ -47,6 +47,10 @@ bench-full: venv
 
 faults: venv
 	$(PY) -m pytest tests/faults -m "slow or not slow" --faults-full --timeout 1800
+
+## make fuzz: schemathesis against every service as deployed, 10,000+ cases each (make test runs a few)
+fuzz: venv
+	MINZHENG_FUZZ_EXAMPLES=$${MINZHENG_FUZZ_EXAMPLES:-150} $(PY) -m pytest tests/fuzz -s --timeout 3600
 
 clean-stack:
 	rm -rf .stack

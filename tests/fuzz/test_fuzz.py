@@ -1,0 +1,104 @@
+"""schemathesis against each service as deployed (its own process, its seeded demo data, the real
+PostgreSQL and NATS): no request, valid or not, gets a 5xx; and afterwards no log file of the
+stack or of the service holds a resident ID in clear.
+
+The budget is ``MINZHENG_FUZZ_EXAMPLES`` examples per operation and generation mode (positive and
+negative): small in ``make test``, large in ``make fuzz``. Each run prints its case counts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from minzheng_infra.config import load_services
+from minzheng_infra.procutil import free_port
+from minzheng_infra.services import ServiceProcess, child_env, run_step
+
+SERVICES = ["assistance", "disaster"]
+EXAMPLES = int(os.environ.get("MINZHENG_FUZZ_EXAMPLES", "6"))
+HEADERS = {"x-official-id": "fuzzer"}
+# an 18-character ID-shaped number with a plausible birth date, not masked (masking keeps the first
+# six and the last four characters and puts eight '*' between)
+CLEAR_ID = re.compile(
+    r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9])"
+)
+
+
+def spec(name: str):  # type: ignore[no-untyped-def]
+    return next(s for s in load_services() if s.name == name)
+
+
+@pytest.fixture(params=SERVICES)
+def deployed(request: pytest.FixtureRequest, fresh_database: str, stack, tmp_path: Path):  # type: ignore[no-untyped-def]
+    service = spec(request.param)
+    env = child_env(
+        {
+            f"{service.env_prefix}_DATABASE_URL": fresh_database,
+            f"{service.env_prefix}_NATS_URL": stack.nats_url(service.name),
+        }
+    )
+    log = tmp_path / f"{service.name}.log"
+    for step in (["migrate"], ["seed-demo"]):
+        result = run_step(service, step, env, log, 180)
+        assert result.ok, result.output_tail
+    process = ServiceProcess(service, free_port(), env, log)
+    process.start()
+    assert process.wait_listening(60), log.read_text()[-3000:]
+    yield service.name, f"http://127.0.0.1:{process.port}", log
+    process.stop()
+
+
+def test_no_request_gets_a_5xx_and_no_log_holds_a_resident_id(deployed, stack) -> None:  # type: ignore[no-untyped-def]
+    import schemathesis
+    from schemathesis.generation import GenerationMode
+
+    name, url, log = deployed
+    schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
+    statuses: Counter[int] = Counter()
+    failures: list[str] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert operations
+    for operation in operations:
+        strategy = st.one_of(
+            operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
+        )
+
+        @settings(
+            max_examples=EXAMPLES * 2,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=os.environ.get("MINZHENG_FUZZ_RANDOM") != "1",
+        )
+        @given(case=strategy)
+        def call(case, operation=operation) -> None:  # type: ignore[no-untyped-def]
+            response = case.call(base_url=url, headers=HEADERS, timeout=30)
+            statuses[response.status_code] += 1
+            if response.status_code >= 500:
+                failures.append(
+                    f"{operation.method.upper()} {operation.path}: {response.status_code} "
+                    f"{response.text[:300]}\n  {case.as_curl_command()[:600]}"
+                )
+
+        call()
+    total = sum(statuses.values())
+    codes = dict(sorted(statuses.items()))
+    print(f"\n{name}: {total} cases over {len(operations)} operations; statuses {codes}")
+    assert not failures, "\n".join(failures[:20])
+    leaks = []
+    for path in [log, *stack.root.joinpath("logs").glob("*.log")]:
+        text = path.read_text(errors="replace")
+        found = CLEAR_ID.findall(text)
+        if found:
+            leaks.append(f"{path.name}: {len(found)} resident IDs in clear")
+    assert not leaks, leaks
+    for path in stack.root.joinpath("logs").glob("*.log"):
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
+    assert log.stat().st_mode & 0o077 == 0
