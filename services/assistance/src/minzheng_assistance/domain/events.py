@@ -263,6 +263,21 @@ class PaymentIssued(DomainEvent):
     residence: str
     beneficiary: str | None = None
 
+    def to_data(self) -> dict[str, Any]:
+        # spelled out: a payment run writes 100,000 of these (``dataclasses.fields`` costs 2 µs each)
+        return {
+            "payment_id": self.payment_id,
+            "programme": self.programme,
+            "household_id": self.household_id,
+            "case_id": self.case_id,
+            "period": self.period,
+            "amount_fen": self.amount_fen,
+            "standard_id": self.standard_id,
+            "run_id": self.run_id,
+            "residence": self.residence,
+            "beneficiary": self.beneficiary,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class PaymentRunCompleted(DomainEvent):
