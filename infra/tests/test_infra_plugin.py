@@ -19,4 +19,15 @@ async def test_fixtures_are_usable(stack: EmbeddedStack, fresh_database: str, na
     info = await js.stream_info("ASSISTANCE")
     assert info.config.subjects == ["assistance.>"]
     env = stack.env_for("assistance")
-    assert set(env) == {"ASSISTANCE_DATABASE_URL", "ASSISTANCE_NATS_URL", "SERVICE_NAME"}
+    assert set(env) == {
+        "ASSISTANCE_DATABASE_URL",
+        "ASSISTANCE_NATS_URL",
+        "ASSISTANCE_OIDC_ISSUER",
+        "SERVICE_NAME",
+    }
+    # the stack's local issuer answers with its JWKS
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{env['ASSISTANCE_OIDC_ISSUER']}/jwks.json", timeout=5) as answer:
+        assert json.load(answer)["keys"][0]["alg"] == "ES256"

@@ -123,6 +123,7 @@ def test_kill_then_start_recovers(make_stack: StackFactory) -> None:
 def test_leftovers_of_a_crashed_supervisor_are_stopped(make_stack: StackFactory) -> None:
     crashed = make_stack()
     crashed.start()
+    crashed.issuer.stop()  # a thread of the crashed supervisor's process: it died with it
     old_pg, old_nats = crashed.postgres.pid, crashed.nats.pid
     # a new supervisor on the same folder knows nothing of the old processes but finds them
     fresh = make_stack()

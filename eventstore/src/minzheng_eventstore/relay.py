@@ -219,14 +219,14 @@ class OutboxRelay:
         outgoing: list[tuple[RecordedEvent, OutgoingMessage | None]] = []
         for event in page.events:
             message = self._message(event)
-            outgoing.append((event, message))
-        for event, message in outgoing:
             if isinstance(message, _Unpublishable):
                 await self.park(event, message.reason)
+                message = None
+            outgoing.append((event, message))
         futures: list[asyncio.Future[Any]] = []
         try:
             for event, message in outgoing:
-                if message is not None and not isinstance(message, _Unpublishable):
+                if message is not None:
                     futures.append(
                         await self.js.publish_async(
                             message.subject, message.payload, headers=_headers(event, message)
@@ -236,8 +236,7 @@ class OutboxRelay:
             for future in futures:
                 future.cancel()
             raise
-        sendable = [(e, None if isinstance(m, _Unpublishable) else m) for e, m in outgoing]
-        return _Batch(sendable, futures, page.end, page.scanned)
+        return _Batch(outgoing, futures, page.end, page.scanned)
 
     def _message(self, event: RecordedEvent) -> OutgoingMessage | _Unpublishable | None:
         try:
@@ -421,12 +420,6 @@ class OutboxRelay:
 @dataclass(frozen=True, slots=True)
 class _Unpublishable:
     reason: str
-
-
-def _refused_for_good(failure: BaseException) -> bool:
-    """A PubAck error that no retry can mend (the stream refuses the message itself, e.g. over its
-    size limit), as opposed to an outage (no responders, timeouts), which is retried."""
-    return isinstance(failure, nats.js.errors.BadRequestError)
 
 
 def _refused_for_good(failure: BaseException) -> bool:

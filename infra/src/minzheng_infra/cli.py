@@ -144,3 +144,19 @@ def down(stack_dir: StackDir = None) -> None:
             console.print("stopping leftover servers")
             stack.stop()
     console.print("down")
+
+
+@app.command()
+def token(
+    role: list[str] = typer.Option(..., "--role", help="a role, e.g. township-caseworker (repeat for more)"),
+    division: str = typer.Option(
+        ..., "--division", help="the division code the token reaches, e.g. 330727101"
+    ),
+    subject: str = typer.Option("", "--subject", help="the official (default: <role>@<division>)"),
+    hours: int = typer.Option(8, "--hours", min=1, max=24 * 30, help="how long the token is valid"),
+    stack_dir: StackDir = None,
+) -> None:
+    """Mint a bearer token from the stack's local OIDC issuer (development and demos only)."""
+    from .identity_cli import mint_token
+
+    typer.echo(mint_token((stack_dir or dev_stack_dir()).resolve(), role, division, subject, hours))

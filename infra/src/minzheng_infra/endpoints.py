@@ -25,6 +25,8 @@ class Endpoints:
     nats_per_service_users: bool = True
     database_overrides: dict[str, str] = field(default_factory=dict)
     nats_overrides: dict[str, str] = field(default_factory=dict)
+    oidc_issuer: str | None = None
+    """The OIDC issuer whose tokens the services accept (the stack's local one, or ``OIDC_ISSUER``)."""
 
     def service(self, name: str) -> ServiceSpec:
         return service_by_name(self.services, name)
@@ -50,11 +52,14 @@ class Endpoints:
     def env_for(self, service: str) -> dict[str, str]:
         """The environment variables a service process needs (add them to ``os.environ``)."""
         spec = self.service(service)
-        return {
+        env = {
             f"{spec.env_prefix}_DATABASE_URL": self.database_dsn(service),
             f"{spec.env_prefix}_NATS_URL": self.nats_url(service),
             "SERVICE_NAME": spec.name,
         }
+        if self.oidc_issuer:
+            env[f"{spec.env_prefix}_OIDC_ISSUER"] = self.oidc_issuer
+        return env
 
     def services_to_provision(self) -> list[ServiceSpec]:
         """Services whose role and database we create (not those given their own database URL)."""

@@ -19,9 +19,10 @@ from .aio import run_sync
 from .config import ServiceSpec, StreamSpec, load_services, load_streams
 from .credentials import Credentials, redact
 from .endpoints import Endpoints
+from .issuer import LocalIssuer
 from .provision import provision
 from .services import ServiceProcess, has_demo_seed, run_step
-from .stack import EmbeddedStack, dev_stack_dir
+from .stack import EmbeddedStack, StackPorts, dev_stack_dir
 
 MIGRATE_TIMEOUT = 600.0
 SEED_TIMEOUT = 600.0
@@ -68,6 +69,8 @@ class Plan:
     embedded_pg: bool
     embedded_nats: bool
     notes: list[str] = field(default_factory=list)
+    issuer: LocalIssuer | None = None
+    """The local OIDC issuer (``None`` when ``OIDC_ISSUER`` names another)."""
 
 
 def plan_from_env(env: Mapping[str, str], root: Path | None = None) -> Plan:
@@ -98,12 +101,25 @@ def plan_from_env(env: Mapping[str, str], root: Path | None = None) -> Plan:
         },
     )
     plan = Plan(endpoints, stack, embedded_pg=not database_url, embedded_nats=not nats_url)
+    if env.get("OIDC_ISSUER"):
+        endpoints.oidc_issuer = env["OIDC_ISSUER"]
+        plan.notes.append("OIDC_ISSUER given: the services accept that issuer's tokens (no local issuer)")
+    else:
+        root = stack.root if stack is not None else (root or dev_stack_dir())
+        plan.issuer = (
+            stack.issuer
+            if stack is not None
+            else LocalIssuer(root, StackPorts.load_or_default(root / "stack.json").issuer)
+        )
+        endpoints.oidc_issuer = plan.issuer.url
     if nats_url:
         plan.notes.append("NATS_URL given: every service connects with it (no per-service NATS users)")
     return plan
 
 
 def start_servers(plan: Plan) -> None:
+    if plan.issuer is not None:
+        plan.issuer.start()
     if plan.stack is None:
         return
     if plan.embedded_pg:
@@ -113,6 +129,8 @@ def start_servers(plan: Plan) -> None:
 
 
 def stop_servers(plan: Plan) -> None:
+    if plan.issuer is not None:
+        plan.issuer.stop()
     if plan.stack is None:
         return
     try:

@@ -6,6 +6,7 @@ Layout of the folder (``<repo>/.stack/`` for ``make run``, a temp dir for a test
     nats/           nats.conf (generated, 0600), nats.pid, jetstream/
     logs/           postgres.log, nats.log, <service>.log
     secrets.json    generated passwords (0600), reused by later starts
+    issuer.json     the local OIDC issuer's signing keys (0600)
     stack.json      the ports, reused by later starts
 """
 
@@ -21,6 +22,7 @@ from .aio import run_sync
 from .config import COMMON_PUBLISH, ServiceSpec, StreamSpec, load_services, load_streams, repo_root
 from .credentials import Credentials
 from .endpoints import Endpoints
+from .issuer import LocalIssuer
 from .nats_server import EmbeddedNats, NatsConfig, NatsUser
 from .postgres import EmbeddedPostgres
 from .procutil import free_port, port_open
@@ -44,7 +46,7 @@ SERVICE_PUBLISH_DENY = (
     "$JS.API.STREAM.PURGE.>",
 )
 
-DEV_PORTS = {"pg": 15432, "nats": 14222, "nats_monitor": 18222}
+DEV_PORTS = {"pg": 15432, "nats": 14222, "nats_monitor": 18222, "issuer": 18190}
 
 
 def dev_stack_dir() -> Path:
@@ -79,14 +81,15 @@ class StackPorts:
     pg: int
     nats: int
     nats_monitor: int
+    issuer: int
 
     @classmethod
     def free(cls) -> StackPorts:
         ports: set[int] = set()
-        while len(ports) < 3:
+        while len(ports) < 4:
             ports.add(free_port())
-        pg, nats, monitor = sorted(ports)
-        return cls(pg, nats, monitor)
+        pg, nats, monitor, issuer = sorted(ports)
+        return cls(pg, nats, monitor, issuer)
 
     @classmethod
     def load_or_default(cls, path: Path) -> StackPorts:
@@ -143,11 +146,13 @@ class EmbeddedStack:
             nats_config_for(self.services, self.credentials, ports.nats_monitor, server_name),
             log_path=logs / "nats.log",
         )
+        self.issuer = LocalIssuer(self.root, ports.issuer)
         self.endpoints = Endpoints(
             services=self.services,
             credentials=self.credentials,
             pg_admin_dsn=self.postgres.admin_url(),
             nats_admin_url=self.nats.url("admin", self.credentials.nats_admin),
+            oidc_issuer=self.issuer.url,
         )
 
     # -- construction ------------------------------------------------------------------------
@@ -190,17 +195,21 @@ class EmbeddedStack:
         self.postgres.start()
         try:
             self.nats.start()
+            self.issuer.start()
         except BaseException:
+            self.nats.stop()
             self.postgres.stop()
             raise
 
     def stop(self) -> None:
+        self.issuer.stop()
         try:
             self.nats.stop()
         finally:
             self.postgres.stop()
 
     def kill(self) -> None:
+        self.issuer.stop()
         self.nats.kill()
         self.postgres.kill()
 
