@@ -28,6 +28,7 @@ from .errors import (
     StoreUnavailableError,
     UnpublishableEventError,
 )
+from .errors_api import refusals
 from .relay import parked_count
 
 if TYPE_CHECKING:
@@ -169,8 +170,35 @@ def build_app(
         )
 
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=refusals(413, 422, 503))
+    _document_errors_as_sent(app)
     return app
+
+
+def _document_errors_as_sent(app: FastAPI) -> None:
+    """FastAPI documents its own 422 body (``HTTPValidationError``) on every route; ours is
+    ``ErrorResponse``: put the shape the service really sends in its place."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            ours = {"$ref": "#/components/schemas/ErrorResponse"}
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    invalid = operation.get("responses", {}).get("422")
+                    if invalid is not None:
+                        invalid["content"] = {"application/json": {"schema": ours}}
+                        invalid["description"] = refusals(422)[422]["description"]
+            components = schema.get("components", {}).get("schemas", {})
+            for unused in ("HTTPValidationError", "ValidationError"):
+                components.pop(unused, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def _collect(host: ServiceHost) -> CollectorRegistry:
