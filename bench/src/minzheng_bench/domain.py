@@ -27,7 +27,7 @@ async def payment_run(
     async with service.host.running(consume=False, relay=False):
         t = time.perf_counter()
         await seed_approved_households(service.host.store, households)
-        await service.projection().catch_up()
+        await service.context().projection("assistance-read-models").catch_up()
         seeded = time.perf_counter() - t
     return {
         **await time_payment_run(database_url, consumer_database_url, nats_url, households, Period(2026, 3)),
@@ -45,9 +45,9 @@ async def time_payment_run(
     appended, every payment published (the relay's durable count), the consumer's read model
     holding every payment. The seeded history counts as published before the run: the relay
     starts at the head of the log."""
-    from minzheng_assistance.application.handlers import Actor
     from minzheng_assistance.application.payments import run_payments
     from minzheng_assistance.entrypoints.app import Assistance
+    from minzheng_eventstore import Actor
 
     service = Assistance(ServiceSettings("assistance", database_url, nats_url), clock=SystemClock())
     relay_name = "assistance-outbox"
