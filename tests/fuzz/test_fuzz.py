@@ -55,9 +55,36 @@ def deployed(request: pytest.FixtureRequest, fresh_database: str, stack, tmp_pat
     process.stop()
 
 
+def fuzz(operation, url: str, statuses: Counter[int], failures: list[str]):  # type: ignore[no-untyped-def]
+    """A hypothesis test of one operation: valid and invalid requests, none answered with a 5xx."""
+    from schemathesis.generation import GenerationMode
+
+    strategy = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
+    )
+
+    @settings(
+        max_examples=EXAMPLES * 2,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=os.environ.get("MINZHENG_FUZZ_RANDOM") != "1",
+    )
+    @given(case=strategy)
+    def call(case) -> None:  # type: ignore[no-untyped-def]
+        response = case.call(base_url=url, headers=HEADERS, timeout=30)
+        statuses[response.status_code] += 1
+        if response.status_code >= 500:
+            failures.append(
+                f"{operation.method.upper()} {operation.path}: {response.status_code} "
+                f"{response.text[:300]}\n  {case.as_curl_command()[:600]}"
+            )
+
+    return call
+
+
 def test_no_request_gets_a_5xx_and_no_log_holds_a_resident_id(deployed, stack) -> None:  # type: ignore[no-untyped-def]
     import schemathesis
-    from schemathesis.generation import GenerationMode
 
     name, url, log = deployed
     schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
@@ -66,28 +93,7 @@ def test_no_request_gets_a_5xx_and_no_log_holds_a_resident_id(deployed, stack) -
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations
     for operation in operations:
-        strategy = st.one_of(
-            operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
-        )
-
-        @settings(
-            max_examples=EXAMPLES * 2,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-            derandomize=os.environ.get("MINZHENG_FUZZ_RANDOM") != "1",
-        )
-        @given(case=strategy)
-        def call(case, operation=operation) -> None:  # type: ignore[no-untyped-def]
-            response = case.call(base_url=url, headers=HEADERS, timeout=30)
-            statuses[response.status_code] += 1
-            if response.status_code >= 500:
-                failures.append(
-                    f"{operation.method.upper()} {operation.path}: {response.status_code} "
-                    f"{response.text[:300]}\n  {case.as_curl_command()[:600]}"
-                )
-
-        call()
+        fuzz(operation, url, statuses, failures)()
     total = sum(statuses.values())
     codes = dict(sorted(statuses.items()))
     print(f"\n{name}: {total} cases over {len(operations)} operations; statuses {codes}")
