@@ -25,6 +25,7 @@ async def test_fixtures_are_usable(stack: EmbeddedStack, fresh_database: str, na
         "ASSISTANCE_DATABASE_URL",
         "ASSISTANCE_NATS_URL",
         "ASSISTANCE_OIDC_ISSUER",
+        "ASSISTANCE_PSEUDONYM_KEY",
         "SERVICE_NAME",
     }
     # the stack's local issuer answers with its JWKS

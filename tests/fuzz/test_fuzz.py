@@ -42,6 +42,10 @@ def deployed(request: pytest.FixtureRequest, fresh_database: str, stack, tmp_pat
         {
             f"{service.env_prefix}_DATABASE_URL": fresh_database,
             f"{service.env_prefix}_NATS_URL": stack.nats_url(service.name),
+            f"{service.env_prefix}_PSEUDONYM_KEY": stack.env_for(service.name)[
+                f"{service.env_prefix}_PSEUDONYM_KEY"
+            ],
+            f"{service.env_prefix}_OIDC_ISSUER": stack.issuer.url,
         }
     )
     log = tmp_path / f"{service.name}.log"

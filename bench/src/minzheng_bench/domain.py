@@ -68,7 +68,12 @@ async def time_payment_run(
             published_before = await conn.fetchval(
                 "SELECT published FROM relay_checkpoints WHERE relay = $1", relay_name
             )
-        env = {**os.environ, "ASSISTANCE_DATABASE_URL": database_url, "ASSISTANCE_NATS_URL": nats_url}
+        env = {
+            **os.environ,
+            "ASSISTANCE_DATABASE_URL": database_url,
+            "ASSISTANCE_NATS_URL": nats_url,
+            "ASSISTANCE_PSEUDONYM_KEY": "benchmark-key-not-a-secret",
+        }
         relay = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "minzheng_assistance", "relay", env=env, stderr=asyncio.subprocess.PIPE
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import structlog
 
 from minzheng_kernel.clock import Clock
 
 from .builder import Actor, EventBuilder
+from .pseudonym import Pseudonyms
 from .store import Connection, EventStore
 from .uow import Unit, run_unit
 
@@ -16,6 +20,9 @@ if TYPE_CHECKING:
     from .projection import Projection
 
 R = TypeVar("R")
+
+TEST_PSEUDONYM_KEY = b"minzheng-test-key-not-for-deployments"
+"""Only for settings built in code (tests, benchmarks); ``ServiceSettings.from_env`` requires a key."""
 
 
 @dataclass
@@ -39,6 +46,17 @@ class ServiceContext:
     @property
     def clock(self) -> Clock:
         return self.host.clock
+
+    @functools.cached_property
+    def pseudonyms(self) -> Pseudonyms:
+        """Keyed pseudonyms with the deployment's secret (``pseudonym.Pseudonyms``)."""
+        key = self.host.settings.pseudonym_key
+        if key is None:
+            structlog.get_logger("minzheng.context").warning(
+                "pseudonym.test_key", hint="settings built in code: the fixed test key is used"
+            )
+            return Pseudonyms(TEST_PSEUDONYM_KEY)
+        return Pseudonyms.from_env(self.service, {"PSEUDONYM_KEY": key})
 
     def builder(self, actor: Actor, jurisdiction: str | None = None) -> EventBuilder:
         """The event builder for one command of ``actor`` (default jurisdiction: the county)."""

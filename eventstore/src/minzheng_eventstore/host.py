@@ -45,6 +45,9 @@ class ServiceSettings:
     service: str
     database_url: str
     nats_url: str
+    pseudonym_key: str | None = field(default=None, repr=False)
+    """The deployment's secret for keyed pseudonyms (``<SERVICE>_PSEUDONYM_KEY``): required from the
+    environment; settings built in code (tests, benchmarks) fall back to a fixed test key."""
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> ServiceSettings:
@@ -57,7 +60,14 @@ class ServiceSettings:
                 "e.g. postgresql://assistance:secret@127.0.0.1:5432/assistance; `make run` does it for you"
             )
         nats_url = env.get(f"{key}_NATS_URL") or env.get("NATS_URL") or "nats://127.0.0.1:4222"
-        return cls(service, database_url, nats_url)
+        pseudonym_key = env.get(f"{key}_PSEUDONYM_KEY") or env.get("PSEUDONYM_KEY")
+        if not pseudonym_key:
+            raise SystemExit(
+                f"{service}: set {key}_PSEUDONYM_KEY (or PSEUDONYM_KEY) to a secret of at least 16 bytes, "
+                "kept for the life of the deployment: pseudonymous ids are derived from it; "
+                "`make run` does it for you"
+            )
+        return cls(service, database_url, nats_url, pseudonym_key)
 
     def describe(self) -> dict[str, str]:
         return {"service": self.service, "database": redact(self.database_url), "nats": redact(self.nats_url)}

@@ -23,6 +23,8 @@ class Credentials:
     postgres: str = field(default_factory=new_password)
     nats_admin: str = field(default_factory=new_password)
     services: dict[str, str] = field(default_factory=dict)
+    pseudonym_keys: dict[str, str] = field(default_factory=dict)
+    """Each service's secret for keyed pseudonyms: kept for the life of the stack."""
 
     def service(self, name: str) -> str:
         return self.services[name]
@@ -38,11 +40,15 @@ class Credentials:
                 postgres=str(raw["postgres"]),
                 nats_admin=str(raw["nats_admin"]),
                 services={str(k): str(v) for k, v in raw.get("services", {}).items()},
+                pseudonym_keys={str(k): str(v) for k, v in raw.get("pseudonym_keys", {}).items()},
             )
             changed = False
         for name in service_names:
             if name not in creds.services:
                 creds.services[name] = new_password()
+                changed = True
+            if name not in creds.pseudonym_keys:
+                creds.pseudonym_keys[name] = secrets.token_urlsafe(32)
                 changed = True
         if changed:
             creds.save(path)
@@ -50,7 +56,12 @@ class Credentials:
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"postgres": self.postgres, "nats_admin": self.nats_admin, "services": self.services}
+        data = {
+            "postgres": self.postgres,
+            "nats_admin": self.nats_admin,
+            "services": self.services,
+            "pseudonym_keys": self.pseudonym_keys,
+        }
         tmp = path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

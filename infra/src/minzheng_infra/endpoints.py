@@ -59,6 +59,8 @@ class Endpoints:
         }
         if self.oidc_issuer:
             env[f"{spec.env_prefix}_OIDC_ISSUER"] = self.oidc_issuer
+        if service in self.credentials.pseudonym_keys:
+            env[f"{spec.env_prefix}_PSEUDONYM_KEY"] = self.credentials.pseudonym_keys[service]
         return env
 
     def services_to_provision(self) -> list[ServiceSpec]:
