@@ -23,8 +23,11 @@ from minzheng_contracts import (
 
 KNOWN = "11010519491231002X"  # the example of GB 11643-1999
 
-regions = st.from_regex(r"[1-8][0-9]{5}", fullmatch=True)
-births = st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31))
+PROVINCES = "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82"
+regions = st.builds(
+    str.__add__, st.sampled_from(PROVINCES.split()), st.from_regex(r"[0-9]{4}", fullmatch=True)
+)
+births = st.dates(min_value=date(1900, 1, 1), max_value=date.today())
 sequences = st.integers(min_value=0, max_value=999)
 resident_ids = st.builds(make_resident_id, regions, births, sequences)
 
@@ -150,3 +153,21 @@ def test_masking_never_reveals_the_birth_date(rid: ResidentId, before: str, afte
     embedded = mask_resident_ids(f"{before} {rid.reveal()} {after}")
     assert rid.reveal() not in embedded
     assert f"{rid.reveal()[:6]}********{rid.reveal()[14:]}" in embedded
+
+
+def test_an_id_of_no_province_or_born_in_the_future_is_refused() -> None:
+    from datetime import date, timedelta
+
+    from minzheng_contracts.resident_id import resident_id_checksum
+
+    def with_check(body: str) -> str:
+        return body + resident_id_checksum(body)
+
+    with pytest.raises(InvalidResidentIdError, match="province"):
+        ResidentId(with_check("00000019800101001"))
+    with pytest.raises(InvalidResidentIdError, match="province"):
+        ResidentId(with_check("99072719800101001"))
+    tomorrow = date.today() + timedelta(days=2)
+    with pytest.raises(InvalidResidentIdError, match="future"):
+        ResidentId(with_check(f"330727{tomorrow:%Y%m%d}001"))
+    assert ResidentId(with_check("33072719800101001")).region_code == "330727"

@@ -9,7 +9,7 @@ contract (events must carry it) and :meth:`ResidentId.reveal` give the full valu
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Final, NoReturn
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -29,6 +29,12 @@ _CHECK_CHARS: Final = "10X98765432"
 _SHAPE: Final = re.compile(r"[0-9]{17}[0-9X]")
 _MIN_BIRTH_YEAR: Final = 1900
 _MASK: Final = "*" * 8
+#: Province-level codes of GB/T 2260 (the first two digits of every address code).
+_PROVINCES: Final = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 "
+    "71 81 82".split()
+)
+_CHINA: Final = timezone(timedelta(hours=8))
 
 #: An 18-character ID embedded in text: 6-digit address code, YYYYMMDD birth date, 3-digit sequence
 #: and a check character. Not preceded or followed by another digit.
@@ -59,13 +65,21 @@ def _birth_date(value: str) -> date:
     return born
 
 
+def _check_issued(value: str) -> None:
+    """An ID names a real province (not ``000000``) and a birth date that is not in the future."""
+    if value[:2] not in _PROVINCES:
+        raise InvalidResidentIdError("resident ID address code (digits 1-6) names no province of GB/T 2260")
+    if _birth_date(value) > datetime.now(_CHINA).date():
+        raise InvalidResidentIdError("resident ID birth date (digits 7-14) is in the future")
+
+
 def _normalise(value: str) -> str:
     candidate = value.strip().upper()
     if len(candidate) != 18:
         raise InvalidResidentIdError("resident ID must be 18 characters long")
     if not candidate.isascii() or _SHAPE.fullmatch(candidate) is None:
         raise InvalidResidentIdError("resident ID must be 17 digits followed by a digit or 'X'")
-    _birth_date(candidate)
+    _check_issued(candidate)
     if resident_id_checksum(candidate[:17]) != candidate[17]:
         raise InvalidResidentIdError("resident ID checksum does not match")
     return candidate
