@@ -73,7 +73,8 @@ async def test_from_application_to_payment(assistance: Running, stack) -> None: 
     assert (march["paid"], march["total_fen"]) == (1, (35_200 - 15_000) * 2)
     again = (await a.post("/payment-runs", {"period": "2026-03"}, expect=201)).json()
     assert (again["paid"], again["already_paid"]) == (0, 1)
-    # April: the raise to 396 yuan is in force from 2026-04-01
+    # April (a month is paid once it has begun): the raise to 396 yuan is in force from 2026-04-01
+    a.clock.advance(timedelta(days=31))
     april = (await a.post("/payment-runs", {"period": "2026-04"}, expect=201)).json()
     assert april["total_fen"] == (39_600 - 15_000) * 2
     history = (await a.http.get(f"/households/{hid}/payments")).json()
@@ -172,6 +173,7 @@ async def test_death_of_a_sole_member_terminates_and_stops_payment(assistance: R
         await asyncio.sleep(0.1)
     assert single["status"] == "terminated" and single["closed_reason"] == "death"
     assert family["status"] == "active" and family["members"] == 1 and family["recheck_due"]
+    a.clock.advance(timedelta(days=31))  # into April: a month is paid once it has begun
     refused = await a.post(f"/households/{hid}/payments", {"period": "2026-04"}, expect=409)
     assert refused.json()["error"]["code"] == "not_payable"
     # the family is paid for two in March and for one from April (the next period)

@@ -47,6 +47,12 @@ async def set_standard(
     a new one with a later ``effective_from`` supersedes the old from that day."""
     if value < 0:
         raise DomainError("negative_standard", "a standard cannot be negative", field="value")
+    if value > parameter.maximum:
+        raise DomainError(
+            "standard_out_of_range",
+            f"a {parameter.value} standard is at most {parameter.maximum}",
+            field="value",
+        )
     standard = Standard(parameter, jurisdiction, effective_from, value)
 
     async def unit(uow: UnitOfWork) -> Standard:

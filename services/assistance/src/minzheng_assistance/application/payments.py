@@ -28,6 +28,7 @@ from ..domain import events as ev
 from ..domain.amounts import monthly_amount
 from ..domain.household import Basis, Status
 from ..domain.other_aid import MODE_PARAMETER, SupportMode
+from ..domain.periods import check_payable, county_today, latest_payable
 from ..domain.standards import Parameter, Standard, StandardsTable
 from .guards import standards_table
 from .handlers import household
@@ -80,6 +81,13 @@ def _basis_for(bases: list[dict[str, Any]], period: Period) -> Basis | None:
     return max(current, key=lambda b: b.effective_from) if current else None
 
 
+def latest_period(ctx: ServiceContext, table: StandardsTable) -> Period:
+    """The last month payable now (``domain.periods``): the county's current month plus the lead
+    time in force for the county (``payment_lead_months``, 0 when none is set)."""
+    today = county_today(ctx.clock.now())
+    return latest_payable(today, table.value_or(Parameter.PAYMENT_LEAD_MONTHS, ctx.county, today, 0))
+
+
 def _lookup(table: StandardsTable, period: Period) -> Callable[[Parameter, str], Standard]:
     # one lookup per (parameter, place) in a run, not per case: a county has thousands of cases
     # per village and one standard for them all
@@ -98,11 +106,15 @@ async def run_payments(
     projection: Projection | None = None,
     batch: int = BATCH,
 ) -> RunResult:
-    """Pay every active case for ``period``, once; resumable, repeatable."""
+    """Pay every active case for ``period``, once; resumable, repeatable. A month that has not
+    begun (beyond the lead time) is refused (``period_in_future``) before anything is paid."""
+    async with ctx.store.pool.acquire() as conn:
+        table = await standards_table(conn)
+    check_payable(period, latest=latest_period(ctx, table))
     if projection is not None:
         await projection.catch_up()
     async with ctx.store.pool.acquire() as conn:
-        in_force = _lookup(await standards_table(conn), period)
+        in_force = _lookup(table, period)
         households = await conn.fetch(
             "SELECT household_id, programme, category, residence, bases::text AS bases FROM households "
             "WHERE status = 'active'"
@@ -174,14 +186,21 @@ async def run_payments(
 async def pay_household(
     ctx: ServiceContext, actor: Actor, household_id: uuid.UUID, period: Period
 ) -> dict[str, Any]:
-    """Pay one household for one month (a back payment, or a month the run missed)."""
+    """Pay one household for one month (a back payment, or a month the run missed): not a month
+    that has not begun (``period_in_future``), nor one before the approval took effect
+    (``period_before_approval``)."""
+    async with ctx.store.pool.acquire() as conn:
+        table = await standards_table(conn)
+    latest = latest_period(ctx, table)
+    check_payable(period, latest=latest)
     state = await household(ctx, household_id)
     if state.status != Status.ACTIVE:
         raise Conflict(
             "not_payable", f"the household is {state.status.value}: it is not paid", field="household_id"
         )
-    async with ctx.store.pool.acquire() as conn:
-        due = state.amount_for(period, await standards_table(conn))
+    approved_from = min((b.effective_from for b in state.bases), default=None)
+    check_payable(period, latest=latest, approved_from=approved_from)
+    due = state.amount_for(period, table)
     if due is None or due[0] <= 0:
         raise Conflict("nothing_due", f"nothing is due for {period}", field="period")
     amount, standard = due

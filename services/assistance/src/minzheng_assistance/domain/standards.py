@@ -27,6 +27,19 @@ class Parameter(StrEnum):
     MEDICAL_RATE = "medical_rate"  # 医疗救助比例, basis points of the eligible cost
     MEDICAL_ANNUAL_CAP = "medical_annual_cap"  # 医疗救助年度封顶, fen per person per year
     NOTICE_DAYS = "notice_days"  # 公示期, days
+    PAYMENT_LEAD_MONTHS = "payment_lead_months"  # months ahead of the current one that may be paid
+
+    @property
+    def maximum(self) -> int:
+        """The largest value a standard of this parameter can take."""
+        return _MAXIMUM.get(self, 10**12)
+
+
+_MAXIMUM = {
+    Parameter.MEDICAL_RATE: 10_000,  # basis points: at most the whole cost
+    Parameter.NOTICE_DAYS: 365,
+    Parameter.PAYMENT_LEAD_MONTHS: 12,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +77,10 @@ class StandardsTable:
                 field="jurisdiction",
             )
         return max(candidates, key=lambda s: (len(s.jurisdiction), s.effective_from))
+
+    def value_or(self, parameter: Parameter, place: str, on: date, default: int) -> int:
+        """The value in force, or ``default`` where no standard of ``parameter`` is set."""
+        try:
+            return self.in_force(parameter, place, on).value
+        except DomainError:
+            return default
