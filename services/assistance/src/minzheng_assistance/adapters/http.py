@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 from minzheng_contracts import DivisionCode, Employment, Period, Relationship, ResidentId
 from minzheng_eventstore.deps import Ctx, CurrentActor
+from minzheng_kernel.errors import DomainError
 
 from ..application import handlers as h
 from ..application import other_aid as oa
@@ -25,13 +27,43 @@ Strict = ConfigDict(extra="forbid")
 MAX_MEMBERS = 50
 """A household larger than this is an input error, not a household (the store's size limit is the
 backstop for anything that slips through)."""
+MAX_FEN = 10**10
+"""The largest amount in fen a field takes (a monthly income, a receipt, a grant): 100 million yuan."""
+MAX_STANDARD = 10**12
+"""The largest value of a standard (each parameter has its own, smaller, maximum: ``Parameter``)."""
+MAX_RECEIPTS = 100
+TEXT = 2000
+"""The longest free text (notes, summaries, reasons)."""
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$"
+"""A client-chosen text id (objection, medical claim): letters, digits and ``._:-``, 100 at most."""
+
+Programme = Literal["dibao_urban", "dibao_rural", "tekun", "temporary_aid", "medical_aid"]
+Fen = Annotated[int, Field(ge=0, le=MAX_FEN, strict=True)]
+TextId = Annotated[str, Field(min_length=1, max_length=100, pattern=ID_PATTERN)]
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_date(value: object) -> object:
+    """A date is a ``YYYY-MM-DD`` string: not a number (``0`` is not 1970-01-01), not a timestamp."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
+]
 
 
 class MemberIn(BaseModel):
     model_config = Strict
     resident_id: ResidentId
     relationship: Relationship
-    monthly_income_fen: int = Field(ge=0, strict=True)
+    monthly_income_fen: Fen
     employment: Employment
 
 
@@ -61,29 +93,42 @@ class StepIn(BaseModel):
 
 class ObjectionIn(BaseModel):
     model_config = Strict
-    objection_id: str | None = Field(default=None, max_length=100)
-    summary: str = Field(min_length=1, max_length=2000)
+    objection_id: TextId | None = Field(
+        default=None, description="Client-chosen id: re-sending is idempotent."
+    )
+    summary: str = Field(min_length=1, max_length=TEXT)
 
 
 class ResolutionIn(BaseModel):
     model_config = Strict
     upheld: bool
-    resolution: str = Field(min_length=1, max_length=2000)
+    resolution: str = Field(min_length=1, max_length=TEXT)
 
 
 class ApprovalIn(BaseModel):
     model_config = Strict
-    classification: str | None = Field(default=None, max_length=10, description="分类施保 class")
+    classification: str | None = Field(
+        default=None, min_length=1, max_length=10, pattern=r"^[A-Za-z0-9]+$", description="分类施保 class"
+    )
 
 
 class ReasonIn(BaseModel):
     model_config = Strict
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=TEXT)
+
+
+class IncomeIn(BaseModel):
+    model_config = Strict
+    resident_id: ResidentId
+    monthly_income_fen: Fen
 
 
 class RecheckIn(BaseModel):
+    """New monthly incomes of members (a list, not a map keyed by resident ID: an error names
+    ``incomes.0.monthly_income_fen``, never a resident ID)."""
+
     model_config = Strict
-    incomes: dict[str, Annotated[int, Field(ge=0, strict=True)]]
+    incomes: list[IncomeIn] = Field(min_length=1, max_length=MAX_MEMBERS)
 
 
 class PeriodIn(BaseModel):
@@ -95,8 +140,8 @@ class StandardIn(BaseModel):
     model_config = Strict
     parameter: Parameter
     jurisdiction: DivisionCode
-    effective_from: date
-    value: int = Field(ge=0, strict=True)
+    effective_from: IsoDate
+    value: int = Field(ge=0, le=MAX_STANDARD, strict=True)
 
 
 class DivisionIn(BaseModel):
@@ -107,7 +152,7 @@ class DivisionIn(BaseModel):
 
 class TekunIn(BaseModel):
     model_config = Strict
-    case_id: uuid.UUID | None = None
+    case_id: uuid.UUID | None = Field(default=None, description="Client-chosen id: re-sending is idempotent.")
     person: ResidentId
     residence: DivisionCode
     mode: SupportMode
@@ -120,25 +165,27 @@ class ModeIn(BaseModel):
 
 class TemporaryAidIn(BaseModel):
     model_config = Strict
-    grant_id: uuid.UUID | None = None
+    grant_id: uuid.UUID | None = Field(
+        default=None, description="Client-chosen id: re-sending is idempotent."
+    )
     beneficiary: ResidentId
     residence: DivisionCode
     cause: AidCause
-    amount_fen: int = Field(gt=0, strict=True)
+    amount_fen: int = Field(gt=0, le=MAX_FEN, strict=True)
 
 
 class ReceiptIn(BaseModel):
     model_config = Strict
-    number: str = Field(min_length=1, max_length=100)
-    amount_fen: int = Field(gt=0, strict=True)
+    number: TextId
+    amount_fen: int = Field(gt=0, le=MAX_FEN, strict=True)
 
 
 class MedicalClaimIn(BaseModel):
     model_config = Strict
-    claim_id: str = Field(min_length=1, max_length=100)
+    claim_id: TextId = Field(description="Client-chosen id: re-sending is idempotent.")
     beneficiary: ResidentId
     residence: DivisionCode
-    receipts: list[ReceiptIn] = Field(min_length=1)
+    receipts: list[ReceiptIn] = Field(min_length=1, max_length=MAX_RECEIPTS)
 
 
 def household_view(hid: uuid.UUID, state: Household) -> dict[str, Any]:
@@ -232,7 +279,11 @@ async def objection(hid: uuid.UUID, body: ObjectionIn, ctx: Ctx, actor: CurrentA
 
 @router.post("/households/{hid}/objections/{oid}/resolution", tags=["dibao"])
 async def resolve(
-    hid: uuid.UUID, oid: str, body: ResolutionIn, ctx: Ctx, actor: CurrentActor
+    hid: uuid.UUID,
+    oid: Annotated[str, Path(min_length=1, max_length=100, pattern=ID_PATTERN)],
+    body: ResolutionIn,
+    ctx: Ctx,
+    actor: CurrentActor,
 ) -> dict[str, Any]:
     state = await h.resolve_objection(ctx, actor, hid, oid, body.upheld, body.resolution)
     return household_view(hid, state)
@@ -250,7 +301,10 @@ async def reject(hid: uuid.UUID, body: ReasonIn, ctx: Ctx, actor: CurrentActor) 
 
 @router.post("/households/{hid}/recheck", tags=["dibao"])
 async def recheck(hid: uuid.UUID, body: RecheckIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
-    return household_view(hid, await h.recheck(ctx, actor, hid, body.incomes))
+    incomes = {i.resident_id.reveal(): i.monthly_income_fen for i in body.incomes}
+    if len(incomes) != len(body.incomes):
+        raise DomainError("duplicate_member", "a person is listed twice", field="incomes")
+    return household_view(hid, await h.recheck(ctx, actor, hid, incomes))
 
 
 @router.post("/households/{hid}/suspension", tags=["dibao"])
@@ -338,7 +392,11 @@ async def roll(ctx: Ctx, township: DivisionCode | None = None) -> list[dict[str,
 
 
 @router.get("/payments/summary", tags=["queries"])
-async def paid(ctx: Ctx, period: str | None = None, programme: str | None = None) -> list[dict[str, Any]]:
+async def paid(
+    ctx: Ctx,
+    period: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None,
+    programme: Programme | None = None,
+) -> list[dict[str, Any]]:
     return await _rows(
         ctx,
         "SELECT coalesce(period, substr(issued_at::text, 1, 7)) AS period, programme, "
