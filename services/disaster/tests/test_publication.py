@@ -53,6 +53,7 @@ FACTS: list[tuple[str, DomainEvent]] = [
     ("affected", e.ReliefSlaMet(INCIDENT, DEADLINE, AT.isoformat())),
     ("affected", e.ReliefSlaAtRisk(INCIDENT, DEADLINE, WARN, WARN, "330727")),
     ("affected", e.ReliefSlaBreached(INCIDENT, DEADLINE, WARN, DEADLINE, "330727")),
+    ("affected", e.DeliveryFlaggedForReview(INCIDENT, str(uuid.uuid4()), DEADLINE, AT.isoformat(), DEADLINE)),
 ]
 
 

@@ -60,7 +60,7 @@ async def seed_demo(ctx: ServiceContext) -> None:
             damage=[Damage.LIGHT, Damage.SEVERE, Damage.COLLAPSED][n % 3],
             needs={"cash": True, "quilts": True},
         )
-    for head in heads[:4]:  # helped in time
+    for n, head in enumerate(heads[:4]):  # helped in time (registered and helped just now)
         await h.deliver(
             ctx,
             actor,
@@ -68,8 +68,8 @@ async def seed_demo(ctx: ServiceContext) -> None:
             head=head,
             cash_fen=50_000,
             items={"quilt": 2},
-            delivered_at=now - timedelta(hours=10),
-            delivery_id=uuid.uuid5(INCIDENT, head),
+            delivered_at=None,
+            delivery_id=uuid.uuid5(INCIDENT, f"demo-delivery-{n}"),
         )
     await raise_due(ctx)  # the others are past the 18 h warning point: at risk
     # a second incident, reported 30 hours ago, whose one household was never reached: breached

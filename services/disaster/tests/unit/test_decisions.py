@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from minzheng_contracts import make_resident_id
 from minzheng_disaster.application.streams import HOUSEHOLD, INCIDENT, WAREHOUSE
 from minzheng_disaster.domain import household, incident, warehouse
+from minzheng_disaster.domain.allocation import CASH, Source
 from minzheng_disaster.domain.events import (
     CashReliefPaid,
     DisasterReported,
@@ -24,7 +25,6 @@ from minzheng_disaster.domain.events import (
     ReliefSlaMet,
     StockReceived,
 )
-from minzheng_disaster.domain.household import household_stream
 from minzheng_disaster.domain.incident import Damage
 from minzheng_disaster.domain.sla import Outcome, SlaTerms, outcome
 from minzheng_eventstore.testing import Scenario
@@ -33,7 +33,6 @@ from minzheng_kernel.errors import Conflict, NotFound
 REPORT = datetime(2026, 7, 14, 6, 0, tzinfo=UTC)
 INCIDENT_ID = "7d0c3a56-1f2e-4b7a-9c1d-2e3f4a5b6c7d"
 HEAD = make_resident_id("330727", datetime(1950, 3, 1).date(), 1).reveal()
-STREAM = household_stream(uuid.UUID(INCIDENT_ID), HEAD)
 VILLAGE = "330727101201"
 
 REPORTED = DisasterReported(
@@ -70,6 +69,10 @@ INCIDENT_STATE = INCIDENT.apply(INCIDENT.initial(), [REPORTED, ALLOCATED])
 LEFT = {"cash_fen": 200_000, "quilt": 6}
 
 
+def sources(left: dict[str, int], at: datetime = REPORT) -> list[Source]:
+    return [Source(item, CASH if item == "cash_fen" else "w1", at, n) for item, n in left.items()]
+
+
 def deliver(
     state: household.Household,
     *,
@@ -89,7 +92,7 @@ def deliver(
         delivered_at=at,
         now=now,
         by="official-9",
-        left=LEFT if left is None else left,
+        sources=sources(LEFT if left is None else left),
     )
 
 
@@ -164,14 +167,32 @@ def test_register_starts_the_clock_at_the_report() -> None:
         )
 
     Scenario(HOUSEHOLD).when(register).then(REGISTERED)
-    Scenario(HOUSEHOLD).given(REGISTERED).when(register).then_refused(
-        "household_already_registered", Conflict
-    )
+    Scenario(HOUSEHOLD).given(REGISTERED).when(register).then()  # the same registration: its answer
+    Scenario(HOUSEHOLD).given(REGISTERED).when(
+        lambda s: household.register(  # other details: id_reused
+            s,
+            INCIDENT_STATE,
+            incident_id=INCIDENT_ID,
+            head=HEAD,
+            village=VILLAGE,
+            members=4,
+            relocation=1,
+            damage=Damage.SEVERE,
+            needs={"cash": True},
+            county="330727",
+            vulnerable=False,
+            terms=SlaTerms(),
+            now=now,
+        )
+    ).then_refused("id_reused", Conflict)
 
 
 def test_deliver_meets_the_sla_once_and_a_repeat_records_nothing() -> None:
     at = AFTER_REPORT.isoformat()
-    delivered = ReliefDelivered(INCIDENT_ID, 50_000, {"quilt": 1}, "official-9", at, HEAD, DELIVERY)
+    drawn = {CASH: {"cash_fen": 50_000}, "w1": {"quilt": 1}}
+    delivered = ReliefDelivered(
+        INCIDENT_ID, 50_000, {"quilt": 1}, "official-9", at, HEAD, DELIVERY, at, drawn
+    )
     paid = CashReliefPaid(INCIDENT_ID, HEAD, 50_000, "doc-1")
     met = ReliefSlaMet(INCIDENT_ID, REGISTERED.deadline, at)
     state = Scenario(HOUSEHOLD).given(REGISTERED).when(deliver).then(delivered, paid, met)
@@ -180,7 +201,9 @@ def test_deliver_meets_the_sla_once_and_a_repeat_records_nothing() -> None:
     again.when(deliver).then()  # the same delivery re-sent
     again.when(lambda s: deliver(s, cash=1)).then_refused("id_reused", Conflict)
     second = "1b6c6f4e-9f1a-4c1e-8d3b-5a6b7c8d9e0f"
-    later = ReliefDelivered(INCIDENT_ID, 0, {"quilt": 1}, "official-9", at, HEAD, second)
+    later = ReliefDelivered(
+        INCIDENT_ID, 0, {"quilt": 1}, "official-9", at, HEAD, second, at, {"w1": {"quilt": 1}}
+    )
     again.when(lambda s: deliver(s, cash=0, delivery_id=second)).then(later)  # met only once
     Scenario(HOUSEHOLD).when(deliver).then_refused("household_not_on_incident", NotFound)
     Scenario(HOUSEHOLD).given(REGISTERED).when(lambda s: deliver(s, quilts=7)).then_refused(
@@ -251,7 +274,8 @@ minutes = st.integers(min_value=0, max_value=60 * 60)
 @given(st.lists(minutes, min_size=1, max_size=6), st.permutations(range(6)), minutes)
 def test_sla_outcome_depends_only_on_event_times(delivered: list[int], order: list[int], later: int) -> None:
     """Recorded in any order, the same delivery times give the same outcome, at any later time."""
-    times = [REPORT + timedelta(minutes=m) for m in delivered]
+    registered = datetime.fromisoformat(REGISTERED.registered_at)
+    times = [registered + timedelta(minutes=m) for m in delivered]
     shuffled = [times[i] for i in order if i < len(times)]
     results = set()
     for sequence in (times, shuffled):

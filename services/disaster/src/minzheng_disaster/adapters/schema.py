@@ -64,4 +64,24 @@ MIGRATIONS = [
         DROP TABLE sla_clocks;
         """,
     ),
+    Migration(
+        "0003_allocations_per_warehouse",
+        """
+        -- An item may be allocated to an incident from several warehouses: one row per warehouse
+        -- ('' for cash), with the time of its first allocation (deliveries draw the oldest first).
+        ALTER TABLE allocations DROP CONSTRAINT allocations_pkey;
+        UPDATE allocations SET warehouse = '' WHERE warehouse IS NULL;
+        ALTER TABLE allocations ALTER COLUMN warehouse SET DEFAULT '',
+            ALTER COLUMN warehouse SET NOT NULL,
+            ADD COLUMN allocated_at timestamptz NOT NULL DEFAULT '-infinity';
+        ALTER TABLE allocations ADD PRIMARY KEY (incident_id, item, warehouse);
+        -- The first delivery's claimed and recorded times, and a review flag, for the SLA board.
+        ALTER TABLE affected ADD COLUMN delivered_at timestamptz,
+            ADD COLUMN delivery_recorded_at timestamptz, ADD COLUMN review text;
+        -- A delivery id names one delivery to one household, across every household stream.
+        CREATE TABLE delivery_ids (
+            delivery_id uuid PRIMARY KEY, incident_id uuid NOT NULL, household text NOT NULL);
+        CREATE INDEX incidents_reported ON incidents (reported_at DESC, incident_id);
+        """,
+    ),
 ]

@@ -17,11 +17,13 @@ from minzheng_eventstore.builder import Actor
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.store import Connection
 from minzheng_eventstore.uow import UnitOfWork
+from minzheng_kernel.errors import Conflict
 
 from ..domain import household, incident
 from ..domain import incident as rules
 from ..domain import warehouse as depot
-from ..domain.events import DisasterReported
+from ..domain.allocation import CASH, Source
+from ..domain.events import DeliveryFlaggedForReview, DisasterReported, ReliefDelivered, ReliefSlaMet
 from ..domain.incident import Damage
 from ..domain.sla import SlaTerms
 from .guards import refused_as
@@ -30,6 +32,7 @@ from .streams import (
     INCIDENT,
     SLA_DEADLINE,
     WAREHOUSE,
+    household_key,
     household_stream,
     incident_stream,
     warehouse_stream,
@@ -54,8 +57,13 @@ _INSERT_INCIDENT = (
     "VALUES ($1, $2, $3, $4, $5, $6)"
 )
 _ALLOCATE = (
-    "INSERT INTO allocations (incident_id, item, warehouse, allocated) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (incident_id, item) DO UPDATE SET allocated = allocations.allocated + $4"
+    "INSERT INTO allocations (incident_id, item, warehouse, allocated, allocated_at) "
+    "VALUES ($1, $2, $3, $4, $5) "
+    "ON CONFLICT (incident_id, item, warehouse) DO UPDATE SET allocated = allocations.allocated + $4"
+)
+_SOURCES = (
+    "SELECT item, warehouse, allocated - delivered AS left_, allocated_at FROM allocations "
+    "WHERE incident_id = $1 AND item = ANY($2::text[]) ORDER BY item, warehouse FOR UPDATE"
 )
 
 
@@ -144,8 +152,11 @@ async def register_household(
     damage: Damage,
     needs: Mapping[str, bool],
 ) -> dict[str, Any]:
-    """An affected household (受灾户), with its SLA deadline written in the same transaction."""
-    stream = household_stream(incident_id, head)
+    """An affected household (受灾户), with its SLA deadline written in the same transaction. The
+    same registration sent again answers as the first time; other details for a household already
+    registered are refused (``id_reused``)."""
+    key = household_key(ctx.pseudonyms, incident_id, head)
+    stream = household_stream(ctx.pseudonyms, incident_id, head)
 
     async def unit(uow: UnitOfWork) -> dict[str, Any]:
         state = await uow.load(HOUSEHOLD, stream)
@@ -172,32 +183,36 @@ async def register_household(
             terms=terms,
             now=now,
         )
-        await uow.conn.execute(
-            "INSERT INTO affected (incident_id, household_key, stream_id, village, township, members, "
-            "relocation, damage, vulnerable, registered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            incident_id,
-            head,
-            stream,
-            village,
-            village[:9],
-            members,
-            relocation,
-            damage.value,
-            vulnerable,
-            now,
-        )
+        if facts:
+            await uow.conn.execute(
+                "INSERT INTO affected (incident_id, household_key, stream_id, village, township, members, "
+                "relocation, damage, vulnerable, registered_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                incident_id,
+                str(key),
+                stream,
+                village,
+                village[:9],
+                members,
+                relocation,
+                damage.value,
+                vulnerable,
+                now,
+            )
         after = await uow.record(HOUSEHOLD, stream, facts, jurisdiction=village)
-        assert after.registration is not None
-        await deadlines.schedule(
-            uow.conn,
-            kind=SLA_DEADLINE,
-            subject=stream,
-            due_at=after.deadline,
-            warn_at=datetime.fromisoformat(after.registration.warn_at),
-            starts_at=known.reported_at,
-            jurisdiction=village,
-        )
-        return {"household": stream, "deadline": after.registration.deadline, "vulnerable": vulnerable}
+        r = after.registration
+        assert r is not None
+        if facts:
+            await deadlines.schedule(
+                uow.conn,
+                kind=SLA_DEADLINE,
+                subject=stream,
+                due_at=after.deadline,
+                warn_at=datetime.fromisoformat(r.warn_at),
+                starts_at=known.reported_at,
+                jurisdiction=village,
+            )
+        return {"household": stream, "deadline": r.deadline, "vulnerable": r.vulnerable}
 
     result: dict[str, Any] = await ctx.run(actor, unit)
     return result
@@ -265,6 +280,7 @@ async def allocate(
                     item,
                     quantity,
                 )
+        now = ctx.clock.now()
         for item, quantity in [("cash_fen", cash_fen), *wanted.items()]:
             if quantity:
                 with refused_as("allocation_overflow", f"too much {item} allocated", field=item):
@@ -272,8 +288,9 @@ async def allocate(
                         _ALLOCATE,
                         incident_id,
                         item,
-                        None if item == "cash_fen" else warehouse,
+                        CASH if item == "cash_fen" or warehouse is None else warehouse,
                         quantity,
+                        now,
                     )
         await uow.record(INCIDENT, stream, facts, jurisdiction=ctx.county)
 
@@ -291,24 +308,28 @@ async def deliver(
     delivered_at: datetime | None,
     delivery_id: uuid.UUID,
 ) -> dict[str, Any]:
-    """发放到户: from the incident's allocation, never more; items leave the warehouse; the first
-    delivery by the deadline closes the household's deadline as met."""
-    stream = household_stream(incident_id, head)
+    """发放到户: drawn from the incident's allocations, oldest first (``allocation.draw``), never
+    more; each part releases its warehouse's reservation and leaves its stock; the first delivery
+    by the deadline closes the household's deadline as met. The same delivery sent again answers as
+    the first time (``repeat``: True); its id for anything else is refused (``id_reused``)."""
+    stream = household_stream(ctx.pseudonyms, incident_id, head)
     did = str(delivery_id)
 
     async def unit(uow: UnitOfWork) -> dict[str, Any]:
+        used = await uow.conn.fetchrow(
+            "SELECT incident_id, household FROM delivery_ids WHERE delivery_id = $1", delivery_id
+        )
+        if used is not None and (used["incident_id"], used["household"]) != (incident_id, stream):
+            raise Conflict(
+                "id_reused", "this delivery id was already used for another delivery", field="delivery_id"
+            )
         # lock the deadline first: the scheduler skips it while this delivery decides
         await deadlines.lock(uow.conn, SLA_DEADLINE, stream)
         state = await uow.load(HOUSEHOLD, stream)
         known = await uow.load(INCIDENT, incident_stream(incident_id))
         wanted = {"cash_fen": cash_fen, **{k: v for k, v in items.items() if v}}
-        rows = await uow.conn.fetch(
-            "SELECT item, allocated - delivered AS left_, warehouse FROM allocations "
-            "WHERE incident_id = $1 AND item = ANY($2::text[]) ORDER BY item FOR UPDATE",
-            incident_id,
-            list(wanted),
-        )
-        left = {r["item"]: r["left_"] for r in rows}
+        rows = await uow.conn.fetch(_SOURCES, incident_id, list(wanted))
+        sources = [Source(r["item"], r["warehouse"], r["allocated_at"], r["left_"]) for r in rows]
         now = ctx.clock.now()
         facts = household.deliver(
             state,
@@ -319,41 +340,63 @@ async def deliver(
             delivered_at=delivered_at,
             now=now,
             by=actor.name,
-            left=left,
+            sources=sources,
         )
         if not facts:
-            return {"delivery_id": did, "duplicate": True}
-        sources = {r["item"]: r["warehouse"] for r in rows}
-        for item, quantity in wanted.items():
-            if not quantity:
-                continue
-            with refused_as("over_allocation", f"not that much {item} left of the allocation", field=item):
-                await uow.conn.execute(
-                    "UPDATE allocations SET delivered = delivered + $3 WHERE incident_id = $1 AND item = $2",
-                    incident_id,
-                    item,
-                    quantity,
-                )
-                if item != "cash_fen":
+            return {**household.answer(state, did), "repeat": True}
+        delivered = facts[0]
+        assert isinstance(delivered, ReliefDelivered) and delivered.drawn is not None
+        await uow.conn.execute(
+            "INSERT INTO delivery_ids (delivery_id, incident_id, household) VALUES ($1, $2, $3)",
+            delivery_id,
+            incident_id,
+            stream,
+        )
+        for warehouse, parts in delivered.drawn.items():
+            for item, quantity in parts.items():
+                with refused_as(
+                    "over_allocation", f"not that much {item} left of the allocation", field=item
+                ):
                     await uow.conn.execute(
-                        "UPDATE stock SET on_hand = on_hand - $3, reserved = reserved - $3 "
-                        "WHERE warehouse = $1 AND item = $2",
-                        sources[item],
+                        "UPDATE allocations SET delivered = delivered + $4 "
+                        "WHERE incident_id = $1 AND item = $2 AND warehouse = $3",
+                        incident_id,
                         item,
+                        warehouse,
                         quantity,
                     )
-        met = any(f.event_type == "ReliefSlaMet" for f in facts)
-        if met:
-            await deadlines.close(uow.conn, SLA_DEADLINE, stream, at=delivered_at or now)
+                    if warehouse != CASH:
+                        await uow.conn.execute(
+                            "UPDATE stock SET on_hand = on_hand - $3, reserved = reserved - $3 "
+                            "WHERE warehouse = $1 AND item = $2",
+                            warehouse,
+                            item,
+                            quantity,
+                        )
+        at = datetime.fromisoformat(delivered.delivered_at)
+        flagged = any(isinstance(f, DeliveryFlaggedForReview) for f in facts)
+        await uow.conn.execute(
+            "UPDATE affected SET delivered_at = LEAST(delivered_at, $2), "
+            "delivery_recorded_at = CASE WHEN delivered_at IS NULL OR $2 < delivered_at THEN $3 "
+            "ELSE delivery_recorded_at END, review = CASE WHEN $4 THEN $5 ELSE review END "
+            "WHERE stream_id = $1",
+            stream,
+            at,
+            now,
+            flagged,
+            household.REVIEW_REASON,
+        )
+        if any(isinstance(f, ReliefSlaMet) for f in facts):
+            await deadlines.close(uow.conn, SLA_DEADLINE, stream, at=at)
         assert state.registration is not None
-        await uow.record(
+        after = await uow.record(
             HOUSEHOLD,
             stream,
             facts,
             jurisdiction=state.registration.village,
             event_ids=household.event_ids(did, stream, facts),
         )
-        return {"delivery_id": did, "sla_met": met, "duplicate": False}
+        return {**household.answer(after, did), "repeat": False}
 
     result: dict[str, Any] = await ctx.run(actor, unit)
     return result

@@ -17,8 +17,9 @@ async def board(store: EventStore, incident_id: uuid.UUID, now: datetime) -> lis
     """Per household: pending (with time left), met or breached; vulnerable households first."""
     async with store.pool.acquire() as conn:
         rows = await conn.fetch(
-            "SELECT a.stream_id, a.village, a.township, a.vulnerable, a.registered_at, "
-            "d.starts_at, d.warn_at, d.due_at, d.state, d.closed_at FROM affected a "
+            "SELECT a.stream_id, a.village, a.township, a.vulnerable, a.registered_at, a.delivered_at, "
+            "a.delivery_recorded_at, a.review, d.starts_at, d.warn_at, d.due_at, d.state, d.closed_at "
+            "FROM affected a "
             "JOIN deadlines d ON d.kind = $2 AND d.subject = a.stream_id WHERE a.incident_id = $1 "
             "ORDER BY a.vulnerable DESC, d.due_at, a.stream_id",
             incident_id,
@@ -41,6 +42,11 @@ async def board(store: EventStore, incident_id: uuid.UUID, now: datetime) -> lis
                 else None,
                 "at_risk": state == Outcome.PENDING and now >= r["warn_at"],
                 "registered_late": r["registered_at"] > r["warn_at"],
+                "delivered_at": None if r["delivered_at"] is None else r["delivered_at"].isoformat(),
+                "delivery_recorded_at": None
+                if r["delivery_recorded_at"] is None
+                else r["delivery_recorded_at"].isoformat(),
+                "review": r["review"],
             }
         )
     return out
@@ -67,3 +73,145 @@ async def replay_outcomes(store: EventStore, incident_id: uuid.UUID, now: dateti
         if state.registration is not None:
             result[stream] = outcome(state.outcome_clock(), state.first_delivery, now).value
     return result
+
+
+async def incident_exists(store: EventStore, incident_id: uuid.UUID) -> bool:
+    async with store.pool.acquire() as conn:
+        return bool(await conn.fetchval("SELECT true FROM incidents WHERE incident_id = $1", incident_id))
+
+
+_INCIDENT_COLUMNS = (
+    "i.incident_id, i.disaster_type, i.area, i.happened_at, i.reported_at, i.reporter, i.verified, "
+    "(SELECT count(*) FROM affected a WHERE a.incident_id = i.incident_id) AS households"
+)
+
+
+def _incident(r: Any) -> dict[str, Any]:
+    return {
+        "incident_id": r["incident_id"],
+        "disaster_type": r["disaster_type"],
+        "area": list(r["area"]),
+        "happened_at": r["happened_at"],
+        "reported_at": r["reported_at"],
+        "reporter": r["reporter"],
+        "status": "verified" if r["verified"] else "reported",
+        "households": r["households"],
+    }
+
+
+async def list_incidents(
+    store: EventStore,
+    *,
+    status: str | None,
+    disaster_type: str | None,
+    area: str | None,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    """Incidents, newest report first (from the ``incidents`` guard rows). ``area``: incidents
+    whose area contains the division or lies in it (``330727101`` finds a flood in
+    ``330727101201`` and one in ``330727``)."""
+    where = ["($1::boolean IS NULL OR i.verified = $1)", "($2::text IS NULL OR i.disaster_type = $2)"]
+    where.append(
+        "($3::text IS NULL OR EXISTS (SELECT 1 FROM unnest(i.area) c "
+        "WHERE c LIKE $3 || '%' OR $3 LIKE c || '%'))"
+    )
+    verified = None if status is None else status == "verified"
+    args = (verified, disaster_type, area)
+    sql_where = " WHERE " + " AND ".join(where)
+    async with store.pool.acquire() as conn:
+        total = await conn.fetchval("SELECT count(*) FROM incidents i" + sql_where, *args)
+        rows = await conn.fetch(
+            f"SELECT {_INCIDENT_COLUMNS} FROM incidents i{sql_where} "
+            "ORDER BY i.reported_at DESC, i.incident_id LIMIT $4 OFFSET $5",
+            *args,
+            limit,
+            offset,
+        )
+    return _page([_incident(r) for r in rows], total, limit, offset)
+
+
+async def get_incident(store: EventStore, incident_id: uuid.UUID) -> dict[str, Any] | None:
+    """One incident with what was allocated to it and delivered, per item and warehouse."""
+    async with store.pool.acquire() as conn:
+        row = await conn.fetchrow(
+            f"SELECT {_INCIDENT_COLUMNS} FROM incidents i WHERE i.incident_id = $1", incident_id
+        )
+        if row is None:
+            return None
+        allocations = await conn.fetch(
+            "SELECT item, warehouse, allocated, delivered, allocated_at FROM allocations "
+            "WHERE incident_id = $1 ORDER BY item, allocated_at, warehouse",
+            incident_id,
+        )
+    return {
+        **_incident(row),
+        "allocations": [
+            {
+                "item": a["item"],
+                "warehouse": a["warehouse"] or None,
+                "allocated": a["allocated"],
+                "delivered": a["delivered"],
+                "left": a["allocated"] - a["delivered"],
+            }
+            for a in allocations
+        ],
+    }
+
+
+async def list_warehouses(store: EventStore, *, limit: int, offset: int) -> dict[str, Any]:
+    """Warehouses with stock rows, by name: how many items, and the totals."""
+    async with store.pool.acquire() as conn:
+        total = await conn.fetchval("SELECT count(DISTINCT warehouse) FROM stock")
+        rows = await conn.fetch(
+            "SELECT warehouse, count(*) AS items, sum(on_hand)::numeric AS on_hand, "
+            "sum(reserved)::numeric AS reserved FROM stock GROUP BY warehouse ORDER BY warehouse "
+            "LIMIT $1 OFFSET $2",
+            limit,
+            offset,
+        )
+    items = [
+        {
+            "warehouse": r["warehouse"],
+            "items": r["items"],
+            "on_hand": int(r["on_hand"]),
+            "reserved": int(r["reserved"]),
+        }
+        for r in rows
+    ]
+    return _page(items, total, limit, offset)
+
+
+async def warehouse_stock(
+    store: EventStore, warehouse: str, *, item: str | None, limit: int, offset: int
+) -> dict[str, Any] | None:
+    """One warehouse's stock per item (on hand, reserved by allocations, available); ``None`` for a
+    warehouse that never received anything."""
+    async with store.pool.acquire() as conn:
+        if not await conn.fetchval("SELECT true FROM stock WHERE warehouse = $1 LIMIT 1", warehouse):
+            return None
+        total = await conn.fetchval(
+            "SELECT count(*) FROM stock WHERE warehouse = $1 AND ($2::text IS NULL OR item = $2)",
+            warehouse,
+            item,
+        )
+        rows = await conn.fetch(
+            "SELECT item, on_hand, reserved, on_hand - reserved AS available FROM stock "
+            "WHERE warehouse = $1 AND ($2::text IS NULL OR item = $2) ORDER BY item LIMIT $3 OFFSET $4",
+            warehouse,
+            item,
+            limit,
+            offset,
+        )
+    return {"warehouse": warehouse, **_page([dict(r) for r in rows], total, limit, offset)}
+
+
+def _page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
+    after = offset + len(items)
+    return {
+        "items": items,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": after if after < total else None,
+    }

@@ -5,6 +5,12 @@ Each household gets at most one ``ReliefSlaAtRisk`` (at the warning point) and o
 due rows and moves them in the transaction that records the event, with a deterministic id and the
 true time, so a repeat, a crash or two schedulers raise nothing twice, and a breach noticed after a
 restart carries the true deadline (``raised_at`` says when it was noticed).
+
+A due stage is raised **without reading the household's stream**: the deadline row holds what the
+alert needs (the stream, hence the incident; the deadline and the warning point), and it is pending
+only while the SLA is not met (a delivery that meets it locks and closes the row in its own
+transaction). The alert is appended at ``ANY_VERSION``: its deterministic id makes a repeat a no-op,
+and the row moving on in the same transaction keeps it raised once.
 """
 
 from __future__ import annotations
@@ -15,22 +21,29 @@ from minzheng_eventstore import deadlines
 from minzheng_eventstore.builder import Actor
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.deadlines import Due
+from minzheng_eventstore.model import ANY_VERSION
 from minzheng_eventstore.uow import UnitOfWork
 
 from ..domain import household
-from .streams import HOUSEHOLD, SLA_DEADLINE
+from .streams import HOUSEHOLD, SLA_DEADLINE, incident_of
 
 SCHEDULER = Actor("sla-scheduler")
 
 
 def _on_due(ctx: ServiceContext) -> deadlines.DueHandler:
     async def on_due(uow: UnitOfWork, due: Due) -> None:
-        state = await uow.load(HOUSEHOLD, due.subject)
-        stage: household.Stage = due.stage
-        facts = household.sla_alert(state, stage, raised_at=due.now, escalated_to=ctx.county)
-        await uow.record(
-            HOUSEHOLD, due.subject, facts, jurisdiction=ctx.county, at=due.at, event_ids=[due.event_id]
+        d = due.deadline
+        assert d.warn_at is not None
+        fact = household.alert(
+            due.stage,
+            incident_id=incident_of(d.subject),
+            deadline=d.due_at,
+            warn_at=d.warn_at,
+            raised_at=due.now,
+            escalated_to=ctx.county,
         )
+        events = uow.builder.build([fact], jurisdiction=ctx.county, at=due.at, event_ids=[due.event_id])
+        await uow.append(d.subject, HOUSEHOLD.stream_type, events, expected_version=ANY_VERSION)
 
     return on_due
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from minzheng_eventstore.pseudonym import Pseudonyms
 from minzheng_eventstore.uow import Aggregate
 
 from ..domain import household, incident, warehouse
@@ -28,4 +29,22 @@ def warehouse_stream(name: str) -> str:
     return f"warehouse-{name}"
 
 
-household_stream = household.household_stream
+HOUSEHOLD_PSEUDONYM = "disaster-affected-household"
+"""The purpose of the keyed pseudonym in a household's stream id."""
+
+
+def household_key(pseudonyms: Pseudonyms, incident_id: uuid.UUID | str, head: str) -> uuid.UUID:
+    """The household's key on an incident: a keyed pseudonym of (incident, head's resident ID),
+    with the deployment's secret, so it cannot be reversed from the source (an unkeyed uuid5 of
+    a resident ID can), and one person's households on two incidents are not linkable."""
+    return pseudonyms.uuid(HOUSEHOLD_PSEUDONYM, f"{incident_id}/{head}")
+
+
+def household_stream(pseudonyms: Pseudonyms, incident_id: uuid.UUID | str, head: str) -> str:
+    """``affected-<incident>-<pseudonym>``: no resident ID appears in a stream id."""
+    return f"affected-{incident_id}-{household_key(pseudonyms, incident_id, head)}"
+
+
+def incident_of(stream_id: str) -> str:
+    """The incident id in a household's stream id ``affected-<incident>-<pseudonym>``."""
+    return stream_id[len("affected-") : len("affected-") + 36]

@@ -72,7 +72,10 @@ class HouseholdRegistered(DomainEvent):
 @dataclass(frozen=True, slots=True)
 class ReliefDelivered(DomainEvent):
     """Relief handed to a household (发放到户). ``delivery_id`` is the command's id (absent on
-    events recorded before it was stored in the data)."""
+    events recorded before it was stored in the data). ``delivered_at`` is the time the field team
+    claims (bounded: not before the registration, the disaster or the allocation drawn from, not in
+    the future); ``recorded_at`` is when the service recorded it. ``drawn`` says which allocation
+    each part came from: warehouse (``""`` for cash) → item → quantity."""
 
     incident_id: str
     cash_fen: int
@@ -81,6 +84,21 @@ class ReliefDelivered(DomainEvent):
     delivered_at: str
     head: str
     delivery_id: str | None = None
+    recorded_at: str | None = None
+    drawn: dict[str, dict[str, int]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFlaggedForReview(DomainEvent):
+    """A delivery recorded after the household's deadline that claims a time within it: the SLA
+    counts it as met (deliveries are entered after the fact), and it goes to review (复核)."""
+
+    incident_id: str
+    delivery_id: str
+    deadline: str
+    delivered_at: str
+    recorded_at: str
+    reason: str = "recorded_after_deadline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +145,25 @@ class ReliefSlaBreached(DomainEvent):
 INCIDENT_EVENTS = EventTypes(DisasterReported, IncidentVerified, ReliefAllocated)
 WAREHOUSE_EVENTS = EventTypes(StockReceived)
 HOUSEHOLD_EVENTS = EventTypes(
-    HouseholdRegistered, ReliefDelivered, CashReliefPaid, ReliefSlaMet, ReliefSlaAtRisk, ReliefSlaBreached
+    HouseholdRegistered,
+    ReliefDelivered,
+    CashReliefPaid,
+    ReliefSlaMet,
+    ReliefSlaAtRisk,
+    ReliefSlaBreached,
+    DeliveryFlaggedForReview,
 )
 DISASTER_EVENTS = INCIDENT_EVENTS | WAREHOUSE_EVENTS | HOUSEHOLD_EVENTS
 
 INTERNAL = frozenset(
-    {"IncidentVerified", "ReliefAllocated", "StockReceived", "HouseholdRegistered", "ReliefSlaMet"}
+    {
+        "IncidentVerified",
+        "ReliefAllocated",
+        "StockReceived",
+        "HouseholdRegistered",
+        "ReliefSlaMet",
+        "DeliveryFlaggedForReview",
+    }
 )
-"""Never published: the contracts carry only reports, deliveries, cash payments and SLA alerts."""
+"""Never published: the contracts carry only reports, deliveries, cash payments and SLA alerts (a
+review flag is the county's own follow-up; it is on the SLA board)."""

@@ -48,6 +48,11 @@ class Incident:
         assert self.report is not None
         return datetime.fromisoformat(self.report.reported_at)
 
+    @property
+    def happened_at(self) -> datetime:
+        assert self.report is not None
+        return datetime.fromisoformat(self.report.happened_at)
+
 
 def evolve(state: Incident, event: DomainEvent) -> Incident:
     match event:
