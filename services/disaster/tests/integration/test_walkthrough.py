@@ -1,0 +1,92 @@
+"""The README's walk-through, line by line, on the demo data: so that it stays true."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from datetime import UTC
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from minzheng_disaster.demo import seed_demo
+
+if TYPE_CHECKING:
+    from conftest import Running
+
+README = Path(__file__).parents[2] / "README.md"
+NEW = "0a1b2c3d-0000-4000-8000-00000000a001"
+
+
+def walkthrough() -> tuple[dict[str, str], list[str]]:
+    text = README.read_text()
+    section = text.split("## Walk-through", 1)[1]
+    block = re.search(r"```bash\n(.*?)```", section, re.S)
+    assert block is not None
+    variables: dict[str, str] = {}
+    commands: list[str] = []
+    for line in block.group(1).splitlines():
+        if line.startswith("curl "):
+            commands.append(line)
+        elif m := re.match(r"^([A-Z]+)=(.*)$", line):
+            variables[m.group(1)] = m.group(2)
+        else:
+            assert line.startswith("#") or not line.strip(), f"not a curl, a variable or a comment: {line}"
+    return variables, commands
+
+
+def parse(line: str, values: dict[str, str]) -> tuple[str, str, dict[str, str], str | None]:
+    for name, value in values.items():
+        line = line.replace(f"${name}", value)
+    args = shlex.split(line)[1:]
+    method, url, headers, body = "GET", "", {}, None
+    it = iter(args)
+    for arg in it:
+        if arg == "-s":
+            continue
+        if arg == "-X":
+            method = next(it)
+        elif arg == "-H":
+            name, _, value = next(it).partition(":")
+            headers[name.strip()] = value.strip()
+        elif arg == "-d":
+            body = next(it)
+        else:
+            url = arg
+    return method, url, headers, body
+
+
+async def test_the_readme_walkthrough_runs_as_written_on_the_demo(disaster: Running) -> None:
+    a = disaster
+    await seed_demo(a.service.context())  # as `make run` does
+    variables, commands = walkthrough()
+    assert variables["API"] == "http://127.0.0.1:8102"
+    now = a.clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    values = {
+        "API": variables["API"],
+        "H": shlex.split(variables["H"])[0],
+        "J": shlex.split(variables["J"])[0],
+        "NOW": now,
+    }
+    answers: list[tuple[str, Any, Any]] = []
+    for line in commands:
+        method, url, headers, body = parse(line, values)
+        assert url.startswith(variables["API"]), line
+        path = url[len(variables["API"]) :]
+        if method == "POST":
+            assert headers.get("x-official-id") == "demo-official", line
+        response = await a.http.request(method, path, content=body, headers=headers)
+        assert response.status_code < 300, (line, response.status_code, response.text)
+        answers.append((f"{method} {path}", response.json(), response.headers))
+    incidents = answers[0][1]["items"]
+    assert any(i["incident_id"] == "d15a57e4-0000-4000-8000-000000000001" for i in incidents)
+    deliveries = [(body, h) for what, body, h in answers if what.endswith("/deliveries")]
+    first, again = deliveries
+    assert first[0]["sla_met"] is True and first[0]["flagged_for_review"] is False
+    assert first[0]["drawn"] == {"": {"cash_fen": 80000}, "township-102-depot": {"tent": 1}}
+    assert again[0] == first[0] and again[1]["idempotent-replayed"] == "true"
+    board = next(body for what, body, _ in answers if what == f"GET /incidents/{NEW}/sla")
+    assert board["counts"]["met"] == 1 and board["counts"]["pending"] == 0
+    replay = next(body for what, body, _ in answers if what.endswith("/sla/replay"))
+    assert list(replay["outcomes"].values()) == ["met"]
+    depot = answers[-1][1]["items"]
+    assert depot == [{"item": "tent", "on_hand": 39, "reserved": 9, "available": 30}]
