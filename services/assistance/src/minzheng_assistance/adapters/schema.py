@@ -51,6 +51,22 @@ MIGRATIONS = [
         WHERE e.stream_id = 'tekun-' || t.case_id::text AND e.event_type = 'TekunSupportConfirmed';
         """,
     ),
+    Migration(
+        "0003_pseudonyms_and_claims",
+        """
+        -- Enrolment rows hold a keyed pseudonym of the person, and medical claim ids are unique
+        -- across people and years (a re-sent claim is recognised, another with its id refused).
+        -- No deployment has data: rows written before cannot be converted in SQL (the key is not
+        -- in the database), so a database that has some is refused: re-create it.
+        DO $$ BEGIN
+            IF EXISTS (SELECT 1 FROM enrolments) THEN
+                RAISE EXCEPTION 'enrolments hold resident IDs from before 0003: re-create this database';
+            END IF;
+        END $$;
+        COMMENT ON COLUMN enrolments.resident_id IS 'keyed pseudonym (HMAC) of the person, not the ID';
+        CREATE TABLE medical_claims (claim_id text PRIMARY KEY, stream_id text NOT NULL);
+        """,
+    ),
 ]
 
 READ_MODEL_TABLES = ("households", "tekun_cases", "payments")

@@ -1,5 +1,9 @@
 """What a command checks or writes on its transaction besides its streams: the county's divisions,
-the standards in force, and the enrolment rows (one open case per person and programme group)."""
+the standards in force, the enrolment rows (one open case per person and programme group) and the
+medical claim ids (one claim per id, whoever it is for).
+
+Enrolment rows hold a keyed pseudonym of the person (``ENROLMENT_PURPOSE``), not the resident ID: a
+unique violation's detail, a log line or a dump of the table gives nothing away."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Sequence
 
 from minzheng_eventstore import standards as stored
 from minzheng_eventstore.errors import Conflict, DomainError
+from minzheng_eventstore.pseudonym import Pseudonyms
 from minzheng_eventstore.store import Connection
 
 from ..domain.standards import Parameter, Standard, StandardsTable
@@ -31,8 +36,12 @@ async def require_division(conn: Connection, county: str, code: str, field: str)
         )
 
 
+ENROLMENT_PURPOSE = "enrolment"
+
+
 async def enrol(
     conn: Connection,
+    pseudonyms: Pseudonyms,
     group: str,
     people: Sequence[str],
     case_id: uuid.UUID,
@@ -45,25 +54,60 @@ async def enrol(
     the person's place in ``people``) if one of them is in another open case of the group.
     Two concurrent commands that both pass the check collide on the primary key: the unit of work
     retries, and the loser sees the winner's row."""
+    tokens = [pseudonyms.token(ENROLMENT_PURPOSE, person) for person in people]
     taken = await conn.fetch(
         "SELECT resident_id FROM enrolments WHERE grp = $1 AND resident_id = ANY($2::text[]) "
         "AND case_id <> $3",
         group,
-        list(people),
+        tokens,
         case_id,
     )
     if taken:
-        index = list(people).index(taken[0]["resident_id"])
+        index = tokens.index(taken[0]["resident_id"])
         raise Conflict(code, message, field=field.format(index=index))
     await conn.executemany(
         "INSERT INTO enrolments (resident_id, grp, case_id) VALUES ($1, $2, $3)",
-        [(person, group, case_id) for person in people],
+        [(token, group, case_id) for token in tokens],
     )
 
 
-async def release(conn: Connection, case_id: uuid.UUID, *, person: str | None = None) -> None:
+async def enrolled_cases(
+    conn: Connection, pseudonyms: Pseudonyms, person: str
+) -> list[tuple[str, uuid.UUID]]:
+    """The open cases ``(group, case id)`` of ``person``."""
+    rows = await conn.fetch(
+        "SELECT grp, case_id FROM enrolments WHERE resident_id = $1",
+        pseudonyms.token(ENROLMENT_PURPOSE, person),
+    )
+    return [(r["grp"], r["case_id"]) for r in rows]
+
+
+async def release(
+    conn: Connection, case_id: uuid.UUID, *, person: str | None = None, pseudonyms: Pseudonyms | None = None
+) -> None:
     """The case is closed (or one person left it): its people may open another."""
     if person is None:
         await conn.execute("DELETE FROM enrolments WHERE case_id = $1", case_id)
     else:
-        await conn.execute("DELETE FROM enrolments WHERE case_id = $1 AND resident_id = $2", case_id, person)
+        assert pseudonyms is not None, "one person is released by their pseudonym"
+        await conn.execute(
+            "DELETE FROM enrolments WHERE case_id = $1 AND resident_id = $2",
+            case_id,
+            pseudonyms.token(ENROLMENT_PURPOSE, person),
+        )
+
+
+async def medical_claim_stream(conn: Connection, claim_id: str) -> str | None:
+    """The stream that paid the claim ``claim_id``, if one did."""
+    stream: str | None = await conn.fetchval(
+        "SELECT stream_id FROM medical_claims WHERE claim_id = $1", claim_id
+    )
+    return stream
+
+
+async def take_medical_claim(conn: Connection, claim_id: str, stream_id: str) -> None:
+    """Record that ``stream_id`` pays ``claim_id``. Two concurrent claims with one id collide on the
+    primary key: the unit retries and finds the other's row."""
+    await conn.execute(
+        "INSERT INTO medical_claims (claim_id, stream_id) VALUES ($1, $2)", claim_id, stream_id
+    )

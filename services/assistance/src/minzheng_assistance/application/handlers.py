@@ -52,6 +52,7 @@ async def apply_household(
         if facts:
             await guards.enrol(
                 uow.conn,
+                ctx.pseudonyms,
                 HOUSEHOLD_GROUP,
                 [m.resident_id for m in members],
                 household_id,

@@ -6,15 +6,13 @@ import uuid
 
 from minzheng_eventstore import Actor
 from minzheng_eventstore.context import ServiceContext
-from minzheng_eventstore.errors import Conflict, NotFound
-from minzheng_eventstore.uow import Aggregate, UnitOfWork
+from minzheng_eventstore.errors import NotFound
+from minzheng_eventstore.uow import UnitOfWork
 
 from ..domain import events as ev
 from ..domain import other_aid as aid
 from . import guards
-from .streams import MEDICAL, TEKUN, TEKUN_GROUP, tekun_stream
-
-_TEMPORARY: Aggregate[None] = Aggregate("temporary_aid", ev.TEMPORARY_EVENTS, lambda: None, lambda s, e: s)
+from .streams import MEDICAL, TEKUN, TEKUN_GROUP, TEMPORARY, medical_stream, tekun_stream, temporary_stream
 
 
 async def confirm_tekun(
@@ -44,6 +42,7 @@ async def confirm_tekun(
         if facts:
             await guards.enrol(
                 uow.conn,
+                ctx.pseudonyms,
                 TEKUN_GROUP,
                 [person],
                 case_id,
@@ -83,11 +82,15 @@ async def grant_temporary_aid(
     cause: aid.AidCause,
     amount_fen: int,
 ) -> None:
-    """A one-off grant; its event id is the grant id, so a re-sent grant is written once."""
+    """A one-off grant (its event id is the grant id); re-sent with the same content it returns the
+    original result, with other content it is refused (``id_reused``)."""
+    stream = temporary_stream(grant_id)
 
     async def unit(uow: UnitOfWork) -> None:
         await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        state = await uow.load(TEMPORARY, stream)
         facts = aid.grant_temporary_aid(
+            state,
             grant_id=str(grant_id),
             beneficiary=beneficiary,
             residence=residence,
@@ -96,9 +99,7 @@ async def grant_temporary_aid(
             on=ctx.clock.now().date(),
             standards=await guards.standards_table(uow.conn),
         )
-        await uow.record(
-            _TEMPORARY, f"temporary-{grant_id}", facts, jurisdiction=residence, event_ids=[grant_id]
-        )
+        await uow.record(TEMPORARY, stream, facts, jurisdiction=residence, event_ids=[grant_id])
 
     await ctx.run(actor, unit)
 
@@ -112,12 +113,16 @@ async def claim_medical_aid(
     residence: str,
     receipts: list[aid.Receipt],
 ) -> ev.MedicalAidPaid:
-    """Reimburse a claim against the person's annual cap (one stream per person and year)."""
+    """Reimburse a claim against the person's annual cap (one stream per person and year, named by
+    a keyed pseudonym of the person). A claim id is one claim: re-sent with the same content it
+    returns the claim as paid, with other content (another person, other receipts) it is refused
+    (``id_reused``), in whichever year it was paid."""
 
     async def unit(uow: UnitOfWork) -> ev.MedicalAidPaid:
         await guards.require_division(uow.conn, ctx.county, residence, "residence")
         today = ctx.clock.now().date()
-        stream = f"medical-{beneficiary}-{today.year}"
+        paid_by = await guards.medical_claim_stream(uow.conn, claim_id)
+        stream = paid_by or medical_stream(ctx.pseudonyms, beneficiary, today.year)
         state = await uow.load(MEDICAL, stream)
         facts = aid.claim_medical_aid(
             state,
@@ -129,7 +134,10 @@ async def claim_medical_aid(
             standards=await guards.standards_table(uow.conn),
         )
         if not facts:
-            raise Conflict("claim_already_paid", f"claim {claim_id} was already paid", field="claim_id")
+            original = state.claim(claim_id)
+            assert original is not None, "a claim the stream paid"
+            return original
+        await guards.take_medical_claim(uow.conn, claim_id, stream)
         await uow.record(MEDICAL, stream, facts, jurisdiction=residence)
         paid = facts[0]
         assert isinstance(paid, ev.MedicalAidPaid)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import structlog
 
 from minzheng_contracts import DeathRegistered
@@ -27,7 +25,7 @@ async def on_death_registered(ctx: ServiceContext, event: DeathRegistered, uow: 
     ``uow`` (the inbox's transaction): the message is handled exactly once."""
     deceased = event.data.deceased.reveal()
     died_on = event.data.date_of_death.isoformat()
-    cases = await uow.conn.fetch("SELECT grp, case_id FROM enrolments WHERE resident_id = $1", deceased)
+    cases = await guards.enrolled_cases(uow.conn, ctx.pseudonyms, deceased)
     if not cases:
         return
     standards = await guards.standards_table(uow.conn)
@@ -38,12 +36,11 @@ async def on_death_registered(ctx: ServiceContext, event: DeathRegistered, uow: 
             state, resident_id=deceased, date_of_death=died_on, now=now, standards=standards
         )
 
-    for row in cases:
-        case: uuid.UUID = row["case_id"]
-        if row["grp"] == HOUSEHOLD_GROUP:
+    for group, case in cases:
+        if group == HOUSEHOLD_GROUP:
             await decide_household(uow, case, died)
-            await guards.release(uow.conn, case, person=deceased)
-        elif row["grp"] == TEKUN_GROUP:
+            await guards.release(uow.conn, case, person=deceased, pseudonyms=ctx.pseudonyms)
+        elif group == TEKUN_GROUP:
             stream = tekun_stream(case)
             state = await uow.load(TEKUN, stream)
             await uow.record(

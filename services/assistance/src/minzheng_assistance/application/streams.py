@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from minzheng_eventstore.pseudonym import Pseudonyms
 from minzheng_eventstore.uow import Aggregate
 
 from ..domain import events as ev
@@ -20,6 +21,12 @@ TEKUN: Aggregate[aid.TekunSupport] = Aggregate("tekun", ev.TEKUN_EVENTS, aid.Tek
 MEDICAL: Aggregate[aid.MedicalYear] = Aggregate(
     "medical", ev.MEDICAL_EVENTS, aid.MedicalYear, aid.evolve_medical
 )
+TEMPORARY: Aggregate[ev.TemporaryAidGranted | None] = Aggregate(
+    "temporary_aid", ev.TEMPORARY_EVENTS, lambda: None, aid.evolve_temporary
+)
+MEDICAL_PURPOSE = "medical-stream"
+"""Of the pseudonym in a medical stream's id: the person, never their resident ID (store errors,
+logs and metrics name stream ids)."""
 
 
 def household_stream(household_id: uuid.UUID | str) -> str:
@@ -28,3 +35,12 @@ def household_stream(household_id: uuid.UUID | str) -> str:
 
 def tekun_stream(case_id: uuid.UUID | str) -> str:
     return f"tekun-{case_id}"
+
+
+def temporary_stream(grant_id: uuid.UUID | str) -> str:
+    return f"temporary-{grant_id}"
+
+
+def medical_stream(pseudonyms: Pseudonyms, beneficiary: str, year: int) -> str:
+    """One person's medical aid in one year: ``medical-<keyed pseudonym>-<year>``."""
+    return f"medical-{pseudonyms.token(MEDICAL_PURPOSE, beneficiary)}-{year}"

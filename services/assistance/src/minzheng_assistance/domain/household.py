@@ -82,6 +82,8 @@ class Household:
     failed: frozenset[Step] = frozenset()
     notice_ends_at: datetime | None = None
     objections: frozenset[str] = frozenset()  # open ones
+    raised: tuple[tuple[str, str], ...] = ()
+    """Every objection ever raised, ``(id, summary)``: a re-sent one is recognised against it."""
     objections_upheld: int = 0
     classification: str | None = None
     bases: tuple[Basis, ...] = ()
@@ -226,10 +228,17 @@ def post_notice(state: Household, *, posted_at: datetime, standards: StandardsTa
 
 
 def raise_objection(state: Household, *, objection_id: str, summary: str, at: datetime) -> list[DomainEvent]:
+    """An objection during the notice. Re-sent (same id, same summary) it changes nothing, even
+    after it was resolved; the same id with another summary is refused (``id_reused``)."""
+    earlier = dict(state.raised).get(objection_id)
+    if earlier is not None:
+        if earlier == summary:
+            return []
+        raise Conflict(
+            "id_reused", "this objection id was already used for another objection", field="objection_id"
+        )
     if state.status != Status.NOTICE:
         raise Conflict("not_on_notice", "objections are raised while the household is on public notice")
-    if objection_id in state.objections:
-        return []
     return [ev.ObjectionRaised(state.household_id, state.programme, objection_id, summary, at.isoformat())]
 
 
@@ -416,8 +425,8 @@ def evolve(state: Household, event: DomainEvent) -> Household:
             return replace(state, failed=state.failed | {Step(step)})
         case ev.PublicNoticePosted(ends_at=ends_at):
             return replace(state, status=Status.NOTICE, notice_ends_at=datetime.fromisoformat(ends_at))
-        case ev.ObjectionRaised(objection_id=oid):
-            return replace(state, objections=state.objections | {oid})
+        case ev.ObjectionRaised(objection_id=oid, summary=summary):
+            return replace(state, objections=state.objections | {oid}, raised=(*state.raised, (oid, summary)))
         case ev.ObjectionResolved(objection_id=oid, upheld=upheld):
             return replace(
                 state,

@@ -36,6 +36,8 @@ class TekunSupport:
     active: bool = False
     closed: bool = False
     case_id: str = ""
+    confirmed: ev.TekunSupportConfirmed | None = None
+    """The confirmation as recorded: a re-sent one is recognised against it."""
 
     def amount_for(self, period: Period, standards: StandardsTable) -> tuple[int, Standard] | None:
         if not self.active:
@@ -54,11 +56,13 @@ def confirm_tekun(
     confirmed_by: str,
     at: datetime,
 ) -> list[DomainEvent]:
-    """Confirm a 特困 case; re-sent for the same person it changes nothing, for another it is refused."""
-    if state.active or state.closed:
-        if state.person == person and state.residence == residence:
+    """Confirm a 特困 case. Re-sent with the same content (person, residence, mode as first
+    confirmed) it changes nothing; the same case id with other content is refused (``id_reused``)."""
+    if state.confirmed is not None:
+        first = state.confirmed
+        if (first.person, first.residence, first.mode) == (person, residence, mode.value):
             return []
-        raise Conflict("id_reused", "this case id was already used for another person", field="case_id")
+        raise Conflict("id_reused", "this case id was already used for another confirmation", field="case_id")
     return [ev.TekunSupportConfirmed(case_id, person, residence, mode.value, confirmed_by, at.isoformat())]
 
 
@@ -80,7 +84,7 @@ def evolve_tekun(state: TekunSupport, event: DomainEvent) -> TekunSupport:
     match event:
         case ev.TekunSupportConfirmed():
             return TekunSupport(
-                event.person, event.residence, SupportMode(event.mode), True, False, event.case_id
+                event.person, event.residence, SupportMode(event.mode), True, False, event.case_id, event
             )
         case ev.SupportModeChanged(to=to):
             return replace(state, mode=SupportMode(to))
@@ -98,6 +102,7 @@ class AidCause(StrEnum):
 
 
 def grant_temporary_aid(
+    state: ev.TemporaryAidGranted | None,
     *,
     grant_id: str,
     beneficiary: str,
@@ -107,7 +112,17 @@ def grant_temporary_aid(
     on: date,
     standards: StandardsTable,
 ) -> list[DomainEvent]:
-    """临时救助: a one-off grant, within the per-grant limit in force for the place."""
+    """临时救助: a one-off grant, within the per-grant limit in force for the place. Re-sent with the
+    same content it changes nothing; the same grant id with other content is refused (``id_reused``)."""
+    if state is not None:
+        if (state.beneficiary, state.residence, state.cause, state.amount_fen) == (
+            beneficiary,
+            residence,
+            cause.value,
+            amount_fen,
+        ):
+            return []
+        raise Conflict("id_reused", "this grant id was already used for another grant", field="grant_id")
     if amount_fen <= 0:
         raise DomainError("amount_not_positive", "the grant must be a positive amount", field="amount_fen")
     limit = standards.in_force(Parameter.TEMPORARY_AID_LIMIT, residence, on)
@@ -124,12 +139,22 @@ def grant_temporary_aid(
     ]
 
 
+def evolve_temporary(
+    state: ev.TemporaryAidGranted | None, event: DomainEvent
+) -> ev.TemporaryAidGranted | None:
+    return event if isinstance(event, ev.TemporaryAidGranted) else state
+
+
 @dataclass(frozen=True, slots=True)
 class MedicalYear:
     """Medical aid paid to one person in one calendar year, against the annual cap."""
 
     paid_fen: int = 0
-    claims: frozenset[str] = frozenset()
+    paid: tuple[ev.MedicalAidPaid, ...] = ()
+
+    def claim(self, claim_id: str) -> ev.MedicalAidPaid | None:
+        """The claim as paid, if this year paid it."""
+        return next((c for c in self.paid if c.claim_id == claim_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +174,14 @@ def claim_medical_aid(
     standards: StandardsTable,
 ) -> list[DomainEvent]:
     """医疗救助: reimburse the receipts at the rate in force; a claim over the annual cap is paid
-    up to the cap and says so."""
-    if claim_id in state.claims:
-        return []
+    up to the cap and says so. Re-sent with the same content it changes nothing (the claim as paid
+    is ``state.claim(claim_id)``); the same claim id with other content is refused (``id_reused``)."""
+    earlier = state.claim(claim_id)
+    if earlier is not None:
+        same = [{"number": r.number, "amount_fen": r.amount_fen} for r in receipts]
+        if (earlier.beneficiary, earlier.residence, earlier.receipts) == (beneficiary, residence, same):
+            return []
+        raise Conflict("id_reused", "this claim id was already used for another claim", field="claim_id")
     if not receipts:
         raise DomainError(
             "receipts_required", "a medical aid claim needs at least one receipt", field="receipts"
@@ -187,5 +217,5 @@ def claim_medical_aid(
 
 def evolve_medical(state: MedicalYear, event: DomainEvent) -> MedicalYear:
     if isinstance(event, ev.MedicalAidPaid):
-        return MedicalYear(state.paid_fen + event.paid_fen, state.claims | {event.claim_id})
+        return MedicalYear(state.paid_fen + event.paid_fen, (*state.paid, event))
     return state
