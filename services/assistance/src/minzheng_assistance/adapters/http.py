@@ -1,17 +1,18 @@
-"""The caseworkers' HTTP API. Inputs are validated here (pydantic); rules are the domain's."""
+"""The caseworkers' HTTP API. Inputs are validated here (``models``: bounded, with examples the demo
+county accepts); rules are the domain's. Every operation has a summary, a description, a typed
+answer and its refusals in the one error shape (``refusals``; 413/422/503 are on every route)."""
 
 from __future__ import annotations
 
-import re
 import uuid
-from datetime import date
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
-from minzheng_contracts import DivisionCode, Employment, Period, Relationship, ResidentId
+from minzheng_contracts import DivisionCode
 from minzheng_eventstore.deps import Ctx, CurrentActor
+from minzheng_eventstore.errors_api import refusals
 from minzheng_kernel.errors import DomainError
 
 from ..application import handlers as h
@@ -19,202 +20,136 @@ from ..application import other_aid as oa
 from ..application import payments
 from ..application.guards import standards_table
 from ..domain.household import Household, Member, Step
-from ..domain.other_aid import AidCause, Receipt, SupportMode
-from ..domain.standards import Parameter
+from ..domain.other_aid import Receipt
+from .models import (
+    ID_PATTERN,
+    ApplyIn,
+    ApprovalIn,
+    Division,
+    DivisionIn,
+    DivisionPage,
+    DivisionRef,
+    GrantRef,
+    HouseholdPage,
+    HouseholdRef,
+    HouseholdSummary,
+    HouseholdView,
+    MedicalClaimIn,
+    MedicalOut,
+    ModeIn,
+    NoticeRow,
+    ObjectionIn,
+    ObjectionView,
+    PaidRow,
+    PaymentOut,
+    PaymentRow,
+    PeriodIn,
+    Programme,
+    ReasonIn,
+    RecheckIn,
+    ResolutionIn,
+    RollRow,
+    RunOut,
+    StandardIn,
+    StandardOut,
+    StandardRef,
+    Status,
+    StepIn,
+    TekunIn,
+    TekunModeOut,
+    TekunRef,
+    TemporaryAidIn,
+    TimelineEntry,
+)
 from .projection import NAME as READ_MODELS
 
-Strict = ConfigDict(extra="forbid")
-MAX_MEMBERS = 50
-"""A household larger than this is an input error, not a household (the store's size limit is the
-backstop for anything that slips through)."""
-MAX_FEN = 10**10
-"""The largest amount in fen a field takes (a monthly income, a receipt, a grant): 100 million yuan."""
-MAX_STANDARD = 10**12
-"""The largest value of a standard (each parameter has its own, smaller, maximum: ``Parameter``)."""
-MAX_RECEIPTS = 100
-TEXT = 2000
-"""The longest free text (notes, summaries, reasons)."""
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$"
-"""A client-chosen text id (objection, medical claim): letters, digits and ``._:-``, 100 at most."""
-
-Programme = Literal["dibao_urban", "dibao_rural", "tekun", "temporary_aid", "medical_aid"]
-Fen = Annotated[int, Field(ge=0, le=MAX_FEN, strict=True)]
-TextId = Annotated[str, Field(min_length=1, max_length=100, pattern=ID_PATTERN)]
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+HouseholdId = Annotated[uuid.UUID, Path(description="The household's id (from `POST /households`).")]
+Limit = Annotated[int, Query(ge=1, le=200, description="Page size (at most 200).")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")]
 
 
-def _iso_date(value: object) -> object:
-    """A date is a ``YYYY-MM-DD`` string: not a number (``0`` is not 1970-01-01), not a timestamp."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError("a date is written YYYY-MM-DD")
-    return value
-
-
-IsoDate = Annotated[
-    date,
-    BeforeValidator(_iso_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
-]
-
-
-class MemberIn(BaseModel):
-    model_config = Strict
-    resident_id: ResidentId
-    relationship: Relationship
-    monthly_income_fen: Fen
-    employment: Employment
-
-
-class ApplyIn(BaseModel):
-    model_config = Strict
-    household_id: uuid.UUID | None = Field(
-        default=None, description="Client-chosen id: re-sending is idempotent."
+def household_view(hid: uuid.UUID, state: Household) -> HouseholdView:
+    return HouseholdView(
+        household_id=hid,
+        status=state.status.value,
+        programme=state.programme,
+        residence=state.residence,
+        members=len(state.living),
+        steps_passed=sorted(s.value for s in state.passed),
+        steps_failed=sorted(s.value for s in state.failed),
+        notice_ends_at=state.notice_ends_at,
+        open_objections=len(state.objections),
+        recheck_due=state.recheck_due,
+        closed_reason=state.closed_reason,
     )
-    programme: Literal["dibao_urban", "dibao_rural"]
-    residence: DivisionCode
-    members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS)
-    official_relative: bool = Field(default=False, description="近亲属备案: a close relative of an official.")
-
-    @field_validator("members")
-    @classmethod
-    def _one_applicant(cls, members: list[MemberIn]) -> list[MemberIn]:
-        if sum(1 for m in members if m.relationship is Relationship.SELF) != 1:
-            raise ValueError("exactly one member must have relationship 'self' (the applicant)")
-        return members
-
-
-class StepIn(BaseModel):
-    model_config = Strict
-    passed: bool
-    notes: str = Field(default="", max_length=2000)
-
-
-class ObjectionIn(BaseModel):
-    model_config = Strict
-    objection_id: TextId | None = Field(
-        default=None, description="Client-chosen id: re-sending is idempotent."
-    )
-    summary: str = Field(min_length=1, max_length=TEXT)
-
-
-class ResolutionIn(BaseModel):
-    model_config = Strict
-    upheld: bool
-    resolution: str = Field(min_length=1, max_length=TEXT)
-
-
-class ApprovalIn(BaseModel):
-    model_config = Strict
-    classification: str | None = Field(
-        default=None, min_length=1, max_length=10, pattern=r"^[A-Za-z0-9]+$", description="分类施保 class"
-    )
-
-
-class ReasonIn(BaseModel):
-    model_config = Strict
-    reason: str = Field(min_length=1, max_length=TEXT)
-
-
-class IncomeIn(BaseModel):
-    model_config = Strict
-    resident_id: ResidentId
-    monthly_income_fen: Fen
-
-
-class RecheckIn(BaseModel):
-    """New monthly incomes of members (a list, not a map keyed by resident ID: an error names
-    ``incomes.0.monthly_income_fen``, never a resident ID)."""
-
-    model_config = Strict
-    incomes: list[IncomeIn] = Field(min_length=1, max_length=MAX_MEMBERS)
-
-
-class PeriodIn(BaseModel):
-    model_config = Strict
-    period: Period
-
-
-class StandardIn(BaseModel):
-    model_config = Strict
-    parameter: Parameter
-    jurisdiction: DivisionCode
-    effective_from: IsoDate
-    value: int = Field(ge=0, le=MAX_STANDARD, strict=True)
-
-
-class DivisionIn(BaseModel):
-    model_config = Strict
-    code: DivisionCode
-    name: str = Field(min_length=1, max_length=100)
-
-
-class TekunIn(BaseModel):
-    model_config = Strict
-    case_id: uuid.UUID | None = Field(default=None, description="Client-chosen id: re-sending is idempotent.")
-    person: ResidentId
-    residence: DivisionCode
-    mode: SupportMode
-
-
-class ModeIn(BaseModel):
-    model_config = Strict
-    mode: SupportMode
-
-
-class TemporaryAidIn(BaseModel):
-    model_config = Strict
-    grant_id: uuid.UUID | None = Field(
-        default=None, description="Client-chosen id: re-sending is idempotent."
-    )
-    beneficiary: ResidentId
-    residence: DivisionCode
-    cause: AidCause
-    amount_fen: int = Field(gt=0, le=MAX_FEN, strict=True)
-
-
-class ReceiptIn(BaseModel):
-    model_config = Strict
-    number: TextId
-    amount_fen: int = Field(gt=0, le=MAX_FEN, strict=True)
-
-
-class MedicalClaimIn(BaseModel):
-    model_config = Strict
-    claim_id: TextId = Field(description="Client-chosen id: re-sending is idempotent.")
-    beneficiary: ResidentId
-    residence: DivisionCode
-    receipts: list[ReceiptIn] = Field(min_length=1, max_length=MAX_RECEIPTS)
-
-
-def household_view(hid: uuid.UUID, state: Household) -> dict[str, Any]:
-    return {
-        "household_id": str(hid),
-        "status": state.status.value,
-        "programme": state.programme,
-        "residence": state.residence,
-        "members": len(state.living),
-        "steps_passed": sorted(s.value for s in state.passed),
-        "steps_failed": sorted(s.value for s in state.failed),
-        "notice_ends_at": state.notice_ends_at.isoformat() if state.notice_ends_at else None,
-        "open_objections": len(state.objections),
-        "recheck_due": state.recheck_due,
-        "closed_reason": state.closed_reason,
-    }
 
 
 router = APIRouter()
 
+# ------------------------------------------------------------------------------------ configuration
 
-@router.post("/divisions", status_code=201, tags=["configuration"])
-async def add_division(body: DivisionIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+
+@router.post(
+    "/divisions",
+    status_code=201,
+    tags=["configuration"],
+    summary="Register a township or village",
+    response_model=DivisionRef,
+    responses=refusals(),
+)
+async def add_division(body: DivisionIn, ctx: Ctx, actor: CurrentActor) -> DivisionRef:
+    """Register a division of the county (GB/T 2260: 9 digits a township, 12 a village); a residence
+    must be a registered division. Registering a code again renames it. Refused (422
+    `outside_county`) for a code outside the county."""
     await h.register_division(ctx, actor, code=body.code, name=body.name, level=body.code.level)
-    return {"code": body.code}
+    return DivisionRef(code=body.code)
 
 
-@router.post("/standards", status_code=201, tags=["configuration"])
-async def add_standard(body: StandardIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+@router.get(
+    "/divisions",
+    tags=["configuration"],
+    summary="List the county's divisions",
+    response_model=DivisionPage,
+)
+async def list_divisions(
+    ctx: Ctx,
+    within: Annotated[
+        DivisionCode | None, Query(description="Only divisions within this township (or the county).")
+    ] = None,
+    level: Annotated[
+        str | None, Query(pattern="^(township|village)$", description="township or village")
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> DivisionPage:
+    """The registered townships and villages, ordered by code, a page at a time: the codes to use
+    as `residence`, `village` or `township` elsewhere."""
+    where = "($1::text IS NULL OR code LIKE $1 || '%') AND ($2::text IS NULL OR level = $2)"
+    async with ctx.store.pool.acquire() as conn:
+        total = await conn.fetchval(f"SELECT count(*) FROM divisions WHERE {where}", within, level)
+        rows = await conn.fetch(
+            f"SELECT code, name, level FROM divisions WHERE {where} ORDER BY code LIMIT $3 OFFSET $4",
+            within,
+            level,
+            limit,
+            offset,
+        )
+    return DivisionPage(items=[Division(**dict(r)) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.post(
+    "/standards",
+    status_code=201,
+    tags=["configuration"],
+    summary="Set a standard from a date",
+    response_model=StandardRef,
+    responses=refusals(409),
+)
+async def add_standard(body: StandardIn, ctx: Ctx, actor: CurrentActor) -> StandardRef:
+    """Record a standard (a 低保 standard, a notice period, the payment lead time…) for a
+    jurisdiction from a date. Standards are never edited: a later `effective_from` supersedes.
+    409 `standard_exists` if that parameter, jurisdiction and date are already set; 422
+    `standard_out_of_range` above the parameter's maximum."""
     std = await h.set_standard(
         ctx,
         actor,
@@ -223,27 +158,47 @@ async def add_standard(body: StandardIn, ctx: Ctx, actor: CurrentActor) -> dict[
         effective_from=body.effective_from,
         value=body.value,
     )
-    return {"standard_id": std.standard_id}
+    return StandardRef(standard_id=std.standard_id)
 
 
-@router.get("/standards", tags=["configuration"])
-async def list_standards(ctx: Ctx) -> list[dict[str, Any]]:
+@router.get(
+    "/standards",
+    tags=["configuration"],
+    summary="List the standards",
+    response_model=list[StandardOut],
+)
+async def list_standards(ctx: Ctx) -> list[StandardOut]:
+    """Every standard recorded, with the id that payments name (`standard_id`)."""
     async with ctx.store.pool.acquire() as conn:
         table = await standards_table(conn)
     return [
-        {
-            "standard_id": s.standard_id,
-            "parameter": s.parameter.value,
-            "jurisdiction": s.jurisdiction,
-            "effective_from": s.effective_from.isoformat(),
-            "value": s.value,
-        }
+        StandardOut(
+            standard_id=s.standard_id,
+            parameter=s.parameter,
+            jurisdiction=s.jurisdiction,
+            effective_from=s.effective_from,
+            value=s.value,
+        )
         for s in table
     ]
 
 
-@router.post("/households", status_code=201, tags=["dibao"])
-async def apply(body: ApplyIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+# ------------------------------------------------------------------------------------ 低保 households
+
+
+@router.post(
+    "/households",
+    status_code=201,
+    tags=["dibao"],
+    summary="Apply for 低保 (申请)",
+    response_model=HouseholdRef,
+    responses=refusals(409),
+)
+async def apply(body: ApplyIn, ctx: Ctx, actor: CurrentActor) -> HouseholdRef:
+    """A household applies. The residence must be a registered township or village of the county.
+    409 `person_in_other_household` if a member is in another open case; with a client
+    `household_id`, re-sending the same body returns the original result and another body is 409
+    `id_reused`."""
     members = [
         Member(m.resident_id.reveal(), m.relationship.value, m.monthly_income_fen, m.employment.value)
         for m in body.members
@@ -257,101 +212,214 @@ async def apply(body: ApplyIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
         members=members,
         official_relative=body.official_relative,
     )
-    return {"household_id": str(hid)}
+    return HouseholdRef(household_id=hid)
 
 
-@router.post("/households/{hid}/steps/{step}", tags=["dibao"])
-async def step(hid: uuid.UUID, step: Step, body: StepIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+@router.get(
+    "/households",
+    tags=["dibao"],
+    summary="List households",
+    response_model=HouseholdPage,
+)
+async def list_households(
+    ctx: Ctx,
+    village: Annotated[
+        DivisionCode | None,
+        Query(description="Only households living within this village, township or county."),
+    ] = None,
+    status: Annotated[Status | None, Query(description="Only households in this status.")] = None,
+    programme: Annotated[Programme | None, Query(description="dibao_urban or dibao_rural")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> HouseholdPage:
+    """Households from the read model (brought up to date first), newest application first, a page
+    at a time: `total` counts every match. Start here to find a household's id."""
+    where = (
+        "($1::text IS NULL OR residence LIKE $1 || '%') AND ($2::text IS NULL OR status = $2) "
+        "AND ($3::text IS NULL OR programme = $3)"
+    )
+    await ctx.projection(READ_MODELS).catch_up()
+    async with ctx.store.pool.acquire() as conn:
+        total = await conn.fetchval(
+            f"SELECT count(*) FROM households WHERE {where}", village, status, programme
+        )
+        rows = await conn.fetch(
+            "SELECT household_id, programme, category, status, residence, township, persons, "
+            "notice_ends_at, open_objections, monthly_amount_fen, recheck_due, applied_at, updated_at "
+            f"FROM households WHERE {where} ORDER BY applied_at DESC, household_id LIMIT $4 OFFSET $5",
+            village,
+            status,
+            programme,
+            limit,
+            offset,
+        )
+    items = [HouseholdSummary(**dict(r)) for r in rows]
+    return HouseholdPage(items=items, total=total, limit=limit, offset=offset)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _command(summary: str, path: str) -> Callable[[F], F]:
+    """A household command: answers the household's state; 404 and 409 are its refusals."""
+    return router.post(
+        path, tags=["dibao"], summary=summary, response_model=HouseholdView, responses=refusals(404, 409)
+    )
+
+
+@_command("Record a review step", "/households/{hid}/steps/{step}")
+async def step(hid: HouseholdId, step: Step, body: StepIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+    """入户调查, 家庭经济状况核对, 民主评议, 镇街初审, in that order, then 近亲属备案审核 for close
+    relatives of officials. 409 `step_out_of_order`, `step_already_recorded`, `not_under_review`."""
     return household_view(hid, await h.record_step(ctx, actor, hid, step, body.passed, body.notes))
 
 
-@router.post("/households/{hid}/notice", tags=["dibao"])
-async def notice(hid: uuid.UUID, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+@_command("Post the public notice (公示)", "/households/{hid}/notice")
+async def notice(hid: HouseholdId, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+    """After every review step passed: the notice runs for the `notice_days` standard in force at
+    the village. 409 `review_not_complete`."""
     return household_view(hid, await h.post_notice(ctx, actor, hid))
 
 
-@router.post("/households/{hid}/objections", status_code=201, tags=["dibao"])
-async def objection(hid: uuid.UUID, body: ObjectionIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+@router.post(
+    "/households/{hid}/objections",
+    status_code=201,
+    tags=["dibao"],
+    summary="Raise an objection during the notice",
+    response_model=ObjectionView,
+    responses=refusals(404, 409),
+)
+async def objection(hid: HouseholdId, body: ObjectionIn, ctx: Ctx, actor: CurrentActor) -> ObjectionView:
+    """An objection blocks approval until resolved. 409 `not_on_notice`; with a client
+    `objection_id`, re-sending returns the original result and another summary is 409 `id_reused`."""
     oid = body.objection_id or str(uuid.uuid4())
     view = household_view(hid, await h.raise_objection(ctx, actor, hid, oid, body.summary))
-    return {**view, "objection_id": oid}
+    return ObjectionView(**view.model_dump(), objection_id=oid)
 
 
-@router.post("/households/{hid}/objections/{oid}/resolution", tags=["dibao"])
+@_command("Resolve an objection", "/households/{hid}/objections/{oid}/resolution")
 async def resolve(
-    hid: uuid.UUID,
+    hid: HouseholdId,
     oid: Annotated[str, Path(min_length=1, max_length=100, pattern=ID_PATTERN)],
     body: ResolutionIn,
     ctx: Ctx,
     actor: CurrentActor,
-) -> dict[str, Any]:
+) -> HouseholdView:
+    """An upheld objection means the application can only be rejected. 404 `unknown_objection`."""
     state = await h.resolve_objection(ctx, actor, hid, oid, body.upheld, body.resolution)
     return household_view(hid, state)
 
 
-@router.post("/households/{hid}/approval", tags=["dibao"])
-async def approve(hid: uuid.UUID, body: ApprovalIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+@_command("Approve (审批)", "/households/{hid}/approval")
+async def approve(hid: HouseholdId, body: ApprovalIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+    """County approval, once the notice has ended with no open or upheld objection; the amount is
+    fixed from the standard in force, effective this month. 409 `notice_period_not_over`,
+    `open_objection`, `objection_upheld`, `income_above_standard`."""
     return household_view(hid, await h.approve(ctx, actor, hid, body.classification))
 
 
-@router.post("/households/{hid}/rejection", tags=["dibao"])
-async def reject(hid: uuid.UUID, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+@_command("Reject", "/households/{hid}/rejection")
+async def reject(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+    """Reject an application under review or on notice; its people may apply again. 409 `cannot_reject`."""
     return household_view(hid, await h.reject(ctx, actor, hid, body.reason))
 
 
-@router.post("/households/{hid}/recheck", tags=["dibao"])
-async def recheck(hid: uuid.UUID, body: RecheckIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+@_command("Annual recheck (年审)", "/households/{hid}/recheck")
+async def recheck(hid: HouseholdId, body: RecheckIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+    """New monthly incomes of members: the amount changes from next month, or the benefit ends.
+    422 `not_a_member`; 409 `not_in_receipt`."""
     incomes = {i.resident_id.reveal(): i.monthly_income_fen for i in body.incomes}
     if len(incomes) != len(body.incomes):
         raise DomainError("duplicate_member", "a person is listed twice", field="incomes")
     return household_view(hid, await h.recheck(ctx, actor, hid, incomes))
 
 
-@router.post("/households/{hid}/suspension", tags=["dibao"])
-async def suspend(hid: uuid.UUID, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+@_command("Suspend the benefit", "/households/{hid}/suspension")
+async def suspend(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+    """An active household is not paid while suspended. 409 `not_active`."""
     return household_view(hid, await h.suspend(ctx, actor, hid, body.reason))
 
 
-@router.post("/households/{hid}/resumption", tags=["dibao"])
-async def resume(hid: uuid.UUID, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+@_command("Resume the benefit", "/households/{hid}/resumption")
+async def resume(hid: HouseholdId, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+    """A suspended household is paid again. 409 `not_suspended`."""
     return household_view(hid, await h.resume(ctx, actor, hid))
 
 
-@router.post("/households/{hid}/withdrawal", tags=["dibao"])
-async def withdraw(hid: uuid.UUID, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+@_command("Withdraw (主动退保)", "/households/{hid}/withdrawal")
+async def withdraw(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+    """The household leaves at its own request, at any stage before the case is closed.
+    409 `already_closed`."""
     return household_view(hid, await h.withdraw(ctx, actor, hid, body.reason))
 
 
-@router.post("/households/{hid}/payments", status_code=201, tags=["payments"])
-async def pay(hid: uuid.UUID, body: PeriodIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
-    return await payments.pay_household(ctx, actor, hid, body.period)
-
-
-@router.post("/payment-runs", status_code=201, tags=["payments"])
-async def payment_run(body: PeriodIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
-    result = await payments.run_payments(ctx, actor, body.period, projection=ctx.projection(READ_MODELS))
-    return result.__dict__
-
-
-@router.get("/households/{hid}", tags=["queries"])
-async def status(hid: uuid.UUID, ctx: Ctx) -> dict[str, Any]:
+@router.get(
+    "/households/{hid}",
+    tags=["dibao"],
+    summary="A household's status",
+    response_model=HouseholdView,
+    responses=refusals(404),
+)
+async def status(hid: HouseholdId, ctx: Ctx) -> HouseholdView:
+    """The household's current state, folded from its stream. 404 `unknown_household`."""
     return household_view(hid, await h.household(ctx, hid))
 
 
-@router.get("/households/{hid}/timeline", tags=["queries"])
-async def timeline(hid: uuid.UUID, ctx: Ctx) -> list[dict[str, Any]]:
+@router.get(
+    "/households/{hid}/timeline",
+    tags=["dibao"],
+    summary="A household's history",
+    response_model=list[TimelineEntry],
+    responses=refusals(404),
+)
+async def timeline(hid: HouseholdId, ctx: Ctx) -> list[TimelineEntry]:
+    """Every event of the household, with who recorded it and when. 404 `unknown_household`."""
+    await h.household(ctx, hid)
     events = await ctx.store.read_stream(h.household_stream(hid))
     return [
-        {
-            "version": e.version,
-            "event_type": e.event_type,
-            "occurred_at": e.occurred_at.isoformat(),
-            "recorded_at": e.recorded_at.isoformat(),
-            "actor": e.actor,
-            "data": e.data,
-        }
+        TimelineEntry(
+            version=e.version,
+            event_type=e.event_type,
+            occurred_at=e.occurred_at,
+            recorded_at=e.recorded_at,
+            actor=e.actor,
+            data=e.data,
+        )
         for e in events
     ]
+
+
+# ------------------------------------------------------------------------------------ payments
+
+
+@router.post(
+    "/households/{hid}/payments",
+    status_code=201,
+    tags=["payments"],
+    summary="Pay one household for one month",
+    response_model=PaymentOut,
+    responses=refusals(404, 409),
+)
+async def pay(hid: HouseholdId, body: PeriodIn, ctx: Ctx, actor: CurrentActor) -> PaymentOut:
+    """A back payment, or a month the run missed; paying a month twice pays once (`already_paid`).
+    422 `period_in_future` (a month not begun, beyond the `payment_lead_months` standard) or
+    `period_before_approval`; 409 `not_payable` (not active), `nothing_due`."""
+    return PaymentOut(**await payments.pay_household(ctx, actor, hid, body.period))
+
+
+@router.post(
+    "/payment-runs",
+    status_code=201,
+    tags=["payments"],
+    summary="Run the monthly payment (按月发放)",
+    response_model=RunOut,
+)
+async def payment_run(body: PeriodIn, ctx: Ctx, actor: CurrentActor) -> RunOut:
+    """Pay every active 低保 household and 特困 case for the month, once: a repeated or interrupted
+    run pays nobody twice. 422 `period_in_future` for a month not begun (beyond the
+    `payment_lead_months` standard)."""
+    result = await payments.run_payments(ctx, actor, body.period, projection=ctx.projection(READ_MODELS))
+    return RunOut(**result.__dict__)
 
 
 async def _rows(ctx: Ctx, sql: str, *args: Any) -> list[dict[str, Any]]:
@@ -360,44 +428,36 @@ async def _rows(ctx: Ctx, sql: str, *args: Any) -> list[dict[str, Any]]:
         return [dict(r) for r in await conn.fetch(sql, *args)]
 
 
-@router.get("/households/{hid}/payments", tags=["queries"])
-async def payment_history(hid: uuid.UUID, ctx: Ctx) -> list[dict[str, Any]]:
-    return await _rows(
+@router.get(
+    "/households/{hid}/payments",
+    tags=["payments"],
+    summary="A household's payments",
+    response_model=list[PaymentRow],
+)
+async def payment_history(hid: HouseholdId, ctx: Ctx) -> list[PaymentRow]:
+    """Every payment to the household, by month, with the standard each used (read model)."""
+    rows = await _rows(
         ctx,
-        "SELECT payment_id::text, period, amount_fen, standard_id, run_id::text, issued_at "
+        "SELECT payment_id, period, amount_fen, standard_id, run_id, issued_at "
         "FROM payments WHERE household_id = $1 ORDER BY period",
         hid,
     )
+    return [PaymentRow(**r) for r in rows]
 
 
-@router.get("/notices", tags=["queries"])
-async def notices(ctx: Ctx, village: DivisionCode = Query(...)) -> list[dict[str, Any]]:
-    return await _rows(
-        ctx,
-        "SELECT household_id::text, programme, persons, notice_ends_at, open_objections "
-        "FROM households WHERE status = 'notice' AND residence LIKE $1 || '%' ORDER BY notice_ends_at",
-        village,
-    )
-
-
-@router.get("/roll", tags=["queries"])
-async def roll(ctx: Ctx, township: DivisionCode | None = None) -> list[dict[str, Any]]:
-    return await _rows(
-        ctx,
-        "SELECT township, category, count(*) AS households, sum(persons) AS persons FROM households "
-        "WHERE status = 'active' AND ($1::text IS NULL OR township = $1) "
-        "GROUP BY township, category ORDER BY township, category",
-        township,
-    )
-
-
-@router.get("/payments/summary", tags=["queries"])
+@router.get(
+    "/payments/summary",
+    tags=["payments"],
+    summary="Payments by month and programme",
+    response_model=list[PaidRow],
+)
 async def paid(
     ctx: Ctx,
-    period: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None,
+    period: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")] = None,
     programme: Programme | None = None,
-) -> list[dict[str, Any]]:
-    return await _rows(
+) -> list[PaidRow]:
+    """Count and total of the payments (monthly, temporary and medical aid), by month and programme."""
+    rows = await _rows(
         ctx,
         "SELECT coalesce(period, substr(issued_at::text, 1, 7)) AS period, programme, "
         "count(*) AS payments, sum(amount_fen)::bigint AS amount_fen FROM payments "
@@ -406,10 +466,66 @@ async def paid(
         period,
         programme,
     )
+    return [PaidRow(**r) for r in rows]
 
 
-@router.post("/tekun", status_code=201, tags=["tekun"])
-async def tekun(body: TekunIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+# ------------------------------------------------------------------------------------ queries
+
+
+@router.get(
+    "/notices",
+    tags=["queries"],
+    summary="Households on public notice in a village",
+    response_model=list[NoticeRow],
+)
+async def notices(
+    ctx: Ctx, village: Annotated[DivisionCode, Query(description="A village, township or the county.")]
+) -> list[NoticeRow]:
+    """What the village notice board shows (公示), soonest ending first (read model)."""
+    rows = await _rows(
+        ctx,
+        "SELECT household_id, programme, persons, notice_ends_at, open_objections "
+        "FROM households WHERE status = 'notice' AND residence LIKE $1 || '%' ORDER BY notice_ends_at",
+        village,
+    )
+    return [NoticeRow(**r) for r in rows]
+
+
+@router.get(
+    "/roll",
+    tags=["queries"],
+    summary="The roll: households and persons in receipt",
+    response_model=list[RollRow],
+)
+async def roll(
+    ctx: Ctx, township: Annotated[DivisionCode | None, Query(description="Only this township.")] = None
+) -> list[RollRow]:
+    """Active households and their persons, by township and urban/rural (read model)."""
+    rows = await _rows(
+        ctx,
+        "SELECT township, category, count(*) AS households, sum(persons) AS persons FROM households "
+        "WHERE status = 'active' AND ($1::text IS NULL OR township = $1) "
+        "GROUP BY township, category ORDER BY township, category",
+        township,
+    )
+    return [RollRow(**r) for r in rows]
+
+
+# ------------------------------------------------------------------------------------ other aid
+
+
+@router.post(
+    "/tekun",
+    status_code=201,
+    tags=["tekun"],
+    summary="Confirm 特困 support",
+    response_model=TekunRef,
+    responses=refusals(409),
+)
+async def tekun(body: TekunIn, ctx: Ctx, actor: CurrentActor) -> TekunRef:
+    """A person supported monthly, centralised (care home) or dispersed (at home); paid by the
+    monthly run. 409 `person_already_supported`; with a client `case_id`, re-sending returns the
+    original result and another body is 409 `id_reused`."""
     cid = await oa.confirm_tekun(
         ctx,
         actor,
@@ -418,17 +534,39 @@ async def tekun(body: TekunIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
         residence=body.residence,
         mode=body.mode,
     )
-    return {"case_id": str(cid)}
+    return TekunRef(case_id=cid)
 
 
-@router.post("/tekun/{cid}/mode", tags=["tekun"])
-async def tekun_mode(cid: uuid.UUID, body: ModeIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+@router.post(
+    "/tekun/{cid}/mode",
+    tags=["tekun"],
+    summary="Change a 特困 case's mode of support",
+    response_model=TekunModeOut,
+    responses=refusals(404, 409),
+)
+async def tekun_mode(
+    cid: Annotated[uuid.UUID, Path(description="The case id (from `POST /tekun`).")],
+    body: ModeIn,
+    ctx: Ctx,
+    actor: CurrentActor,
+) -> TekunModeOut:
+    """From the next run on, the case is paid at the new mode's standard. 404 `unknown_case`;
+    409 `not_active`."""
     await oa.change_tekun_mode(ctx, actor, cid, body.mode)
-    return {"case_id": str(cid), "mode": body.mode.value}
+    return TekunModeOut(case_id=cid, mode=body.mode)
 
 
-@router.post("/temporary-aid", status_code=201, tags=["temporary aid"])
-async def temporary(body: TemporaryAidIn, ctx: Ctx, actor: CurrentActor) -> dict[str, str]:
+@router.post(
+    "/temporary-aid",
+    status_code=201,
+    tags=["temporary aid"],
+    summary="Grant temporary aid (临时救助)",
+    response_model=GrantRef,
+    responses=refusals(409),
+)
+async def temporary(body: TemporaryAidIn, ctx: Ctx, actor: CurrentActor) -> GrantRef:
+    """A one-off grant within the per-grant limit in force (422 `over_temporary_aid_limit`); with a
+    client `grant_id`, re-sending returns the original result and another body is 409 `id_reused`."""
     gid = body.grant_id or uuid.uuid4()
     await oa.grant_temporary_aid(
         ctx,
@@ -439,11 +577,21 @@ async def temporary(body: TemporaryAidIn, ctx: Ctx, actor: CurrentActor) -> dict
         cause=body.cause,
         amount_fen=body.amount_fen,
     )
-    return {"grant_id": str(gid)}
+    return GrantRef(grant_id=gid)
 
 
-@router.post("/medical-claims", status_code=201, tags=["medical aid"])
-async def medical(body: MedicalClaimIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+@router.post(
+    "/medical-claims",
+    status_code=201,
+    tags=["medical aid"],
+    summary="Claim medical aid (医疗救助)",
+    response_model=MedicalOut,
+    responses=refusals(409),
+)
+async def medical(body: MedicalClaimIn, ctx: Ctx, actor: CurrentActor) -> MedicalOut:
+    """Receipts reimbursed at the rate in force, up to the person's annual cap (`capped` says when it
+    cut the payment). Re-sending a claim returns it as paid; the same `claim_id` with another body
+    (another person, other receipts) is 409 `id_reused`."""
     paid = await oa.claim_medical_aid(
         ctx,
         actor,
@@ -452,12 +600,12 @@ async def medical(body: MedicalClaimIn, ctx: Ctx, actor: CurrentActor) -> dict[s
         residence=body.residence,
         receipts=[Receipt(x.number, x.amount_fen) for x in body.receipts],
     )
-    return {
-        "claim_id": paid.claim_id,
-        "eligible_fen": paid.eligible_fen,
-        "computed_fen": paid.computed_fen,
-        "paid_fen": paid.paid_fen,
-        "capped": paid.capped,
-        "cap_remaining_fen": paid.cap_remaining_fen,
-        "standard_id": paid.standard_id,
-    }
+    return MedicalOut(
+        claim_id=paid.claim_id,
+        eligible_fen=paid.eligible_fen,
+        computed_fen=paid.computed_fen,
+        paid_fen=paid.paid_fen,
+        capped=paid.capped,
+        cap_remaining_fen=paid.cap_remaining_fen,
+        standard_id=paid.standard_id,
+    )
