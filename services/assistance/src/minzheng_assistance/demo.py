@@ -1,6 +1,10 @@
 """A small demo county (``make run`` loads it): townships, villages, standards with a raise, and
 households in every state, so a newcomer can try the API at once. Idempotent.
 
+Two households (``READY``) have passed every review step and their public notice ended weeks ago:
+the README's walk-through approves one and pays it at once (``tests/integration/test_walkthrough.py``
+runs it as written).
+
 The standards are the figures of the domain catalogue (F0 L143, L215: urban 488 → 528 → 552 yuan,
 rural 352 → 396 → 442 yuan a month); the other parameters are illustrative demo values.
 """
@@ -47,6 +51,15 @@ STANDARDS = [
 NS = uuid.UUID("0e7b8a50-45d1-4a8c-8d8f-2f0c1d9e5a77")
 
 
+def demo_household_id(n: int) -> uuid.UUID:
+    """The id of demo household ``n`` (the same in every demo database)."""
+    return uuid.uuid5(NS, str(n))
+
+
+READY = (demo_household_id(10), demo_household_id(11))
+"""Households on notice whose notice has ended, with no objection: ready to approve."""
+
+
 def _person(n: int) -> str:
     return make_resident_id(COUNTY, date(1950 + n % 50, 1 + n % 12, 1 + n % 28), n).reveal()
 
@@ -88,7 +101,7 @@ async def seed_demo(service: ServiceContext) -> None:
         return await h.apply_household(
             ctx,
             actor,
-            household_id=uuid.uuid5(NS, str(n)),
+            household_id=demo_household_id(n),
             programme=programme,
             residence=village,
             members=members,
@@ -114,7 +127,12 @@ async def seed_demo(service: ServiceContext) -> None:
         )
     ]
     rejected = await household(8, "330727101202", [90_000])
-    for hid in active:
+    ready = [
+        await household(10, "330727101201", [12_000, 0]),
+        await household(11, "330727102201", [0], "dibao_rural"),
+    ]
+    assert tuple(ready) == READY
+    for hid in [*active, *ready]:
         await reviewed(hid)
         await h.post_notice(ctx, actor, hid)
     clock.advance(timedelta(days=8))

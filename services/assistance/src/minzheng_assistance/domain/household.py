@@ -26,6 +26,7 @@ from minzheng_kernel.events import DomainEvent
 
 from . import events as ev
 from .amounts import monthly_amount, per_capita_income
+from .periods import county_today
 from .standards import Parameter, Standard, StandardsTable
 
 
@@ -292,7 +293,7 @@ def approve(
             standard_id=standard.standard_id,
             standard_monthly_fen=standard.value,
             monthly_amount_fen=amount,
-            effective_from=str(Period.of(now.date())),
+            effective_from=str(Period.of(county_today(now))),
             approved_by=approved_by,
         )
     ]
