@@ -135,7 +135,7 @@ async def test_poison_message_goes_to_dead_letter_and_consumer_goes_on(
     assert by_id[malformed[0]]["deliveries"] == 1 and "PermanentError" in by_id[malformed[0]]["error"]
     # the dead letters are on the DEADLETTER stream too, with the error
     js = nats_admin.jetstream()
-    sub = await js.pull_subscribe("deadletter.test-poison-v1", stream="DEADLETTER")
+    sub = await js.pull_subscribe("deadletter.test.test-poison-v1", stream="DEADLETTER")
     dead = await sub.fetch(2, timeout=5)
     assert {m.headers["Mz-Original-Subject"] for m in dead} == {f"{prefix}.a"}
     assert any("cannot handle" in m.headers["Mz-Error"] for m in dead)

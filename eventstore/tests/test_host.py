@@ -65,6 +65,7 @@ async def test_host_serves_commands_and_answers_errors_as_data(fresh_database: s
             assert ready.json() == {
                 "database": True,
                 "nats": True,
+                "consumers": {},
                 "ready": True,
                 "outbox_parked": 0,
                 "degraded": [],
@@ -131,3 +132,37 @@ async def test_a_parked_event_shows_in_ready_and_metrics_and_the_service_goes_on
                 and ready["degraded"] == ["publication"]
             )
             assert "mz_relay_parked 1.0" in (await http.get("/metrics")).text
+
+
+async def test_a_consumer_that_vanishes_is_noticed_recreated_and_consumes_again(
+    fresh_database: str, stack, nats_admin, test_stream
+) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+    import uuid
+
+    stream, prefix = test_stream
+    seen: list[str] = []
+
+    async def handle(msg, conn) -> None:  # type: ignore[no-untyped-def]
+        seen.append(msg.subject)
+
+    host = ServiceHost(ServiceSettings("testsvc", fresh_database, stack.nats_admin_url), publication=None)
+    name = host.add_consumer(purpose="watch", version=1, stream=stream, subject=f"{prefix}.>", handler=handle)
+    async with host.running():
+        assert await host.check_consumers() == {name: True}
+        assert (await host.ready())["ready"] is True
+        await nats_admin.jetstream().delete_consumer(stream, name)
+        assert await host.check_consumers(recreate=False) == {name: False}
+        ready = await host.ready()
+        assert ready["ready"] is False and ready["consumers"] == {name: False}
+        await host.check_consumers()  # recreates it
+        assert await host.check_consumers() == {name: True}
+        await nats_admin.jetstream().publish(
+            f"{prefix}.after", b"{}", headers={"Nats-Msg-Id": str(uuid.uuid4())}
+        )
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.1)
+        assert seen == [f"{prefix}.after"]
+        assert (await host.ready())["ready"] is True

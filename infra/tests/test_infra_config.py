@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from minzheng_infra.config import load_services, load_streams
 from minzheng_infra.credentials import Credentials
-from minzheng_infra.stack import SERVICE_PUBLISH_DENY, nats_config_for
+from minzheng_infra.stack import nats_config_for
 
 SERVICES = ["assistance", "disaster", "veterans", "registry", "eldercare"]
 
@@ -44,6 +44,13 @@ def test_nats_users_publish_only_to_their_own_subjects() -> None:
     assert set(users) == {"admin", *SERVICES}
     assert users["admin"].publish_allow == (">",)
     assistance = users["assistance"]
-    assert assistance.publish_allow == ("assistance.>", "deadletter.>", "$JS.API.>", "$JS.ACK.>", "_INBOX.>")
-    assert assistance.publish_deny == SERVICE_PUBLISH_DENY
-    assert assistance.subscribe_allow == (">",)
+    assert assistance.publish_allow[:4] == (
+        "assistance.>",
+        "deadletter.assistance.>",
+        "$JS.API.INFO",
+        "$JS.API.STREAM.INFO.ASSISTANCE",
+    )
+    assert "$JS.API.CONSUMER.MSG.NEXT.REGISTRY.assistance-deaths-v1" in assistance.publish_allow
+    assert not [p for p in assistance.publish_allow if "DELETE" in p or p in (">", "$JS.API.>", "_INBOX.>")]
+    assert assistance.publish_deny == ()
+    assert assistance.subscribe_allow == ("_INBOX_assistance.>",)

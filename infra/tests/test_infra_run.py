@@ -128,6 +128,7 @@ def run_env(tmp_path: Path) -> Iterator[tuple[dict[str, str], int]]:
         "MINZHENG_PG_PORT": str(free_port()),
         "MINZHENG_NATS_PORT": str(free_port()),
         "MINZHENG_NATS_MONITOR_PORT": str(free_port()),
+        "MINZHENG_ISSUER_PORT": str(free_port()),
         "COLUMNS": "250",
     }
     for key in ("DATABASE_URL", "NATS_URL", "FAKESVC_DATABASE_URL", "FAKESVC_NATS_URL"):

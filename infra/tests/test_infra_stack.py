@@ -52,8 +52,16 @@ def sql(dsn: str, query: str) -> object:
     return run_sync(_sql(dsn, query))
 
 
+def _inbox(url: str) -> str:
+    """A service's user may subscribe to its own replies only (``_INBOX_<service>.>``)."""
+    from urllib.parse import urlsplit
+
+    user = urlsplit(url).username
+    return f"_INBOX_{user}" if user and user != "admin" else "_INBOX"
+
+
 async def _stream_messages(url: str, stream: str) -> int:
-    nc = await nats.connect(url)
+    nc = await nats.connect(url, inbox_prefix=_inbox(url))
     try:
         info = await nc.jetstream().stream_info(stream)
         return info.state.messages
@@ -62,7 +70,7 @@ async def _stream_messages(url: str, stream: str) -> int:
 
 
 async def _publish(url: str, subject: str) -> None:
-    nc = await nats.connect(url)
+    nc = await nats.connect(url, inbox_prefix=_inbox(url))
     try:
         await nc.jetstream().publish(subject, b"{}")
     finally:
@@ -152,7 +160,8 @@ def test_servers_listen_on_loopback_only(stack: EmbeddedStack) -> None:
 
 async def test_fault_controls_on_the_session_stack(stack: EmbeddedStack) -> None:
     """Tests may kill/restart the session servers; clients reconnect after a restart."""
-    nc = await nats.connect(stack.nats_url("veterans"), max_reconnect_attempts=-1, reconnect_time_wait=0.2)
+    url = stack.nats_url("veterans")
+    nc = await nats.connect(url, max_reconnect_attempts=-1, reconnect_time_wait=0.2, inbox_prefix=_inbox(url))
     try:
         await asyncio.to_thread(stack.nats.restart)
         ack = await nc.jetstream().publish("veterans.test.after_restart", b"{}", timeout=10)

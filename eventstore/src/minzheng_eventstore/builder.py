@@ -14,6 +14,7 @@ from datetime import datetime
 from uuid import UUID
 
 from minzheng_kernel.clock import Clock
+from minzheng_kernel.errors import Forbidden
 from minzheng_kernel.events import DomainEvent
 
 from .model import EventMetadata, NewEvent
@@ -31,7 +32,23 @@ class Actor:
     correlation_id: UUID | None = None
     causation_id: UUID | None = None
     jurisdiction: str | None = None
-    """The division the caller may act in (from its token); ``None`` until identity lands."""
+    """The division the caller may act in (from its token); ``None`` for the service's own policies
+    and schedulers, which act county-wide."""
+    roles: frozenset[str] = frozenset()
+
+    def within(self, code: str) -> bool:
+        """``code`` lies in the caller's subtree (always, for a policy or scheduler)."""
+        return self.jurisdiction is None or code.startswith(self.jurisdiction)
+
+    def require_within(self, code: str, field: str) -> None:
+        """Refuse (403 ``outside_jurisdiction``) a command or query about a place outside the
+        caller's subtree."""
+        if not self.within(code):
+            raise Forbidden(
+                "outside_jurisdiction",
+                f"{code} is outside the division {self.jurisdiction} this caller may reach",
+                field=field,
+            )
 
 
 @functools.lru_cache(maxsize=4096)

@@ -17,7 +17,7 @@ Flow per fetched batch (faststream ``PullSub(batch=True)``, handled sequentially
 2. if that fails, each message in its own transaction, so one bad message cannot hold back
    the others: a failure is nak'ed with a growing delay; after ``max_deliver`` deliveries (or at
    once for a ``PermanentError``) the message is recorded in ``dead_letters``, published on
-   ``deadletter.<consumer>`` and terminated, and the consumer goes on.
+   ``deadletter.<service>.<consumer>`` and terminated, and the consumer goes on.
 
 Dead letters can be re-driven through the handler once the cause is fixed (``redrive``).
 The ack policy is set deliberately to MANUAL: faststream's NATS default terminates a message
@@ -113,6 +113,16 @@ async def _pull_promptly(subscriber: Any, batch_size: int, idle_wait: float, gat
         except (nats.errors.ConnectionClosedError, nats.js.errors.ServiceUnavailableError):
             await asyncio.sleep(0.5)  # reconnecting: unacknowledged messages come again
             continue
+        except (nats.errors.Error, nats.js.errors.Error) as exc:
+            # e.g. the durable consumer was deleted (409 "Consumer Deleted"): keep asking; the host's
+            # consumer watch recreates it and reports it missing meanwhile (/ready, metric)
+            log.warning(
+                "consumer.fetch_failed",
+                subject=pull._subject if hasattr(pull, "_subject") else None,
+                error=type(exc).__name__,
+            )
+            await asyncio.sleep(1.0)
+            continue
         if batch_size > 1:
             with contextlib.suppress(TimeoutError):
                 messages += await pull.fetch(batch=batch_size - 1, timeout=gather_wait)
@@ -164,6 +174,7 @@ class DurableConsumer:
         if max_deliver < 1:
             raise ValueError("max_deliver must be at least 1")
         self.store = store
+        self.service = service
         self.name = f"{service}-{purpose}-v{version}"
         self.stream = stream
         self.subject = subject
@@ -191,16 +202,12 @@ class DurableConsumer:
             pull_sub=PullSub(self.batch_size, timeout=self.fetch_timeout, batch=True),
             ack_policy=AckPolicy.MANUAL,
             decoder=_raw_messages,
+            # the service's NATS user may subscribe to its own replies only (_INBOX_<service>.>)
+            inbox_prefix=f"_INBOX_{self.service}.".encode(),
             # No server-side limit: JetStream counts ack timeouts (a slow batch, a killed process)
             # as deliveries and would silently drop a message that never failed. Our own
             # ``max_deliver`` counts only handler failures and ends in the dead letter.
-            config=ConsumerConfig(
-                durable_name=self.name,
-                max_deliver=-1,
-                deliver_policy=self.deliver_policy,
-                ack_wait=self.ack_wait,
-                filter_subject=self.subject,
-            ),
+            config=self.consumer_config(),
         )
 
         # faststream starts ``_consume_pull`` as the subscriber's task (and restarts it if it fails)
@@ -358,7 +365,7 @@ class DurableConsumer:
             "Mz-Deliveries": str(deliveries),
             "Mz-Error": error[:1000],
         }
-        await js.publish(f"{DEAD_LETTER_PREFIX}.{self.name}", msg.data, headers=dl_headers)
+        await js.publish(self.dead_letter_subject, msg.data, headers=dl_headers)
         await msg.term()
         self.dead_lettered += 1
         log.error(
@@ -370,6 +377,21 @@ class DurableConsumer:
         )
 
     # ------------------------------------------------------------------ dead letters
+
+    def consumer_config(self) -> ConsumerConfig:
+        """The durable consumer as JetStream holds it (and as the host recreates it if it vanishes)."""
+        return ConsumerConfig(
+            durable_name=self.name,
+            max_deliver=-1,
+            deliver_policy=self.deliver_policy,
+            ack_wait=self.ack_wait,
+            filter_subject=self.subject,
+        )
+
+    @property
+    def dead_letter_subject(self) -> str:
+        """``deadletter.<service>.<consumer>``: each service publishes only its own dead letters."""
+        return f"{DEAD_LETTER_PREFIX}.{self.service}.{self.name}"
 
     async def redrive(self, limit: int = 1000) -> tuple[int, int]:
         """Run open dead letters through the handler again (after a fix). Returns (done, failed).

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nats
+import nats.js.errors
 import sqlalchemy as sa
 import structlog
 from nats.aio.client import Client as NatsClient
@@ -133,6 +134,9 @@ class ServiceHost:
         self.relay_in_process = True
         """``serve`` runs the outbox relay unless it runs in a process of its own (``relay``)."""
         self.consumers: dict[str, DurableConsumer] = {}
+        self.consumers_present: dict[str, bool] = {}
+        """What the consumer watch last found (``check_consumers``): ``/ready`` is false while one is
+        missing."""
         self.projections: dict[str, Projection] = {}
         self.relay: OutboxRelay | None = None
 
@@ -195,6 +199,11 @@ class ServiceHost:
     # ------------------------------------------------------------------ lifecycle
 
     @property
+    def inbox_prefix(self) -> str:
+        """The service's own reply subjects: its NATS user may subscribe to these only."""
+        return f"_INBOX_{self.service}"
+
+    @property
     def store(self) -> EventStore:
         if self._running is None:
             raise RuntimeError(f"{self.service} host is not started")
@@ -251,12 +260,17 @@ class ServiceHost:
         nc = await nats.connect(
             self.settings.nats_url,
             name=f"{self.service}-relay",
+            inbox_prefix=self.inbox_prefix,
             max_reconnect_attempts=-1,
             reconnect_time_wait=0.5,
             allow_reconnect=True,
         )
         broker = NatsBroker(
-            self.settings.nats_url, logger=None, max_reconnect_attempts=-1, reconnect_time_wait=1
+            self.settings.nats_url,
+            logger=None,
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=1,
+            inbox_prefix=self.inbox_prefix,
         )
         if self.publication is not None:  # nothing the relay cannot publish ever commits
             store.publication_check = publication_check(self.publication, max_payload=nc.max_payload)
@@ -282,6 +296,8 @@ class ServiceHost:
             )
         for name, factory in self._background if background else ():
             running.tasks.append(asyncio.create_task(factory(self, running.stop), name=name))
+        if self.consumers:
+            running.tasks.append(asyncio.create_task(self._watch_consumers(running.stop), name="consumers"))
         log.info("service.started", **self.settings.describe())
 
     def outbox_relay(self) -> OutboxRelay:
@@ -332,6 +348,7 @@ class ServiceHost:
             await running.nc.drain()
         await running.store.close()
         self.consumers.clear()
+        self.consumers_present.clear()
         self.projections.clear()
         self.relay = None
         log.info("service.stopped", service=self.service)
@@ -368,9 +385,44 @@ class ServiceHost:
             if checks["database"] and self.publication is not None:
                 with contextlib.suppress(Exception):
                     parked = await parked_count(self._running.store)
-        ok = checks["database"] and checks["nats"]
+        consumers = dict(self.consumers_present)
+        ok = checks["database"] and checks["nats"] and all(consumers.values())
         degraded = [] if not parked else ["publication"]
-        return {**checks, "ready": ok, "outbox_parked": parked, "degraded": degraded}
+        return {**checks, "consumers": consumers, "ready": ok, "outbox_parked": parked, "degraded": degraded}
+
+    async def check_consumers(self, *, recreate: bool = True) -> dict[str, bool]:
+        """Whether each durable consumer exists in JetStream. One that was deleted (by an operator,
+        or by anyone before per-service permissions) is logged, counted and, with ``recreate``,
+        declared again with its own configuration: its pull loop then finds it on the next fetch,
+        and the inbox drops whatever is delivered twice."""
+        if self._running is None:
+            return {name: False for name in self.consumers}
+        js = self._running.nc.jetstream(timeout=5)
+        present: dict[str, bool] = {}
+        for name, consumer in self.consumers.items():
+            try:
+                await js.consumer_info(consumer.stream, name)
+                present[name] = True
+                continue
+            except nats.js.errors.NotFoundError:
+                present[name] = False
+            except Exception:  # NATS unreachable: the nats check says so
+                present[name] = False
+                continue
+            log.error("consumer.missing", consumer=name, stream=consumer.stream, recreate=recreate)
+            if recreate:
+                with contextlib.suppress(Exception):
+                    await js.add_consumer(consumer.stream, consumer.consumer_config())
+                    log.warning("consumer.recreated", consumer=name, stream=consumer.stream)
+        self.consumers_present = present
+        return present
+
+    async def _watch_consumers(self, stop: asyncio.Event, interval: float = 5.0) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(Exception):
+                await self.check_consumers()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
 
     async def redrive_outbox(self) -> tuple[int, int]:
         """Publish the relay's parked events again (``OutboxRelay.redrive_parked``)."""

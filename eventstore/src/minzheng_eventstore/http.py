@@ -16,6 +16,8 @@ from fastapi_offline import FastAPIOffline
 from opentelemetry import trace
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
+from minzheng_kernel.errors import Forbidden
+
 from .edge import MAX_BODY, EdgeGuard
 from .errors import (
     ConcurrencyError,
@@ -51,6 +53,8 @@ def _field_path(loc: Sequence[Any]) -> str:
 
 def status_of(exc: DomainError) -> int:
     """The HTTP status of a domain refusal, from its class: the domain never names one."""
+    if isinstance(exc, Forbidden):
+        return 403
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, Conflict):
@@ -214,6 +218,12 @@ async def _collect(host: ServiceHost) -> CollectorRegistry:
     lag = Gauge(
         "mz_consumer_lag", "messages waiting for the consumer in JetStream", ["consumer"], registry=registry
     )
+    present = Gauge(
+        "mz_consumer_present",
+        "1 if the durable consumer exists in JetStream",
+        ["consumer"],
+        registry=registry,
+    )
     proj = Gauge(
         "mz_projection_applied_total", "events folded into read models", ["projection"], registry=registry
     )
@@ -236,8 +246,10 @@ async def _collect(host: ServiceHost) -> CollectorRegistry:
             try:
                 info = await js.consumer_info(consumer.stream, name)
                 lag.labels(name).set(info.num_pending or 0)
+                present.labels(name).set(1)
             except Exception:
                 lag.labels(name).set(-1)
+                present.labels(name).set(0)
     for name, projection in host.projections.items():
         proj.labels(name).set(projection.applied)
     return registry

@@ -14,7 +14,6 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _STREAM_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 # Subjects every service user may publish to, besides its own.
-COMMON_PUBLISH = ("deadletter.>", "$JS.API.>", "$JS.ACK.>", "_INBOX.>")
 
 
 def config_dir() -> Path:
@@ -38,6 +37,13 @@ class ServiceSpec:
     database: str
     nats_user: str
     publish: tuple[str, ...]
+    consumes: tuple[tuple[str, str], ...] = ()
+    """The durable consumers the service runs on other streams: ``(stream, consumer name)``."""
+
+    @property
+    def inbox_prefix(self) -> str:
+        """The service's own reply subjects (``_INBOX_<name>.>``): it may subscribe to nothing else."""
+        return f"_INBOX_{self.name}"
 
     @property
     def env_prefix(self) -> str:
@@ -95,12 +101,20 @@ def load_services(directory: Path | None = None) -> list[ServiceSpec]:
                 database=database,
                 nats_user=nats_user,
                 publish=tuple(entry.get("publish", [f"{name}.>"])),
+                consumes=tuple(_consumer(name, str(c)) for c in entry.get("consumes", [])),
             )
         )
     names = [s.name for s in services]
     if len(set(names)) != len(names):
         raise ValueError("services.toml: duplicate service names")
     return services
+
+
+def _consumer(service: str, text: str) -> tuple[str, str]:
+    stream, _, consumer = text.partition("/")
+    if not stream or not consumer.startswith(f"{service}-") or not _NAME.match(stream.lower()):
+        raise ValueError(f"services.toml: {service} consumes {text!r}: write STREAM/{service}-<purpose>-v<N>")
+    return stream, consumer
 
 
 _STREAM_KEYS = {

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .aio import run_sync
-from .config import COMMON_PUBLISH, ServiceSpec, StreamSpec, load_services, load_streams, repo_root
+from .config import ServiceSpec, StreamSpec, load_services, load_streams, repo_root
 from .credentials import Credentials
 from .endpoints import Endpoints
 from .issuer import LocalIssuer
@@ -29,7 +29,6 @@ from .procutil import free_port, port_open
 from .provision import ProvisionReport, provision
 
 __all__ = [
-    "SERVICE_PUBLISH_DENY",
     "EmbeddedNats",
     "EmbeddedPostgres",
     "EmbeddedStack",
@@ -38,13 +37,6 @@ __all__ = [
     "nats_config_for",
 ]
 
-# Services never declare or change streams (they are declared in infra/streams.toml only).
-SERVICE_PUBLISH_DENY = (
-    "$JS.API.STREAM.CREATE.>",
-    "$JS.API.STREAM.UPDATE.>",
-    "$JS.API.STREAM.DELETE.>",
-    "$JS.API.STREAM.PURGE.>",
-)
 
 DEV_PORTS = {"pg": 15432, "nats": 14222, "nats_monitor": 18222, "issuer": 18190}
 
@@ -60,20 +52,48 @@ def nats_config_for(
     credentials: Credentials,
     monitor_port: int,
     server_name: str = "minzheng-dev",
+    streams: list[StreamSpec] | None = None,
 ) -> NatsConfig:
-    """Users: ``admin`` (everything) and one per service, publishing only to its own subjects."""
+    """Users: ``admin`` (everything) and one per service with ``service_permissions``."""
+    streams = streams if streams is not None else load_streams()
     users = [NatsUser("admin", credentials.nats_admin)]
     for spec in services:
+        publish, subscribe = service_permissions(spec, streams)
         users.append(
             NatsUser(
                 spec.nats_user,
                 credentials.service(spec.name),
-                publish_allow=(*spec.publish, *COMMON_PUBLISH),
-                publish_deny=SERVICE_PUBLISH_DENY,
-                subscribe_allow=(">",),
+                publish_allow=publish,
+                subscribe_allow=subscribe,
             )
         )
     return NatsConfig(users=tuple(users), monitor_port=monitor_port, server_name=server_name)
+
+
+def service_permissions(
+    spec: ServiceSpec, streams: list[StreamSpec]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What one service's NATS user may publish to and subscribe to (everything else is denied):
+
+    - its own subjects, and its own dead letters ``deadletter.<service>.>``;
+    - of the JetStream API: account info, the info of its own streams, and for each of its durable
+      consumers (``consumes``) create, info and pull, and the acks of their messages; no delete,
+      purge or message access on any stream, no other consumer;
+    - subscriptions: its own reply subjects ``_INBOX_<service>.>`` only.
+    """
+    own_streams = [s.name for s in streams if any(p in spec.publish for p in s.subjects)]
+    publish = [*spec.publish, f"deadletter.{spec.name}.>", "$JS.API.INFO"]
+    publish += [f"$JS.API.STREAM.INFO.{stream}" for stream in own_streams]
+    for stream, consumer in spec.consumes:
+        publish += [
+            f"$JS.API.CONSUMER.INFO.{stream}.{consumer}",
+            f"$JS.API.CONSUMER.CREATE.{stream}.{consumer}",
+            f"$JS.API.CONSUMER.CREATE.{stream}.{consumer}.>",
+            f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.{consumer}",
+            f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}",
+            f"$JS.ACK.{stream}.{consumer}.>",
+        ]
+    return tuple(publish), (f"{spec.inbox_prefix}.>",)
 
 
 @dataclass(frozen=True)
@@ -143,7 +163,7 @@ class EmbeddedStack:
         self.nats = EmbeddedNats(
             self.root / "nats",
             ports.nats,
-            nats_config_for(self.services, self.credentials, ports.nats_monitor, server_name),
+            nats_config_for(self.services, self.credentials, ports.nats_monitor, server_name, self.streams),
             log_path=logs / "nats.log",
         )
         self.issuer = LocalIssuer(self.root, ports.issuer)

@@ -11,7 +11,7 @@ broker, database or web framework (an import-linter contract in ``make lint`` ke
 """
 
 from .clock import Clock, ManualClock, SystemClock
-from .errors import Conflict, DomainError, NotFound, Refused
+from .errors import Conflict, DomainError, Forbidden, NotFound, Refused
 from .events import DomainEvent, EventTypes, UnknownEventTypeError
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "DomainError",
     "DomainEvent",
     "EventTypes",
+    "Forbidden",
     "ManualClock",
     "NotFound",
     "Refused",

@@ -29,3 +29,8 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """The command is valid, but the current state does not allow it (or the id is taken)."""
+
+
+class Forbidden(DomainError):
+    """This caller may not do this: its role, its division, or a separation of duties (the one who
+    investigated a case does not approve it)."""

@@ -27,7 +27,7 @@ async def seed() -> None:
 
 
 async def serve(host: str, port: int) -> None:
-    nc = await nats.connect(NATS)
+    nc = await nats.connect(NATS, inbox_prefix="_INBOX_fakesvc")  # the only replies it may see
     ack = await nc.jetstream().publish("fakesvc.service.started", b"{}")
     conn = await asyncpg.connect(DB)
 

@@ -1,0 +1,116 @@
+"""Who may do what (DESIGN §5b): one policy table per service, one permission per route.
+
+    POLICY = Policy(
+        {
+            "household.apply": {Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CASEWORKER},
+            "household.approve": {Role.COUNTY_APPROVER},
+            "standard.set": {Role.STANDARDS_OFFICER},
+            ...
+        }
+    )
+
+    @router.post("/households/{hid}/approval")
+    async def approve(hid: UUID, ctx: Ctx, actor: Annotated[Actor, permit("household.approve")]): ...
+
+``permit(name)`` is the route's actor dependency: it verifies the bearer token (401 without a valid
+one), checks the caller's roles against the service's table (403 ``role_not_permitted``), and
+gives the ``Actor`` whose subject is recorded on every event and whose division bounds what the
+route may reach (``actor.require_within(code, field)``; lists filter by ``actor.jurisdiction``).
+A route with no ``permit`` is a defect unless it is a declared public probe; ``routes_without_permission``
+lists them for the test that enumerates every route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from minzheng_kernel.errors import Forbidden
+
+from .builder import Actor
+from .identity import Principal, Role, Unauthenticated
+
+PUBLIC_PATHS = frozenset({"/health", "/ready"})
+"""Liveness and readiness: public, and they reveal no data."""
+
+DOCUMENTATION_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+"""The API's description (no data): readable without a token, so that a browser can show it."""
+
+_bearer = HTTPBearer(auto_error=False, description="An OIDC access token (JWT) of the county's issuer.")
+
+
+class Policy:
+    """The service's permission table: permission name → the roles that hold it."""
+
+    def __init__(self, table: Mapping[str, Iterable[Role]]) -> None:
+        self._table = {name: frozenset(roles) for name, roles in table.items()}
+
+    def roles(self, permission: str) -> frozenset[Role]:
+        try:
+            return self._table[permission]
+        except KeyError:
+            raise LookupError(f"permission {permission!r} is not in the service's policy table") from None
+
+    def __iter__(self) -> Any:
+        return iter(self._table.items())
+
+    def __contains__(self, permission: object) -> bool:
+        return permission in self._table
+
+
+def permit(permission: str) -> Any:
+    """The actor dependency of a route that needs ``permission``."""
+
+    async def caller(
+        request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+    ) -> Actor:
+        context = request.app.state.context
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise Unauthenticated("a bearer token is needed")
+        principal: Principal = await context.verifier.verify(credentials.credentials)
+        allowed = context.policy.roles(permission)
+        if not principal.roles & allowed:
+            raise Forbidden(
+                "role_not_permitted",
+                f"{permission} needs one of the roles {', '.join(sorted(allowed))}",
+            )
+        request.state.principal = principal
+        return Actor(
+            principal.subject,
+            getattr(request.state, "correlation_id", None),
+            None,
+            principal.division,
+            frozenset(principal.roles),
+        )
+
+    caller.permission = permission  # type: ignore[attr-defined]
+    return Depends(caller)
+
+
+def route_permission(route: APIRoute) -> str | None:
+    """The permission a route declares through ``permit`` (``None`` if it declares none)."""
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        permission = getattr(dependency.call, "permission", None)
+        if isinstance(permission, str):
+            return permission
+        pending.extend(dependency.dependencies)
+    return None
+
+
+def routes_without_permission(app: Any) -> list[str]:
+    """``METHOD path`` of every route that declares no permission and is not public."""
+    missing = []
+    for route in app.routes:
+        path = getattr(route, "path", "")
+        if path in PUBLIC_PATHS or path in DOCUMENTATION_PATHS or path.startswith("/static-offline-docs"):
+            continue
+        if not isinstance(route, APIRoute) or route_permission(route) is None:
+            methods = ",".join(sorted(getattr(route, "methods", None) or ["*"]))
+            missing.append(f"{methods} {path}")
+    return missing
