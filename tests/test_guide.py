@@ -67,3 +67,17 @@ def test_help_needs_no_database(service: Path) -> None:
     assert done.returncode == 0, done.stderr
     for command in ("migrate", "serve", "relay", "seed-demo", "redrive"):
         assert command in done.stdout
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=lambda p: p.name)
+def test_the_consumers_a_service_runs_are_the_ones_its_nats_user_may_run(service: Path) -> None:
+    from minzheng_eventstore.kit import ServiceDefinition
+    from minzheng_infra.config import load_services
+
+    module = importlib.import_module(f"minzheng_{service.name}.service")
+    definition = next(v for v in vars(module).values() if isinstance(v, ServiceDefinition))
+    declared = {(s.stream, f"{definition.name}-{s.purpose}-v{s.version}") for s in definition.subscriptions}
+    spec = next(s for s in load_services() if s.name == service.name)
+    assert declared == set(spec.consumes), (
+        "infra/services.toml `consumes` must list the service's subscriptions"
+    )
