@@ -40,6 +40,10 @@ PUBLIC_PATHS = frozenset({"/health", "/ready"})
 DOCUMENTATION_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 """The API's description (no data): readable without a token, so that a browser can show it."""
 
+METRICS_PERMISSION = "operations.metrics"
+OPERATIONS = {METRICS_PERMISSION: frozenset({Role.OPERATOR})}
+"""What every service's table holds besides its own permissions (the kit's operational routes)."""
+
 _bearer = HTTPBearer(auto_error=False, description="An OIDC access token (JWT) of the county's issuer.")
 
 
@@ -47,7 +51,7 @@ class Policy:
     """The service's permission table: permission name → the roles that hold it."""
 
     def __init__(self, table: Mapping[str, Iterable[Role]]) -> None:
-        self._table = {name: frozenset(roles) for name, roles in table.items()}
+        self._table = {**OPERATIONS, **{name: frozenset(roles) for name, roles in table.items()}}
 
     def roles(self, permission: str) -> frozenset[Role]:
         try:

@@ -10,7 +10,9 @@ import structlog
 
 from minzheng_kernel.clock import Clock
 
+from .access import Policy
 from .builder import Actor, EventBuilder
+from .identity import Principal, TokenVerifier, Unauthenticated
 from .pseudonym import Pseudonyms
 from .store import Connection, EventStore
 from .uow import Unit, run_unit
@@ -34,6 +36,8 @@ class ServiceContext:
     county: str
     options: dict[str, Any] = field(default_factory=dict)
     """Service-specific knobs given at construction (e.g. a scheduler's interval)."""
+    policy: Policy = field(default_factory=lambda: Policy({}))
+    """Who may do what: the service's permission table (``access.Policy``)."""
 
     @property
     def service(self) -> str:
@@ -58,6 +62,12 @@ class ServiceContext:
             return Pseudonyms(TEST_PSEUDONYM_KEY)
         return Pseudonyms.from_env(self.service, {"PSEUDONYM_KEY": key})
 
+    @functools.cached_property
+    def verifier(self) -> TokenVerifier | NoVerifier:
+        """Verifies callers' bearer tokens against the configured issuer."""
+        oidc = self.host.settings.oidc
+        return NoVerifier() if oidc is None else TokenVerifier(oidc)
+
     def builder(self, actor: Actor, jurisdiction: str | None = None) -> EventBuilder:
         """The event builder for one command of ``actor`` (default jurisdiction: the county)."""
         return EventBuilder(self.clock, actor, jurisdiction or self.county)
@@ -70,3 +80,10 @@ class ServiceContext:
     def projection(self, name: str) -> Projection:
         """The named projection: the running one, or one to catch up by hand (tools, tests)."""
         return self.host.projection(name)
+
+
+class NoVerifier:
+    """No issuer configured (settings built in code without one): no token verifies."""
+
+    async def verify(self, token: str) -> Principal:
+        raise Unauthenticated("this service has no token issuer configured")

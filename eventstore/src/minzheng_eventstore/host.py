@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from .clock import Clock, SystemClock
 from .consumer import BatchHandler, DurableConsumer, Handler
 from .dsn import redact, sqlalchemy_url
+from .identity import OidcSettings
 from .projection import Projection, ProjectionHandler, Reset
 from .relay import OutboxRelay, Publication, parked_count, publication_check
 from .schema import install
@@ -49,6 +50,9 @@ class ServiceSettings:
     pseudonym_key: str | None = field(default=None, repr=False)
     """The deployment's secret for keyed pseudonyms (``<SERVICE>_PSEUDONYM_KEY``): required from the
     environment; settings built in code (tests, benchmarks) fall back to a fixed test key."""
+    oidc: OidcSettings | None = None
+    """The token issuer the service trusts (``<SERVICE>_OIDC_ISSUER``): required from the
+    environment; without one (settings built in code) every route that needs a caller answers 401."""
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> ServiceSettings:
@@ -68,7 +72,14 @@ class ServiceSettings:
                 "kept for the life of the deployment: pseudonymous ids are derived from it; "
                 "`make run` does it for you"
             )
-        return cls(service, database_url, nats_url, pseudonym_key)
+        oidc = OidcSettings.from_env(service, env)
+        if oidc is None:
+            raise SystemExit(
+                f"{service}: set {key}_OIDC_ISSUER (or OIDC_ISSUER) to the OIDC issuer whose tokens the "
+                "service accepts (its JWKS at <issuer>/jwks.json unless OIDC_JWKS_URL says otherwise); "
+                "`make run` starts a local one"
+            )
+        return cls(service, database_url, nats_url, pseudonym_key, oidc)
 
     def describe(self) -> dict[str, str]:
         return {"service": self.service, "database": redact(self.database_url), "nats": redact(self.nats_url)}

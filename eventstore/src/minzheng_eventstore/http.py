@@ -18,6 +18,7 @@ from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from minzheng_kernel.errors import Forbidden
 
+from .access import METRICS_PERMISSION, permit
 from .edge import MAX_BODY, EdgeGuard
 from .errors import (
     ConcurrencyError,
@@ -31,6 +32,7 @@ from .errors import (
     UnpublishableEventError,
 )
 from .errors_api import refusals
+from .identity import Unauthenticated
 from .relay import parked_count
 
 if TYPE_CHECKING:
@@ -108,6 +110,12 @@ def build_app(
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
         return _error(status_of(exc), exc.code, exc.message, exc.field)
 
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:
+        response = _error(401, "unauthenticated", str(exc))
+        response.headers["www-authenticate"] = "Bearer"
+        return response
+
     @app.exception_handler(UnpublishableEventError)
     async def unpublishable(_: Request, exc: UnpublishableEventError) -> JSONResponse:
         # the command would record an event that its contract refuses: nothing was written
@@ -167,7 +175,9 @@ def build_app(
         checks = await host.ready()
         return JSONResponse(status_code=200 if checks["ready"] else 503, content=checks)
 
-    @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
+    guarded = [permit(METRICS_PERMISSION)] if context is not None else []
+
+    @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse, dependencies=guarded)
     async def metrics() -> PlainTextResponse:
         return PlainTextResponse(
             generate_latest(await _collect(host)).decode(), media_type="text/plain; version=0.0.4"

@@ -43,6 +43,7 @@ from minzheng_contracts import IntegrationEvent, UnknownContractError, parse_int
 from minzheng_contracts.envelope import ContractError
 from minzheng_kernel.events import EventTypes
 
+from .access import Policy
 from .builder import Actor
 from .consumer import Incoming, PermanentError
 from .context import ServiceContext
@@ -111,6 +112,8 @@ class ServiceDefinition:
     routers: Sequence[Any] = ()
     seed_demo: Callable[[ServiceContext], Awaitable[None]] | None = None
     upcasters: Upcasters = NO_UPCASTERS
+    policy: Policy = field(default_factory=lambda: Policy({}))
+    """Who may do what: permission → roles (``access.Policy``); every route declares one."""
     county_env: str = ""
     """Environment variable naming the county served (default ``<NAME>_COUNTY``)."""
     default_county: str = "330727"
@@ -138,7 +141,10 @@ class Service:
         )
         env = definition.county_env or f"{definition.name.upper()}_COUNTY"
         self._context = ServiceContext(
-            self.host, county or os.environ.get(env, definition.default_county), dict(options)
+            self.host,
+            county or os.environ.get(env, definition.default_county),
+            dict(options),
+            definition.policy,
         )
         for sub in definition.subscriptions:
             self.host.add_consumer(

@@ -15,28 +15,64 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
 
 from minzheng_kernel.errors import DomainError
 from minzheng_kernel.events import DomainEvent
 
+from .identity import OidcSettings, Role
 from .kit import Service
 from .uow import Aggregate
 
 S = TypeVar("S")
 
+
 DEFAULT_HEADERS = {"x-official-id": "official-test"}
+"""Until every route declares a permission, the header the routes without one still read."""
+
+
+class Issuer(Protocol):
+    """What mints test tokens: the stack's local issuer (``minzheng_infra.issuer.LocalIssuer``)."""
+
+    url: str
+
+    def mint(self, *, subject: str, roles: Sequence[str], division: str) -> str: ...
+
+
+ALL_ROLES = tuple(r.value for r in Role)
+
+
+def oidc_settings(issuer: Issuer) -> OidcSettings:
+    """Settings that make a service trust ``issuer`` (pass as ``ServiceSettings(..., oidc=...)``)."""
+    return OidcSettings(issuer.url, f"{issuer.url}/jwks.json")
+
+
+def bearer(issuer: Issuer, *roles: str, division: str, subject: str = "official-test") -> dict[str, str]:
+    """Headers of a caller with ``roles`` over ``division`` (default: every role)."""
+    token = issuer.mint(subject=subject, roles=list(roles or ALL_ROLES), division=division)
+    return {"authorization": f"Bearer {token}"}
 
 
 @dataclass
 class ServiceClient:
-    """A running service and an HTTP client on its app (ASGI, in process)."""
+    """A running service and an HTTP client on its app (ASGI, in process). Requests carry
+    ``headers`` (by default a token with every role over the service's county, when an issuer is
+    given); ``as_caller`` gives the headers of another caller."""
 
     service: Service
     http: httpx.AsyncClient
-    headers: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_HEADERS))
+    headers: dict[str, str] = field(default_factory=dict)
+    issuer: Issuer | None = None
+
+    def as_caller(
+        self, *roles: str, division: str | None = None, subject: str = "official-test"
+    ) -> dict[str, str]:
+        assert self.issuer is not None, "running_service(..., issuer=stack.issuer) to mint tokens"
+        return bearer(
+            self.issuer, *roles, division=division or self.service.context().county, subject=subject
+        )
 
     async def post(
         self, path: str, body: object = None, expect: int | None = None, headers: dict[str, str] | None = None
@@ -48,8 +84,10 @@ class ServiceClient:
             assert response.status_code == expect, f"{response.status_code}: {response.text}"
         return response
 
-    async def get(self, path: str, expect: int | None = 200, **params: Any) -> httpx.Response:
-        response = await self.http.get(path, params=params or None, headers=self.headers)
+    async def get(
+        self, path: str, expect: int | None = 200, headers: dict[str, str] | None = None, **params: Any
+    ) -> httpx.Response:
+        response = await self.http.get(path, params=params or None, headers=headers or self.headers)
         if expect is not None:
             assert response.status_code == expect, f"{response.status_code}: {response.text}"
         return response
@@ -61,9 +99,12 @@ class ServiceClient:
 
 
 @asynccontextmanager
-async def running_service(service: Service, **start: bool) -> AsyncIterator[ServiceClient]:
+async def running_service(
+    service: Service, *, issuer: Issuer | None = None, **start: bool
+) -> AsyncIterator[ServiceClient]:
     """Start ``service`` (``start`` as ``ServiceHost.start``: ``background=False`` to drive
-    schedulers by hand) and give an HTTP client on its app."""
+    schedulers by hand) and give an HTTP client on its app; with ``issuer``, its requests carry a
+    token with every role over the county."""
     app = service.app()
     async with (
         service.host.running(**start),
@@ -71,7 +112,10 @@ async def running_service(service: Service, **start: bool) -> AsyncIterator[Serv
             transport=httpx.ASGITransport(app=app), base_url=f"http://{service.definition.name}"
         ) as http,
     ):
-        yield ServiceClient(service, http)
+        client = ServiceClient(service, http, issuer=issuer)
+        if issuer is not None:
+            client.headers = client.as_caller()
+        yield client
 
 
 class Scenario(Generic[S]):
