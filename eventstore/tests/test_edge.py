@@ -81,3 +81,8 @@ async def test_an_oversized_body_is_refused_before_it_is_read(http: httpx.AsyncC
 
     response = await http.post("/echo", content=chunks(), headers={"content-type": "application/json"})
     await refused(response, 413, "body_too_large", None)
+
+
+async def test_a_body_that_is_not_json_is_refused_in_the_error_shape(http: httpx.AsyncClient) -> None:
+    response = await http.post("/echo", content=b"\x0e+3bj\xff", headers={"content-type": "application/json"})
+    await refused(response, 400, "invalid_json", None)

@@ -59,7 +59,7 @@ def deployed(request: pytest.FixtureRequest, fresh_database: str, stack, tmp_pat
     process.stop()
 
 
-EDGE_REFUSALS = {"forbidden_character", "integer_out_of_range", "body_too_large"}
+EDGE_REFUSALS = {"forbidden_character", "integer_out_of_range", "body_too_large", "invalid_json"}
 PUBLIC = ("/health", "/ready")
 ROLES = (
     "village-assistant",

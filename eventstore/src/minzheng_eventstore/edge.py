@@ -6,6 +6,8 @@
   ``forbidden_character``, naming the field: NUL and other control characters (tab and line breaks
   are allowed), bidi overrides and isolates (U+202A–202E, U+2066–2069, U+200E/F, U+061C) and
   zero-width characters (U+200B–200D, U+2060, U+FEFF), in the body, the query and the path;
+- a body that is not JSON is refused with 400 ``invalid_json`` (in the one error shape, not
+  FastAPI's own);
 - a JSON integer outside PostgreSQL's ``bigint`` (±9.2·10¹⁸) is refused with 422
   ``integer_out_of_range``, naming the field: no amount, quantity or count can overflow a column.
 
@@ -67,7 +69,7 @@ class EdgeGuard:
                 return
         problem = _check_json(bytes(body)) if _is_json(scope) else None
         if problem is not None:
-            await _refuse(send, 422, *problem)
+            await _refuse(send, 400 if problem[0] == "invalid_json" else 422, *problem)
             return
         replayed = False
 
@@ -100,7 +102,7 @@ def _check_json(body: bytes) -> Problem | None:
     try:
         document = json.loads(body)  # stdlib: exact integers of any size, so they can be bounded
     except (ValueError, RecursionError):
-        return None  # not JSON: the route's own validation answers with its usual 422
+        return "invalid_json", "the body is not JSON (UTF-8)", None
     for path, value in _leaves(document, ()):
         field = ".".join(str(p) for p in path) or None
         if isinstance(value, str) and FORBIDDEN.search(value):
