@@ -195,6 +195,22 @@ class ServiceRun:
     process: ServiceProcess | None = None
 
 
+def print_where_to_start(console: Console, runs: list[ServiceRun]) -> None:
+    """The first steps of a newcomer: the API pages, a token, the walk-throughs."""
+    console.print("\n[bold]where to start[/]")
+    for run in runs:
+        if run.process is not None:
+            console.print(
+                f"  {run.spec.name}: http://127.0.0.1:{run.spec.http_port}/docs "
+                f"(walk-through: services/{run.spec.name}/README.md)"
+            )
+    console.print(
+        "  a token for the API (demo county 330727):\n"
+        "    TOKEN=$(python -m minzheng_infra token --role township-caseworker --division 330727)\n"
+        '    curl -H "authorization: Bearer $TOKEN" http://127.0.0.1:8101/households\n'
+    )
+
+
 def start_services(
     console: Console, plan: Plan, services: list[ServiceSpec], logs: Path, seed: bool, stop: StopRequested
 ) -> list[ServiceRun]:
@@ -293,6 +309,7 @@ def run(
             runs = start_services(console, plan, present, logs, seed, stop)
             if runs:
                 print_services(console, runs, plan, logs)
+                print_where_to_start(console, runs)
             console.print("running; Ctrl-C stops services, then NATS, then PostgreSQL")
             supervise(console, runs, stop)
         finally:
