@@ -206,7 +206,7 @@ def print_where_to_start(console: Console, runs: list[ServiceRun]) -> None:
             )
     console.print(
         "  a token for the API (demo county 330727):\n"
-        "    TOKEN=$(python -m minzheng_infra token --role township-caseworker --division 330727)\n"
+        "    TOKEN=$(.venv/bin/python -m minzheng_infra token --role township-caseworker --division 330727)\n"
         '    curl -H "authorization: Bearer $TOKEN" http://127.0.0.1:8101/households\n'
     )
 
