@@ -6,6 +6,7 @@ from minzheng_eventstore.kit import BackgroundDef, ServiceDefinition
 
 from . import SERVICE
 from .adapters.http import router
+from .adapters.policy import DISASTER_POLICY
 from .adapters.publication import publication
 from .adapters.schema import MIGRATIONS
 from .application.policies import VULNERABLE
@@ -26,5 +27,6 @@ DISASTER = ServiceDefinition(
     subscriptions=[VULNERABLE],
     background=[SLA_SCHEDULER],
     routers=[router],
+    policy=DISASTER_POLICY,
     seed_demo=seed_demo,
 )

@@ -1,10 +1,13 @@
-"""A disaster service on the real stack, with a clock the tests drive."""
+"""A disaster service on the real stack, with a clock the tests drive, trusting the stack's local
+OIDC issuer. Requests carry a token with every role over the county (subject ``official-9``)
+unless a test gives other headers (``as_caller``) or none (``anonymous``)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import httpx
 import pytest
@@ -13,22 +16,56 @@ from minzheng_disaster.entrypoints.app import Disaster
 from minzheng_eventstore.clock import ManualClock
 from minzheng_eventstore.host import ServiceSettings
 from minzheng_eventstore.kit import Service
+from minzheng_eventstore.testing import ServiceClient, oidc_settings, running_service
 
 CST = timezone(timedelta(hours=8))
 START = datetime(2026, 7, 14, 6, 0, tzinfo=CST)
-HEADERS = {"x-official-id": "official-9"}
+SUBJECT = "official-9"
+"""The default caller's token subject (every role, over the county)."""
 
 
 @dataclass
 class Running:
-    service: Service
-    http: httpx.AsyncClient
+    client: ServiceClient
     clock: ManualClock
 
-    async def post(self, path: str, body: object, expect: int | None = None) -> httpx.Response:
-        response = await self.http.post(path, json=body, headers=HEADERS)
+    @property
+    def service(self) -> Service:
+        return self.client.service
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The HTTP client; its requests carry the default caller's token."""
+        return self.client.http
+
+    def as_caller(self, *roles: str, division: str | None = None, subject: str = SUBJECT) -> dict[str, str]:
+        """The headers of another caller (default: every role, over the county)."""
+        return self.client.as_caller(*roles, division=division, subject=subject)
+
+    async def post(
+        self, path: str, body: object, expect: int | None = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        return await self.request("POST", path, json=body, expect=expect, headers=headers)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        expect: int | None = None,
+        headers: dict[str, str] | None = None,
+        anonymous: bool = False,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """A request with the default token, with ``headers`` in its place, or (``anonymous``)
+        with no authorization at all."""
+        request = self.http.build_request(method, path, **kwargs)
+        if anonymous or headers is not None:
+            del request.headers["authorization"]
+        request.headers.update(headers or {})
+        response = await self.http.send(request)
         if expect is not None:
-            assert response.status_code == expect, response.text
+            assert response.status_code == expect, f"{response.status_code}: {response.text}"
         return response
 
 
@@ -39,15 +76,15 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def settings(fresh_database: str, stack) -> ServiceSettings:  # type: ignore[no-untyped-def]
-    return ServiceSettings("disaster", fresh_database, stack.nats_url("disaster"))
+    return ServiceSettings(
+        "disaster", fresh_database, stack.nats_url("disaster"), oidc=oidc_settings(stack.issuer)
+    )
 
 
 @pytest.fixture
-async def disaster(settings: ServiceSettings, clock: ManualClock) -> AsyncIterator[Running]:
+async def disaster(settings: ServiceSettings, clock: ManualClock, stack) -> AsyncIterator[Running]:  # type: ignore[no-untyped-def]
     service = Disaster(settings, clock=clock, scheduler=False)
-    app = service.app()
-    async with (
-        service.host.running(),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://disaster") as http,
-    ):
-        yield Running(service, http, clock)
+    async with running_service(service, issuer=stack.issuer) as client:
+        client.headers = client.as_caller(subject=SUBJECT)
+        client.http.headers.update(client.headers)  # also on requests made with .http directly
+        yield Running(client, clock)

@@ -1,7 +1,12 @@
 """The HTTP API of the disaster service. Every input is bounded; refusals come from the domain
 (their HTTP status from the error's class) and guard rows (a ``Conflict``), never a 500. Every
 operation has a description, a typed answer, its refusals (``refusals``) and, for a body, an
-example that is accepted as written (``tests/integration/test_openapi.py`` posts them)."""
+example that is accepted as written (``tests/integration/test_openapi.py`` posts them).
+
+Every route declares its one permission (``permit``, the table in ``policy.py``): no valid bearer
+token is 401, a role the table does not name 403 ``role_not_permitted``; the caller's division
+bounds what it reaches (``application/jurisdiction.py``: 403 ``outside_jurisdiction``, lists
+filtered)."""
 
 from __future__ import annotations
 
@@ -13,12 +18,15 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from minzheng_contracts import DisasterType, DivisionCode, ResidentId, make_resident_id
-from minzheng_eventstore.deps import Ctx, CurrentActor
+from minzheng_eventstore.access import permit
+from minzheng_eventstore.builder import Actor
+from minzheng_eventstore.deps import Ctx
 from minzheng_eventstore.errors_api import refusals
 from minzheng_kernel.errors import NotFound
 
 from ..application import handlers as h
 from ..application import queries as q
+from ..application.jurisdiction import overlaps, require_reaches, scope
 from ..domain.incident import MAX_CASH_FEN, MAX_QUANTITY, Damage
 
 NAME = r"^[^\x00-\x1f\x7f/]+$"
@@ -44,7 +52,17 @@ EXAMPLE_INCIDENT = "e1a1b2c3-0000-4000-8000-00000000d001"
 EXAMPLE_HEAD = make_resident_id("330727", date(1962, 5, 8), 31).reveal()
 EXAMPLE_WAREHOUSE = "county-reserve"
 
-router = APIRouter()
+router = APIRouter(responses=refusals(401, 403))
+
+Reporter = Annotated[Actor, permit("incident.report")]
+Verifier = Annotated[Actor, permit("incident.verify")]
+IncidentReader = Annotated[Actor, permit("incident.read")]
+Registrar = Annotated[Actor, permit("household.register")]
+Deliverer = Annotated[Actor, permit("relief.deliver")]
+Allocator = Annotated[Actor, permit("relief.allocate")]
+Receiver = Annotated[Actor, permit("stock.receive")]
+StockReader = Annotated[Actor, permit("stock.read")]
+SlaReader = Annotated[Actor, permit("sla.read")]
 
 
 def strict(*examples: dict[str, Any]) -> ConfigDict:
@@ -293,9 +311,18 @@ class Replay(BaseModel):
 # ----------------------------------------------------------------------------------------- routes
 
 
-async def _known(ctx: Ctx, iid: uuid.UUID) -> None:
-    if not await q.incident_exists(ctx.store, iid):
+async def _reached(ctx: Ctx, actor: Actor, iid: uuid.UUID) -> None:
+    """404 for an unknown incident, 403 for one whose area does not concern the caller."""
+    area = await q.incident_area(ctx.store, iid)
+    if area is None:
         raise NotFound("unknown_incident", f"no incident {iid}", field="incident_id")
+    require_reaches(actor, area, "incident_id", f"incident {iid}")
+
+
+def _county_reserve(ctx: Ctx, actor: Actor) -> None:
+    """The warehouses are the county's: read by every official of the county."""
+    if not overlaps(actor, ctx.county):
+        actor.require_within(ctx.county, "warehouse")
 
 
 @router.post(
@@ -306,7 +333,7 @@ async def _known(ctx: Ctx, iid: uuid.UUID) -> None:
     response_model=IncidentRef,
     responses=refusals(409),
 )
-async def report(body: ReportIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+async def report(body: ReportIn, ctx: Ctx, actor: Reporter) -> dict[str, Any]:
     """A disaster reported: its type, the divisions hit, when it happened and was reported. Every
     affected household's 24-hour clock starts at `reported_at`. Sent again with the same
     `incident_id` and body, the answer is the same; another body under that id is refused (409
@@ -333,6 +360,7 @@ async def report(body: ReportIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any
 )
 async def incidents(
     ctx: Ctx,
+    actor: IncidentReader,
     limit: Limit = 50,
     offset: Offset = 0,
     status: Annotated[Literal["reported", "verified"] | None, Query(description="verified or not")] = None,
@@ -342,7 +370,8 @@ async def incidents(
     ] = None,
 ) -> dict[str, Any]:
     """Incidents, newest report first, paginated (`limit`, `offset`; `next_offset` is null on the
-    last page), filtered by status, type (`flood`, …) and area."""
+    last page), filtered by status, type (`flood`, …) and area. Only incidents whose area lies in
+    the caller's division or covers it are listed, with the households of its villages."""
     return await q.list_incidents(
         ctx.store,
         status=status,
@@ -350,6 +379,7 @@ async def incidents(
         area=area,
         limit=limit,
         offset=offset,
+        scope=scope(actor),
     )
 
 
@@ -360,10 +390,11 @@ async def incidents(
     response_model=IncidentDetail,
     responses=refusals(404),
 )
-async def incident(iid: IncidentPath, ctx: Ctx) -> dict[str, Any]:
-    """The incident, its status, how many households are registered, and per item and warehouse
-    what was allocated and delivered."""
-    found = await q.get_incident(ctx.store, iid)
+async def incident(iid: IncidentPath, ctx: Ctx, actor: IncidentReader) -> dict[str, Any]:
+    """The incident, its status, how many households are registered (in the caller's division),
+    and per item and warehouse what was allocated and delivered."""
+    await _reached(ctx, actor, iid)
+    found = await q.get_incident(ctx.store, iid, scope=scope(actor))
     if found is None:
         raise NotFound("unknown_incident", f"no incident {iid}", field="incident_id")
     return found
@@ -376,8 +407,9 @@ async def incident(iid: IncidentPath, ctx: Ctx) -> dict[str, Any]:
     response_model=Verified,
     responses=refusals(404),
 )
-async def verify(iid: IncidentPath, body: VerifyIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
-    """The township or county checked the report on the ground and records its findings."""
+async def verify(iid: IncidentPath, body: VerifyIn, ctx: Ctx, actor: Verifier) -> dict[str, Any]:
+    """The township or county checked the report on the ground and records its findings (the
+    whole area in the caller's division)."""
     await h.verify_incident(ctx, actor, iid, body.findings)
     return {"incident_id": iid, "verified": True}
 
@@ -390,7 +422,7 @@ async def verify(iid: IncidentPath, body: VerifyIn, ctx: Ctx, actor: CurrentActo
     response_model=Registered,
     responses=refusals(404, 409),
 )
-async def register(iid: IncidentPath, body: HouseholdIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+async def register(iid: IncidentPath, body: HouseholdIn, ctx: Ctx, actor: Registrar) -> dict[str, Any]:
     """A household hit by the incident, by its head's resident ID, in a village of the incident's
     area. Its SLA deadline counts from the incident's report. The same registration sent again
     answers the same; other details for a household already registered: 409 `id_reused`."""
@@ -413,8 +445,11 @@ async def register(iid: IncidentPath, body: HouseholdIn, ctx: Ctx, actor: Curren
     summary="List warehouses",
     response_model=WarehousePage,
 )
-async def warehouses(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    """Every warehouse that received stock, by name, with its totals; paginated."""
+async def warehouses(ctx: Ctx, actor: StockReader, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Every warehouse that received stock, by name, with its totals; paginated. Warehouses are
+    the county's reserve: listed to the county's officials (to a caller of another division, none)."""
+    if not overlaps(actor, ctx.county):
+        return {"items": [], "total": 0, "limit": limit, "offset": offset, "next_offset": None}
     return await q.list_warehouses(ctx.store, limit=limit, offset=offset)
 
 
@@ -426,8 +461,9 @@ async def warehouses(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> dict[st
     response_model=Received,
     responses=refusals(409),
 )
-async def receive(warehouse: WarehousePath, body: ReceiptIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
-    """Stock received into a warehouse (created by its first receipt)."""
+async def receive(warehouse: WarehousePath, body: ReceiptIn, ctx: Ctx, actor: Receiver) -> dict[str, Any]:
+    """Stock received into a warehouse (created by its first receipt), by a caller over the
+    whole county (the warehouses are the county's reserve)."""
     await h.receive_stock(ctx, actor, warehouse=warehouse, item=body.item, quantity=body.quantity)
     return {"warehouse": warehouse, "item": body.item, "quantity": body.quantity}
 
@@ -442,11 +478,14 @@ async def receive(warehouse: WarehousePath, body: ReceiptIn, ctx: Ctx, actor: Cu
 async def stock(
     warehouse: WarehousePath,
     ctx: Ctx,
+    actor: StockReader,
     limit: Limit = 50,
     offset: Offset = 0,
     item: Annotated[str | None, Query(min_length=1, max_length=50, pattern=NAME)] = None,
 ) -> dict[str, Any]:
-    """Per item: on hand, reserved by allocations and available; paginated, optionally one item."""
+    """Per item: on hand, reserved by allocations and available; paginated, optionally one item.
+    Read by the county's officials."""
+    _county_reserve(ctx, actor)
     found = await q.warehouse_stock(ctx.store, warehouse, item=item, limit=limit, offset=offset)
     if found is None:
         raise NotFound("unknown_warehouse", f"no warehouse {warehouse}", field="warehouse")
@@ -461,9 +500,10 @@ async def stock(
     response_model=Allocated,
     responses=refusals(404, 409),
 )
-async def allocate(iid: IncidentPath, body: AllocationIn, ctx: Ctx, actor: CurrentActor) -> dict[str, Any]:
+async def allocate(iid: IncidentPath, body: AllocationIn, ctx: Ctx, actor: Allocator) -> dict[str, Any]:
     """Funds by allocation document, and in-kind items reserved from one warehouse's available
-    stock (409 `insufficient_stock`). Allocate from several warehouses with one call each."""
+    stock (409 `insufficient_stock`). Allocate from several warehouses with one call each. The
+    incident's whole area, and for items the county's reserve, in the caller's division."""
     await h.allocate(
         ctx,
         actor,
@@ -485,7 +525,7 @@ async def allocate(iid: IncidentPath, body: AllocationIn, ctx: Ctx, actor: Curre
     responses=refusals(404, 409),
 )
 async def deliver(
-    iid: IncidentPath, body: DeliveryIn, ctx: Ctx, actor: CurrentActor, response: Response
+    iid: IncidentPath, body: DeliveryIn, ctx: Ctx, actor: Deliverer, response: Response
 ) -> dict[str, Any]:
     """Cash and items handed to a registered household, drawn from the incident's allocations
     (oldest first: each part releases its warehouse's reservation and leaves its stock; never more
@@ -515,11 +555,12 @@ async def deliver(
     response_model=Board,
     responses=refusals(404),
 )
-async def sla_board(iid: IncidentPath, ctx: Ctx) -> dict[str, Any]:
-    """Every household of the incident: pending (minutes left, at risk past the warning point),
-    met or breached; vulnerable households first; deliveries to review flagged."""
-    await _known(ctx, iid)
-    entries = await q.board(ctx.store, iid, ctx.clock.now())
+async def sla_board(iid: IncidentPath, ctx: Ctx, actor: SlaReader) -> dict[str, Any]:
+    """Every household of the incident in the caller's division: pending (minutes left, at risk
+    past the warning point), met or breached; vulnerable households first; deliveries to review
+    flagged."""
+    await _reached(ctx, actor, iid)
+    entries = await q.board(ctx.store, iid, ctx.clock.now(), scope=scope(actor))
     counts = {k: sum(1 for e in entries if e["outcome"] == k) for k in ("pending", "met", "breached")}
     counts["flagged_for_review"] = sum(1 for e in entries if e["review"])
     return {"incident_id": iid, "counts": counts, "households": entries}
@@ -532,10 +573,11 @@ async def sla_board(iid: IncidentPath, ctx: Ctx) -> dict[str, Any]:
     response_model=Shares,
     responses=refusals(404),
 )
-async def sla_shares(iid: IncidentPath, ctx: Ctx) -> dict[str, Any]:
-    """The share of households whose SLA was met, for the incident and per township."""
-    await _known(ctx, iid)
-    return q.shares(await q.board(ctx.store, iid, ctx.clock.now()))
+async def sla_shares(iid: IncidentPath, ctx: Ctx, actor: SlaReader) -> dict[str, Any]:
+    """The share of households whose SLA was met, for the incident and per township (of the
+    households in the caller's division)."""
+    await _reached(ctx, actor, iid)
+    return q.shares(await q.board(ctx.store, iid, ctx.clock.now(), scope=scope(actor)))
 
 
 @router.get(
@@ -548,12 +590,15 @@ async def sla_shares(iid: IncidentPath, ctx: Ctx) -> dict[str, Any]:
 async def sla_replay(
     iid: IncidentPath,
     ctx: Ctx,
+    actor: SlaReader,
     now: Annotated[
         AwareDatetime | None, Query(description="the moment to judge at, with its timezone (default: now)")
     ] = None,
 ) -> dict[str, Any]:
     """Every household's outcome recomputed from its stream alone (event times only): it agrees
-    with the board. A `now` without a timezone is refused (422)."""
-    await _known(ctx, iid)
+    with the board (the households in the caller's division). A `now` without a timezone is
+    refused (422)."""
+    await _reached(ctx, actor, iid)
     at = now or ctx.clock.now()
-    return {"incident_id": iid, "now": at, "outcomes": await q.replay_outcomes(ctx.store, iid, at)}
+    outcomes = await q.replay_outcomes(ctx.store, iid, at, scope=scope(actor))
+    return {"incident_id": iid, "now": at, "outcomes": outcomes}

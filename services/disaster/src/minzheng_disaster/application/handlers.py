@@ -1,6 +1,10 @@
 """Command handlers of the disaster service, each one unit of work (DESIGN §5a):
 load (each stream once) → decide (pure, ``domain``) → guard rows on ``uow.conn`` → record.
 
+Each handler first bounds the command by the caller's division (``jurisdiction``): a report's area,
+a registration's village, a delivered household's village, an incident verified or allocated to,
+a warehouse (the county's). A place outside the county is the domain's refusal (422), not a 403.
+
 The guard rows (``incidents``, ``affected``, ``stock``, ``allocations``, ``deadlines``) are written
 in the same transaction as the events, so the rules hold under concurrency; their CHECK
 constraints are the backstop, and a refusal by one is a ``Conflict``."""
@@ -27,6 +31,7 @@ from ..domain.events import DeliveryFlaggedForReview, DisasterReported, ReliefDe
 from ..domain.incident import Damage
 from ..domain.sla import SlaTerms
 from .guards import refused_as
+from .jurisdiction import require_reaches, require_whole
 from .streams import (
     HOUSEHOLD,
     INCIDENT,
@@ -108,6 +113,7 @@ async def report_incident(
         summary,
     )
     stream = incident_stream(incident_id)
+    require_whole(actor, [c for c in area if c.startswith(ctx.county)], "area", "the report")
 
     async def unit(uow: UnitOfWork) -> None:
         state = await uow.load(INCIDENT, stream)
@@ -133,7 +139,9 @@ async def verify_incident(ctx: ServiceContext, actor: Actor, incident_id: uuid.U
     stream = incident_stream(incident_id)
 
     async def unit(uow: UnitOfWork) -> None:
-        facts = incident.verify(await uow.load(INCIDENT, stream), str(incident_id), findings)
+        state = await uow.load(INCIDENT, stream)
+        require_whole(actor, state.area, "incident_id", f"incident {incident_id}")
+        facts = incident.verify(state, str(incident_id), findings)
         await uow.conn.execute("UPDATE incidents SET verified = true WHERE incident_id = $1", incident_id)
         await uow.record(INCIDENT, stream, facts, jurisdiction=ctx.county)
 
@@ -155,6 +163,8 @@ async def register_household(
     """An affected household (受灾户), with its SLA deadline written in the same transaction. The
     same registration sent again answers as the first time; other details for a household already
     registered are refused (``id_reused``)."""
+    if village.startswith(ctx.county):
+        actor.require_within(village, "village")
     key = household_key(ctx.pseudonyms, incident_id, head)
     stream = household_stream(ctx.pseudonyms, incident_id, head)
 
@@ -222,6 +232,7 @@ async def receive_stock(
     ctx: ServiceContext, actor: Actor, *, warehouse: str, item: str, quantity: int
 ) -> None:
     """入库: stock received into a warehouse."""
+    actor.require_within(ctx.county, "warehouse")  # the county's reserve: a county caller
     stream = warehouse_stream(warehouse)
     name = warehouse
 
@@ -254,8 +265,12 @@ async def allocate(
     stream = incident_stream(incident_id)
     wanted = {item: quantity for item, quantity in items.items() if quantity}
 
+    if warehouse is not None or wanted:
+        actor.require_within(ctx.county, "warehouse")  # the county's reserve: a county caller
+
     async def unit(uow: UnitOfWork) -> None:
         state = await uow.load(INCIDENT, stream)
+        require_whole(actor, state.area, "incident_id", f"incident {incident_id}")
         rows = await uow.conn.fetch(
             "SELECT item, on_hand - reserved AS available FROM stock WHERE warehouse = $1 "
             "AND item = ANY($2::text[]) ORDER BY item FOR UPDATE",
@@ -325,8 +340,12 @@ async def deliver(
             )
         # lock the deadline first: the scheduler skips it while this delivery decides
         await deadlines.lock(uow.conn, SLA_DEADLINE, stream)
-        state = await uow.load(HOUSEHOLD, stream)
         known = await uow.load(INCIDENT, incident_stream(incident_id))
+        if known.exists:
+            require_reaches(actor, known.area, "incident_id", f"incident {incident_id}")
+        state = await uow.load(HOUSEHOLD, stream)
+        if state.registration is not None:  # the household's village (named by its head)
+            actor.require_within(state.registration.village, "head")
         wanted = {"cash_fen": cash_fen, **{k: v for k, v in items.items() if v}}
         rows = await uow.conn.fetch(_SOURCES, incident_id, list(wanted))
         sources = [Source(r["item"], r["warehouse"], r["allocated_at"], r["left_"]) for r in rows]

@@ -1,5 +1,8 @@
 """The SLA board and shares (from the guard rows), and the replay that recomputes the outcomes from
-the household streams alone."""
+the household streams alone; lists of incidents and warehouses.
+
+``scope`` is the caller's division (``jurisdiction.scope``): lists hold only what lies in it
+(households of its villages, incidents whose area overlaps it); ``None`` filters nothing."""
 
 from __future__ import annotations
 
@@ -13,17 +16,22 @@ from ..domain.sla import Clock, Outcome, outcome
 from .streams import HOUSEHOLD, SLA_DEADLINE
 
 
-async def board(store: EventStore, incident_id: uuid.UUID, now: datetime) -> list[dict[str, Any]]:
-    """Per household: pending (with time left), met or breached; vulnerable households first."""
+async def board(
+    store: EventStore, incident_id: uuid.UUID, now: datetime, *, scope: str | None = None
+) -> list[dict[str, Any]]:
+    """Per household (of ``scope``'s villages): pending (with time left), met or breached;
+    vulnerable households first."""
     async with store.pool.acquire() as conn:
         rows = await conn.fetch(
             "SELECT a.stream_id, a.village, a.township, a.vulnerable, a.registered_at, a.delivered_at, "
             "a.delivery_recorded_at, a.review, d.starts_at, d.warn_at, d.due_at, d.state, d.closed_at "
             "FROM affected a "
             "JOIN deadlines d ON d.kind = $2 AND d.subject = a.stream_id WHERE a.incident_id = $1 "
+            "AND ($3::text IS NULL OR a.village LIKE $3 || '%') "
             "ORDER BY a.vulnerable DESC, d.due_at, a.stream_id",
             incident_id,
             SLA_DEADLINE,
+            scope,
         )
     out = []
     for r in rows:
@@ -65,25 +73,37 @@ def shares(entries: list[dict[str, Any]]) -> dict[str, Any]:
     return {"incident": share(entries), "townships": {t: share(v) for t, v in sorted(townships.items())}}
 
 
-async def replay_outcomes(store: EventStore, incident_id: uuid.UUID, now: datetime) -> dict[str, str]:
-    """Recompute every household's outcome from its stream alone (event times only)."""
+async def replay_outcomes(
+    store: EventStore, incident_id: uuid.UUID, now: datetime, *, scope: str | None = None
+) -> dict[str, str]:
+    """Recompute every household's outcome (of ``scope``'s villages) from its stream alone (event
+    times only)."""
     result: dict[str, str] = {}
     for stream in await store.stream_ids(f"affected-{incident_id}-", stream_type=HOUSEHOLD.stream_type):
         state = HOUSEHOLD.fold(await store.read_stream(stream))
-        if state.registration is not None:
+        r = state.registration
+        if r is not None and (scope is None or r.village.startswith(scope)):
             result[stream] = outcome(state.outcome_clock(), state.first_delivery, now).value
     return result
 
 
-async def incident_exists(store: EventStore, incident_id: uuid.UUID) -> bool:
+async def incident_area(store: EventStore, incident_id: uuid.UUID) -> list[str] | None:
+    """The incident's area, ``None`` for an unknown incident."""
     async with store.pool.acquire() as conn:
-        return bool(await conn.fetchval("SELECT true FROM incidents WHERE incident_id = $1", incident_id))
+        area = await conn.fetchval("SELECT area FROM incidents WHERE incident_id = $1", incident_id)
+    return None if area is None else list(area)
 
 
-_INCIDENT_COLUMNS = (
-    "i.incident_id, i.disaster_type, i.area, i.happened_at, i.reported_at, i.reporter, i.verified, "
-    "(SELECT count(*) FROM affected a WHERE a.incident_id = i.incident_id) AS households"
-)
+def _incident_columns(scope: int) -> str:
+    """The summary's columns; ``$scope`` bounds the household count to the caller's villages."""
+    return (
+        "i.incident_id, i.disaster_type, i.area, i.happened_at, i.reported_at, i.reporter, i.verified, "
+        "(SELECT count(*) FROM affected a WHERE a.incident_id = i.incident_id "
+        f"AND (${scope}::text IS NULL OR a.village LIKE ${scope} || '%')) AS households"
+    )
+
+
+_OVERLAPS = "EXISTS (SELECT 1 FROM unnest(i.area) c WHERE c LIKE {p} || '%' OR {p} LIKE c || '%')"
 
 
 def _incident(r: Any) -> dict[str, Any]:
@@ -107,23 +127,23 @@ async def list_incidents(
     area: str | None,
     limit: int,
     offset: int,
+    scope: str | None = None,
 ) -> dict[str, Any]:
     """Incidents, newest report first (from the ``incidents`` guard rows). ``area``: incidents
     whose area contains the division or lies in it (``330727101`` finds a flood in
-    ``330727101201`` and one in ``330727``)."""
+    ``330727101201`` and one in ``330727``); ``scope`` (the caller's division) bounds them the
+    same way, and the household counts to its villages."""
     where = ["($1::boolean IS NULL OR i.verified = $1)", "($2::text IS NULL OR i.disaster_type = $2)"]
-    where.append(
-        "($3::text IS NULL OR EXISTS (SELECT 1 FROM unnest(i.area) c "
-        "WHERE c LIKE $3 || '%' OR $3 LIKE c || '%'))"
-    )
+    where.append(f"($3::text IS NULL OR {_OVERLAPS.format(p='$3')})")
+    where.append(f"($4::text IS NULL OR {_OVERLAPS.format(p='$4')})")
     verified = None if status is None else status == "verified"
-    args = (verified, disaster_type, area)
+    args = (verified, disaster_type, area, scope)
     sql_where = " WHERE " + " AND ".join(where)
     async with store.pool.acquire() as conn:
         total = await conn.fetchval("SELECT count(*) FROM incidents i" + sql_where, *args)
         rows = await conn.fetch(
-            f"SELECT {_INCIDENT_COLUMNS} FROM incidents i{sql_where} "
-            "ORDER BY i.reported_at DESC, i.incident_id LIMIT $4 OFFSET $5",
+            f"SELECT {_incident_columns(4)} FROM incidents i{sql_where} "
+            "ORDER BY i.reported_at DESC, i.incident_id LIMIT $5 OFFSET $6",
             *args,
             limit,
             offset,
@@ -131,11 +151,14 @@ async def list_incidents(
     return _page([_incident(r) for r in rows], total, limit, offset)
 
 
-async def get_incident(store: EventStore, incident_id: uuid.UUID) -> dict[str, Any] | None:
-    """One incident with what was allocated to it and delivered, per item and warehouse."""
+async def get_incident(
+    store: EventStore, incident_id: uuid.UUID, *, scope: str | None = None
+) -> dict[str, Any] | None:
+    """One incident with what was allocated to it and delivered, per item and warehouse (the
+    household count: of ``scope``'s villages)."""
     async with store.pool.acquire() as conn:
         row = await conn.fetchrow(
-            f"SELECT {_INCIDENT_COLUMNS} FROM incidents i WHERE i.incident_id = $1", incident_id
+            f"SELECT {_incident_columns(2)} FROM incidents i WHERE i.incident_id = $1", incident_id, scope
         )
         if row is None:
             return None
