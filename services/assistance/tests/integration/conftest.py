@@ -42,7 +42,7 @@ async def assistance(fresh_database: str, stack) -> AsyncIterator[Running]:  # t
         ServiceSettings("assistance", fresh_database, stack.nats_url("assistance")), clock=clock
     )
     async with running_service(service) as client:
-        running = Running(client.service, client.http, dict(HEADERS), clock)
+        running = Running(client.service, client.http, dict(HEADERS), clock=clock)
         await running.post("/divisions", {"code": "330727101", "name": "T101"}, expect=201)
         await running.post("/divisions", {"code": "330727101201", "name": "V201"}, expect=201)
         for parameter, effective, value in (

@@ -46,6 +46,7 @@ async def test_a_relay_process_publishes_what_a_service_without_relay_writes(
             "ASSISTANCE_DATABASE_URL": fresh_database,
             "ASSISTANCE_NATS_URL": stack.nats_url("assistance"),  # the service's own credentials
             "ASSISTANCE_PSEUDONYM_KEY": "relay-process-test-key",
+            "ASSISTANCE_OIDC_ISSUER": stack.issuer.url,  # required by ServiceSettings.from_env
         }
         relay = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "minzheng_assistance", "relay", env=env, stderr=asyncio.subprocess.PIPE
