@@ -23,7 +23,9 @@ from minzheng_contracts import (
 
 KNOWN = "11010519491231002X"  # the example of GB 11643-1999
 
-PROVINCES = "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82"
+PROVINCES = (
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82"
+)
 regions = st.builds(
     str.__add__, st.sampled_from(PROVINCES.split()), st.from_regex(r"[0-9]{4}", fullmatch=True)
 )
