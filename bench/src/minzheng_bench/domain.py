@@ -73,6 +73,7 @@ async def time_payment_run(
             "ASSISTANCE_DATABASE_URL": database_url,
             "ASSISTANCE_NATS_URL": nats_url,
             "ASSISTANCE_PSEUDONYM_KEY": "benchmark-key-not-a-secret",
+            "ASSISTANCE_OIDC_ISSUER": "http://127.0.0.1:9/no-issuer",  # the relay verifies no token
         }
         relay = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "minzheng_assistance", "relay", env=env, stderr=asyncio.subprocess.PIPE
