@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
@@ -139,6 +140,21 @@ async def test_without_a_valid_token_every_route_is_401(
     refused(
         await call(a, method, path, headers={"authorization": f"Bearer {expired}"}), 401, "unauthenticated"
     )
+
+
+async def test_without_a_token_even_invalid_input_is_401_and_echoes_nothing() -> None:
+    # the token is checked before the input: an anonymous caller learns nothing of the rules
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=APP), base_url="http://d") as c:
+        for method, path, body in [
+            ("GET", "/incidents/not-a-uuid", None),
+            ("GET", "/incidents?limit=0&type=volcano", None),
+            ("GET", f"/incidents/{INCIDENT}/sla/replay?now=2026-07-14T06:00:00", None),
+            ("POST", "/incidents", {"area": "everywhere", "head": "330727196205080311"}),
+            ("POST", f"/incidents/{INCIDENT}/deliveries", {"head": 1, "cash_fen": -5}),
+        ]:
+            response = await c.request(method, path, json=body)
+            refused(response, 401, "unauthenticated")
+            assert "330727196205080311" not in response.text
 
 
 @pytest.mark.parametrize(("method", "path", "permission"), ROUTES, ids=IDS)
