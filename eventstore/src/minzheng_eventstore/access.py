@@ -108,13 +108,16 @@ def route_permission(route: APIRoute) -> str | None:
 
 
 def routes_without_permission(app: Any) -> list[str]:
-    """``METHOD path`` of every route that declares no permission and is not public."""
+    """``METHOD path`` of every route that declares no permission and is not public (routes of
+    included routers too: FastAPI keeps them behind one entry per router)."""
+    from fastapi.routing import iter_route_contexts
+
     missing = []
-    for route in app.routes:
-        path = getattr(route, "path", "")
+    for context in iter_route_contexts(app.routes):
+        path = context.path or ""
         if path in PUBLIC_PATHS or path in DOCUMENTATION_PATHS or path.startswith("/static-offline-docs"):
             continue
+        route = context.original_route
         if not isinstance(route, APIRoute) or route_permission(route) is None:
-            methods = ",".join(sorted(getattr(route, "methods", None) or ["*"]))
-            missing.append(f"{methods} {path}")
+            missing.append(f"{','.join(sorted(context.methods or ['*']))} {path}")
     return missing
