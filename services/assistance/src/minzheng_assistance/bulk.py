@@ -62,7 +62,7 @@ async def seed_approved_households(
         facts: list[DomainEvent] = [
             ev.HouseholdApplied(hid_text, "dibao_rural", village, False, at.isoformat(), members),
             *[
-                ev.ReviewStepRecorded(hid_text, "dibao_rural", s, True, "bulk", "")
+                ev.ReviewStepRecorded(hid_text, "dibao_rural", s, True, "bulk-caseworker", "")
                 for s in ("investigation", "economic_check", "appraisal", "township_review")
             ],
             ev.PublicNoticePosted(
@@ -79,7 +79,7 @@ async def seed_approved_households(
                 standard_monthly_fen=standard_fen,
                 monthly_amount_fen=(standard_fen - per_capita) * 2,
                 effective_from="2026-01",
-                approved_by="bulk",
+                approved_by="bulk-approver",
             ),
         ]
         streams.append(

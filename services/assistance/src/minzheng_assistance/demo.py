@@ -82,6 +82,7 @@ async def seed_demo(service: ServiceContext) -> None:
     clock = ManualClock(datetime.now(UTC) - timedelta(days=40))
     ctx = _Backdated(service.host, COUNTY, demo_clock=clock)
     actor = Actor("demo-seed")
+    approver = Actor("demo-approver")  # not the official who investigated (maker-checker)
     for code, name in DIVISIONS:
         await h.register_division(
             ctx, actor, code=code, name=name, level="village" if len(code) == 12 else "township"
@@ -137,7 +138,7 @@ async def seed_demo(service: ServiceContext) -> None:
         await h.post_notice(ctx, actor, hid)
     clock.advance(timedelta(days=8))
     for hid in active:
-        await h.approve(ctx, actor, hid, "B")
+        await h.approve(ctx, approver, hid, "B")
     await reviewed(on_notice)
     await h.post_notice(ctx, actor, on_notice)
     await h.raise_objection(ctx, actor, on_notice, "demo-objection", "a neighbour reports a rented-out shop")
@@ -148,7 +149,7 @@ async def seed_demo(service: ServiceContext) -> None:
     await reviewed(terminated)
     await h.post_notice(ctx, actor, terminated)
     clock.advance(timedelta(days=8))
-    await h.approve(ctx, actor, terminated, "A")
+    await h.approve(ctx, approver, terminated, "A")
     await h.recheck(ctx, actor, terminated, {_person(90): 80_000})
     # last month's payment run, so that payment queries have something to show
     await run_payments(ctx, actor, Period.of(clock.now().date()), projection=ctx.projection(READ_MODELS))

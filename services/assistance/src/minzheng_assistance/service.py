@@ -8,6 +8,7 @@ from minzheng_eventstore.kit import ProjectionDef, ServiceDefinition, Subscripti
 from . import SERVICE
 from .adapters import projection as read_models
 from .adapters.http import router
+from .adapters.policy import ASSISTANCE_POLICY
 from .adapters.publication import INTERNAL, publication
 from .adapters.schema import MIGRATIONS
 from .application.policies import on_death_registered
@@ -37,5 +38,6 @@ ASSISTANCE = ServiceDefinition(
         ProjectionDef(read_models.NAME, read_models.project, read_models.STREAM_TYPES, read_models.reset)
     ],
     routers=[router],
+    policy=ASSISTANCE_POLICY,
     seed_demo=seed_demo,
 )

@@ -1,12 +1,17 @@
 """An assistance service on the real stack (the kit's ``running_service``), with a clock the tests
-drive."""
+drive, trusting the stack's local OIDC issuer. Requests carry a token with every role over the
+county (subject ``official-17``) unless a test gives other headers (``as_caller``, ``approver``) or
+none (``request(..., anonymous=True)``). The official who records a household's home investigation
+cannot approve it: tests approve as ``approver-1`` (a county approver)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
+import httpx
 import pytest
 
 from minzheng_assistance.adapters.projection import NAME as READ_MODELS
@@ -14,16 +19,21 @@ from minzheng_assistance.entrypoints.app import Assistance
 from minzheng_eventstore.clock import ManualClock
 from minzheng_eventstore.host import ServiceSettings
 from minzheng_eventstore.projection import Projection
-from minzheng_eventstore.testing import ServiceClient, running_service
+from minzheng_eventstore.testing import ServiceClient, oidc_settings, running_service
 
 CST = timezone(timedelta(hours=8))
 START = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
-HEADERS = {"x-official-id": "official-17"}
+SUBJECT = "official-17"
+"""The default caller's token subject (every role, over the county)."""
+APPROVER = "approver-1"
+"""The county approver the tests approve as (not the official who investigated)."""
+HISTORY = "the test county's standards since 2014 (loaded as a correction: they predate the clock)"
 
 
 @dataclass
 class Running(ServiceClient):
-    """The running service, its HTTP client (as official-17) and the clock the test drives."""
+    """The running service, its HTTP client (as official-17, every role) and the clock the test
+    drives."""
 
     clock: ManualClock = field(default_factory=lambda: ManualClock(START))
 
@@ -34,15 +44,50 @@ class Running(ServiceClient):
         async with self.service.host.store.pool.acquire() as conn:
             return int(await conn.fetchval(sql, *args))
 
+    def caller(self, *roles: str, division: str | None = None, subject: str = SUBJECT) -> dict[str, str]:
+        """The headers of another caller (default: every role, over the county)."""
+        return self.as_caller(*roles, division=division, subject=subject)
+
+    def approver(self, subject: str = APPROVER) -> dict[str, str]:
+        """A county approver over the county (another official than the one who investigated)."""
+        return self.as_caller("county-approver", subject=subject)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        expect: int | None = None,
+        headers: dict[str, str] | None = None,
+        anonymous: bool = False,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """A request with the default token, with ``headers`` in its place, or (``anonymous``)
+        with no authorization at all."""
+        request = self.http.build_request(method, path, **kwargs)
+        if anonymous or headers is not None:
+            request.headers.pop("authorization", None)
+        request.headers.update(headers or {})
+        response = await self.http.send(request)
+        if expect is not None:
+            assert response.status_code == expect, f"{response.status_code}: {response.text}"
+        return response
+
+
+def settings_for(database: str, stack: Any) -> ServiceSettings:
+    return ServiceSettings(
+        "assistance", database, stack.nats_url("assistance"), oidc=oidc_settings(stack.issuer)
+    )
+
 
 @pytest.fixture
 async def assistance(fresh_database: str, stack) -> AsyncIterator[Running]:  # type: ignore[no-untyped-def]
     clock = ManualClock(START)
-    service = Assistance(
-        ServiceSettings("assistance", fresh_database, stack.nats_url("assistance")), clock=clock
-    )
-    async with running_service(service) as client:
-        running = Running(client.service, client.http, dict(HEADERS), clock=clock)
+    service = Assistance(settings_for(fresh_database, stack), clock=clock)
+    async with running_service(service, issuer=stack.issuer) as client:
+        running = Running(client.service, client.http, issuer=stack.issuer, clock=clock)
+        running.headers = running.caller()
+        running.http.headers.update(running.headers)  # also on requests made with .http directly
         await running.post("/divisions", {"code": "330727101", "name": "T101"}, expect=201)
         await running.post("/divisions", {"code": "330727101201", "name": "V201"}, expect=201)
         for parameter, effective, value in (
@@ -56,14 +101,9 @@ async def assistance(fresh_database: str, stack) -> AsyncIterator[Running]:  # t
             ("tekun_dispersed", "2014-01-01", 60_000),
             ("tekun_centralised", "2014-01-01", 80_000),
         ):
-            await running.post(
-                "/standards",
-                {
-                    "parameter": parameter,
-                    "jurisdiction": "330727",
-                    "effective_from": effective,
-                    "value": value,
-                },
-                expect=201,
-            )
+            body = {"parameter": parameter, "jurisdiction": "330727", "effective_from": effective, "value": value}
+            if effective < START.date().isoformat():
+                await running.post("/standards/corrections", {**body, "reason": HISTORY}, expect=201)
+            else:
+                await running.post("/standards", body, expect=201)
         yield running

@@ -46,7 +46,9 @@ async def test_sixteen_concurrent_commands_on_one_household(assistance: Running)
         a.post(f"/households/{hid}/objections", {"objection_id": f"ob-{n}", "summary": f"objection {n}"})
         for n in range(12)
     ]
-    approvals = [a.post(f"/households/{hid}/approval", {"classification": "B"}) for _ in range(4)]
+    approvals = [
+        a.post(f"/households/{hid}/approval", {"classification": "B"}, headers=a.approver()) for _ in range(4)
+    ]
     responses = await asyncio.gather(*objections, *approvals)
     outcomes = Counter(
         (r.status_code, r.json()["error"]["code"] if r.status_code >= 400 else "ok") for r in responses

@@ -55,17 +55,18 @@ async def test_from_application_to_payment(assistance: Running, stack) -> None: 
     oid = (await a.post(f"/households/{hid}/objections", {"summary": "owns a car?"}, expect=201)).json()[
         "objection_id"
     ]
-    blocked = await a.post(f"/households/{hid}/approval", {"classification": "B"}, expect=409)
+    approver = a.approver()  # not official-17, who recorded the home investigation
+    blocked = await a.post(f"/households/{hid}/approval", {"classification": "B"}, 409, approver)
     assert blocked.json()["error"]["code"] == "open_objection"
     await a.post(
         f"/households/{hid}/objections/{oid}/resolution",
         {"upheld": False, "resolution": "no car"},
         expect=200,
     )
-    early = await a.post(f"/households/{hid}/approval", {"classification": "B"}, expect=409)
+    early = await a.post(f"/households/{hid}/approval", {"classification": "B"}, 409, approver)
     assert early.json()["error"]["code"] == "notice_period_not_over"
     a.clock.advance(timedelta(days=7, minutes=1))
-    approved = await a.post(f"/households/{hid}/approval", {"classification": "B"}, expect=200)
+    approved = await a.post(f"/households/{hid}/approval", {"classification": "B"}, 200, approver)
     assert approved.json()["status"] == "active"
 
     # March at the old standard: (352 − 300/2 yuan) × 2 = 404 yuan
@@ -83,7 +84,7 @@ async def test_from_application_to_payment(assistance: Running, stack) -> None: 
 
     timeline = (await a.http.get(f"/households/{hid}/timeline")).json()
     assert [e["event_type"] for e in timeline][:2] == ["HouseholdApplied", "ReviewStepRecorded"]
-    assert timeline[-1]["event_type"] == "ApprovalGranted" and timeline[-1]["actor"] == "official-17"
+    assert timeline[-1]["event_type"] == "ApprovalGranted" and timeline[-1]["actor"] == "approver-1"
     roll = (await a.http.get("/roll", params={"township": "330727101"})).json()
     assert roll == [{"township": "330727101", "category": "rural", "households": 1, "persons": 2}]
     summary = (await a.http.get("/payments/summary", params={"period": "2026-04"})).json()
@@ -146,8 +147,8 @@ async def test_death_of_a_sole_member_terminates_and_stops_payment(assistance: R
     hid = await reviewed_on_notice(a, application(head=ALONE, child=None, income=0))
     pair = await reviewed_on_notice(a, application())
     a.clock.advance(timedelta(days=8))
-    await a.post(f"/households/{hid}/approval", {}, expect=200)
-    await a.post(f"/households/{pair}/approval", {}, expect=200)
+    await a.post(f"/households/{hid}/approval", {}, 200, a.approver())
+    await a.post(f"/households/{pair}/approval", {}, 200, a.approver())
     for deceased in (ALONE, CHILD):
         event = DeathRegistered.new(
             data=DeathRegisteredData(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from minzheng_assistance.domain.periods import county_today
 from minzheng_contracts import make_resident_id
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ async def approved(a: Running) -> str:
         await a.post(f"/households/{hid}/steps/{step}", {"passed": True}, expect=200)
     await a.post(f"/households/{hid}/notice", expect=200)
     a.clock.advance(timedelta(days=8))
-    await a.post(f"/households/{hid}/approval", {}, expect=200)  # effective 2026-03
+    await a.post(f"/households/{hid}/approval", {}, 200, a.approver())  # effective 2026-03
     return str(hid)
 
 
@@ -51,7 +52,9 @@ async def test_a_run_for_a_month_not_begun_is_refused(assistance: Running) -> No
 async def test_the_lead_time_is_a_standard(assistance: Running) -> None:
     a = assistance
     await approved(a)
-    lead = {"parameter": "payment_lead_months", "jurisdiction": "330727", "effective_from": "2026-03-01"}
+    # from today (a standard cannot take effect in the past): the lead applies to this month's runs
+    today = county_today(a.clock.now()).isoformat()
+    lead = {"parameter": "payment_lead_months", "jurisdiction": "330727", "effective_from": today}
     too_long = await a.post("/standards", {**lead, "value": 13}, expect=422)
     assert too_long.json()["error"]["code"] == "standard_out_of_range"
     await a.post("/standards", {**lead, "value": 1}, expect=201)

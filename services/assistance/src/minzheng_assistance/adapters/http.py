@@ -1,6 +1,14 @@
 """The caseworkers' HTTP API. Inputs are validated here (``models``: bounded, with examples the demo
 county accepts); rules are the domain's. Every operation has a summary, a description, a typed
-answer and its refusals in the one error shape (``refusals``; 413/422/503 are on every route)."""
+answer and its refusals in the one error shape (``refusals``; 401/403/413/422/503 are on every
+route).
+
+Every route declares its one permission (``permit``, the table in ``policy.py``): no valid bearer
+token is 401, a role the table does not name 403 ``role_not_permitted``; the token's subject is the
+actor of every event. The caller's division bounds what it reaches (``application/jurisdiction.py``:
+403 ``outside_jurisdiction``, lists filtered). Resident IDs in a household's history are masked
+unless the caller's role needs them (``PERSONAL_DATA_ROLES``), and every full read is recorded
+(``application/reads.py``)."""
 
 from __future__ import annotations
 
@@ -10,8 +18,11 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query
 
-from minzheng_contracts import DivisionCode
-from minzheng_eventstore.deps import Ctx, CurrentActor
+from minzheng_contracts import DivisionCode, mask_resident_ids
+from minzheng_eventstore import jsoncodec
+from minzheng_eventstore.access import permit
+from minzheng_eventstore.builder import Actor
+from minzheng_eventstore.deps import Ctx
 from minzheng_eventstore.errors_api import refusals
 from minzheng_kernel.errors import DomainError
 
@@ -19,6 +30,8 @@ from ..application import handlers as h
 from ..application import other_aid as oa
 from ..application import payments
 from ..application.guards import standards_table
+from ..application.jurisdiction import narrow, scope
+from ..application.reads import record_read
 from ..domain.household import Household, Member, Step
 from ..domain.other_aid import Receipt
 from .models import (
@@ -50,6 +63,7 @@ from .models import (
     ResolutionIn,
     RollRow,
     RunOut,
+    StandardCorrectionIn,
     StandardIn,
     StandardOut,
     StandardRef,
@@ -61,6 +75,7 @@ from .models import (
     TemporaryAidIn,
     TimelineEntry,
 )
+from .policy import PERSONAL_DATA_ROLES, STEP_PERMISSIONS
 from .projection import NAME as READ_MODELS
 
 HouseholdId = Annotated[uuid.UUID, Path(description="The household's id (from `POST /households`).")]
@@ -84,7 +99,35 @@ def household_view(hid: uuid.UUID, state: Household) -> HouseholdView:
     )
 
 
-router = APIRouter()
+router = APIRouter(responses=refusals(401, 403))
+
+DivisionRegistrar = Annotated[Actor, permit("division.register")]
+DivisionReader = Annotated[Actor, permit("division.read")]
+StandardSetter = Annotated[Actor, permit("standard.set")]
+StandardCorrector = Annotated[Actor, permit("standard.correct")]
+StandardReader = Annotated[Actor, permit("standard.read")]
+Applicant = Annotated[Actor, permit("household.apply")]
+HouseholdReader = Annotated[Actor, permit("household.read")]
+TimelineReader = Annotated[Actor, permit("household.timeline")]
+NoticePoster = Annotated[Actor, permit("household.notice")]
+ObjectionRaiser = Annotated[Actor, permit("objection.raise")]
+ObjectionResolver = Annotated[Actor, permit("objection.resolve")]
+Approver = Annotated[Actor, permit("household.approve")]
+Rejecter = Annotated[Actor, permit("household.reject")]
+Rechecker = Annotated[Actor, permit("household.recheck")]
+Suspender = Annotated[Actor, permit("household.suspend")]
+Resumer = Annotated[Actor, permit("household.resume")]
+Withdrawer = Annotated[Actor, permit("household.withdraw")]
+NoticeReader = Annotated[Actor, permit("notice.read")]
+RollReader = Annotated[Actor, permit("roll.read")]
+PaymentRunner = Annotated[Actor, permit("payment.run")]
+HouseholdPayer = Annotated[Actor, permit("payment.household")]
+PaymentReader = Annotated[Actor, permit("payment.read")]
+SummaryReader = Annotated[Actor, permit("payment.summary")]
+TekunConfirmer = Annotated[Actor, permit("tekun.confirm")]
+TekunModeChanger = Annotated[Actor, permit("tekun.mode")]
+TemporaryGranter = Annotated[Actor, permit("aid.temporary")]
+MedicalClaimer = Annotated[Actor, permit("aid.medical")]
 
 # ------------------------------------------------------------------------------------ configuration
 
@@ -97,10 +140,11 @@ router = APIRouter()
     response_model=DivisionRef,
     responses=refusals(),
 )
-async def add_division(body: DivisionIn, ctx: Ctx, actor: CurrentActor) -> DivisionRef:
+async def add_division(body: DivisionIn, ctx: Ctx, actor: DivisionRegistrar) -> DivisionRef:
     """Register a division of the county (GB/T 2260: 9 digits a township, 12 a village); a residence
     must be a registered division. Registering a code again renames it. Refused (422
-    `outside_county`) for a code outside the county."""
+    `outside_county`) for a code outside the county, 403 `outside_jurisdiction` for one outside the
+    caller's division."""
     await h.register_division(ctx, actor, code=body.code, name=body.name, level=body.code.level)
     return DivisionRef(code=body.code)
 
@@ -113,6 +157,7 @@ async def add_division(body: DivisionIn, ctx: Ctx, actor: CurrentActor) -> Divis
 )
 async def list_divisions(
     ctx: Ctx,
+    actor: DivisionReader,
     within: Annotated[
         DivisionCode | None, Query(description="Only divisions within this township (or the county).")
     ] = None,
@@ -122,14 +167,15 @@ async def list_divisions(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> DivisionPage:
-    """The registered townships and villages, ordered by code, a page at a time: the codes to use
-    as `residence`, `village` or `township` elsewhere."""
+    """The registered townships and villages in the caller's division, ordered by code, a page at
+    a time: the codes to use as `residence`, `village` or `township` elsewhere."""
+    bound = narrow(actor, within, "within")
     where = "($1::text IS NULL OR code LIKE $1 || '%') AND ($2::text IS NULL OR level = $2)"
     async with ctx.store.pool.acquire() as conn:
-        total = await conn.fetchval(f"SELECT count(*) FROM divisions WHERE {where}", within, level)
+        total = await conn.fetchval(f"SELECT count(*) FROM divisions WHERE {where}", bound, level)
         rows = await conn.fetch(
             f"SELECT code, name, level FROM divisions WHERE {where} ORDER BY code LIMIT $3 OFFSET $4",
-            within,
+            bound,
             level,
             limit,
             offset,
@@ -145,11 +191,13 @@ async def list_divisions(
     response_model=StandardRef,
     responses=refusals(409),
 )
-async def add_standard(body: StandardIn, ctx: Ctx, actor: CurrentActor) -> StandardRef:
+async def add_standard(body: StandardIn, ctx: Ctx, actor: StandardSetter) -> StandardRef:
     """Record a standard (a 低保 standard, a notice period, the payment lead time…) for a
-    jurisdiction from a date. Standards are never edited: a later `effective_from` supersedes.
-    409 `standard_exists` if that parameter, jurisdiction and date are already set; 422
-    `standard_out_of_range` above the parameter's maximum."""
+    jurisdiction from a date, today or later (the county's date, Asia/Shanghai): 422
+    `standard_in_the_past` for an earlier date, which only a correction may have
+    (`POST /standards/corrections`). Standards are never edited: a later `effective_from`
+    supersedes. 409 `standard_exists` if that parameter, jurisdiction and date are already set;
+    422 `standard_out_of_range` above the parameter's maximum."""
     std = await h.set_standard(
         ctx,
         actor,
@@ -161,16 +209,45 @@ async def add_standard(body: StandardIn, ctx: Ctx, actor: CurrentActor) -> Stand
     return StandardRef(standard_id=std.standard_id)
 
 
+@router.post(
+    "/standards/corrections",
+    status_code=201,
+    tags=["configuration"],
+    summary="Correct the standards from a past date",
+    response_model=StandardRef,
+    responses=refusals(409),
+)
+async def correct_standard(body: StandardCorrectionIn, ctx: Ctx, actor: StandardCorrector) -> StandardRef:
+    """A standard that should have taken effect on a past date (a raise decided late, a date
+    entered wrong): by a county approver, with the reason, recorded on the event with the approver
+    as its actor. Months already paid stay paid as they were; a back payment or a later run uses it.
+    422 `not_a_correction` for a date from today on (the standards officer sets those with
+    `POST /standards`); 409 `standard_exists` as for any standard (a standard is never edited:
+    correct a wrong value with one from a later date)."""
+    std = await h.set_standard(
+        ctx,
+        actor,
+        parameter=body.parameter,
+        jurisdiction=body.jurisdiction,
+        effective_from=body.effective_from,
+        value=body.value,
+        correction=body.reason,
+    )
+    return StandardRef(standard_id=std.standard_id)
+
+
 @router.get(
     "/standards",
     tags=["configuration"],
     summary="List the standards",
     response_model=list[StandardOut],
 )
-async def list_standards(ctx: Ctx) -> list[StandardOut]:
-    """Every standard recorded, with the id that payments name (`standard_id`)."""
+async def list_standards(ctx: Ctx, actor: StandardReader) -> list[StandardOut]:
+    """Every standard that applies in the caller's division (the county's, and those of its own
+    townships and villages), with the id that payments name (`standard_id`)."""
     async with ctx.store.pool.acquire() as conn:
         table = await standards_table(conn)
+    division = scope(actor) or ""
     return [
         StandardOut(
             standard_id=s.standard_id,
@@ -180,6 +257,7 @@ async def list_standards(ctx: Ctx) -> list[StandardOut]:
             value=s.value,
         )
         for s in table
+        if s.jurisdiction.startswith(division) or division.startswith(s.jurisdiction)
     ]
 
 
@@ -194,8 +272,9 @@ async def list_standards(ctx: Ctx) -> list[StandardOut]:
     response_model=HouseholdRef,
     responses=refusals(409),
 )
-async def apply(body: ApplyIn, ctx: Ctx, actor: CurrentActor) -> HouseholdRef:
-    """A household applies. The residence must be a registered township or village of the county.
+async def apply(body: ApplyIn, ctx: Ctx, actor: Applicant) -> HouseholdRef:
+    """A household applies. The residence must be a registered township or village of the county,
+    in the caller's division (403 `outside_jurisdiction`).
     409 `person_in_other_household` if a member is in another open case; with a client
     `household_id`, re-sending the same body returns the original result and another body is 409
     `id_reused`."""
@@ -223,6 +302,7 @@ async def apply(body: ApplyIn, ctx: Ctx, actor: CurrentActor) -> HouseholdRef:
 )
 async def list_households(
     ctx: Ctx,
+    actor: HouseholdReader,
     village: Annotated[
         DivisionCode | None,
         Query(description="Only households living within this village, township or county."),
@@ -232,8 +312,10 @@ async def list_households(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> HouseholdPage:
-    """Households from the read model (brought up to date first), newest application first, a page
-    at a time: `total` counts every match. Start here to find a household's id."""
+    """Households of the caller's division from the read model (brought up to date first), newest
+    application first, a page at a time: `total` counts every match. Start here to find a
+    household's id. A `village` wider than the caller's division is narrowed to it."""
+    bound = narrow(actor, village, "village")
     where = (
         "($1::text IS NULL OR residence LIKE $1 || '%') AND ($2::text IS NULL OR status = $2) "
         "AND ($3::text IS NULL OR programme = $3)"
@@ -241,13 +323,13 @@ async def list_households(
     await ctx.projection(READ_MODELS).catch_up()
     async with ctx.store.pool.acquire() as conn:
         total = await conn.fetchval(
-            f"SELECT count(*) FROM households WHERE {where}", village, status, programme
+            f"SELECT count(*) FROM households WHERE {where}", bound, status, programme
         )
         rows = await conn.fetch(
             "SELECT household_id, programme, category, status, residence, township, persons, "
             "notice_ends_at, open_objections, monthly_amount_fen, recheck_due, applied_at, updated_at "
             f"FROM households WHERE {where} ORDER BY applied_at DESC, household_id LIMIT $4 OFFSET $5",
-            village,
+            bound,
             status,
             programme,
             limit,
@@ -267,15 +349,39 @@ def _command(summary: str, path: str) -> Callable[[F], F]:
     )
 
 
-@_command("Record a review step", "/households/{hid}/steps/{step}")
-async def step(hid: HouseholdId, step: Step, body: StepIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
-    """入户调查, 家庭经济状况核对, 民主评议, 镇街初审, in that order, then 近亲属备案审核 for close
-    relatives of officials. 409 `step_out_of_order`, `step_already_recorded`, `not_under_review`."""
-    return household_view(hid, await h.record_step(ctx, actor, hid, step, body.passed, body.notes))
+STEPS = {
+    Step.INVESTIGATION: ("Record the home investigation (入户调查)", "the township caseworker"),
+    Step.ECONOMIC_CHECK: ("Record the economic-status check (家庭经济状况核对)", "the township caseworker"),
+    Step.APPRAISAL: ("Record the democratic appraisal (民主评议)", "the township reviewer"),
+    Step.TOWNSHIP_REVIEW: ("Record the township review (镇街初审)", "the township reviewer"),
+    Step.RELATIVE_REVIEW: ("Record the close-relative review (近亲属备案审核)", "the township reviewer"),
+}
+
+
+def _step_route(step: Step) -> None:
+    """``POST /households/{hid}/steps/<step>``: one route per step, each with its permission."""
+    summary, who = STEPS[step]
+
+    async def record(hid: HouseholdId, body: StepIn, ctx: Ctx, actor: Actor) -> HouseholdView:
+        return household_view(hid, await h.record_step(ctx, actor, hid, step, body.passed, body.notes))
+
+    record.__annotations__["actor"] = Annotated[Actor, permit(STEP_PERMISSIONS[step])]
+    record.__name__ = record.__qualname__ = f"step_{step.value}"
+    record.__doc__ = (
+        f"{summary}, by {who}. The steps come in order: 入户调查, 家庭经济状况核对, 民主评议, 镇街初审, "
+        "then 近亲属备案审核 for close relatives of officials. Whoever records the home investigation "
+        "cannot approve the household. 409 `step_out_of_order`, `step_already_recorded`, "
+        "`not_under_review`."
+    )
+    _command(summary, f"/households/{{hid}}/steps/{step.value}")(record)
+
+
+for _step in Step:
+    _step_route(_step)
 
 
 @_command("Post the public notice (公示)", "/households/{hid}/notice")
-async def notice(hid: HouseholdId, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+async def notice(hid: HouseholdId, ctx: Ctx, actor: NoticePoster) -> HouseholdView:
     """After every review step passed: the notice runs for the `notice_days` standard in force at
     the village. 409 `review_not_complete`."""
     return household_view(hid, await h.post_notice(ctx, actor, hid))
@@ -289,7 +395,7 @@ async def notice(hid: HouseholdId, ctx: Ctx, actor: CurrentActor) -> HouseholdVi
     response_model=ObjectionView,
     responses=refusals(404, 409),
 )
-async def objection(hid: HouseholdId, body: ObjectionIn, ctx: Ctx, actor: CurrentActor) -> ObjectionView:
+async def objection(hid: HouseholdId, body: ObjectionIn, ctx: Ctx, actor: ObjectionRaiser) -> ObjectionView:
     """An objection blocks approval until resolved. 409 `not_on_notice`; with a client
     `objection_id`, re-sending returns the original result and another summary is 409 `id_reused`."""
     oid = body.objection_id or str(uuid.uuid4())
@@ -303,7 +409,7 @@ async def resolve(
     oid: Annotated[str, Path(min_length=1, max_length=100, pattern=ID_PATTERN)],
     body: ResolutionIn,
     ctx: Ctx,
-    actor: CurrentActor,
+    actor: ObjectionResolver,
 ) -> HouseholdView:
     """An upheld objection means the application can only be rejected. 404 `unknown_objection`."""
     state = await h.resolve_objection(ctx, actor, hid, oid, body.upheld, body.resolution)
@@ -311,21 +417,23 @@ async def resolve(
 
 
 @_command("Approve (审批)", "/households/{hid}/approval")
-async def approve(hid: HouseholdId, body: ApprovalIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+async def approve(hid: HouseholdId, body: ApprovalIn, ctx: Ctx, actor: Approver) -> HouseholdView:
     """County approval, once the notice has ended with no open or upheld objection; the amount is
-    fixed from the standard in force, effective this month. 409 `notice_period_not_over`,
-    `open_objection`, `objection_upheld`, `income_above_standard`."""
+    fixed from the standard in force, effective this month. The approver (the token's subject,
+    recorded as `approved_by`) is not the official who recorded the home investigation: 403
+    `same_official_investigated`. 409 `notice_period_not_over`, `open_objection`,
+    `objection_upheld`, `income_above_standard`."""
     return household_view(hid, await h.approve(ctx, actor, hid, body.classification))
 
 
 @_command("Reject", "/households/{hid}/rejection")
-async def reject(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+async def reject(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: Rejecter) -> HouseholdView:
     """Reject an application under review or on notice; its people may apply again. 409 `cannot_reject`."""
     return household_view(hid, await h.reject(ctx, actor, hid, body.reason))
 
 
 @_command("Annual recheck (年审)", "/households/{hid}/recheck")
-async def recheck(hid: HouseholdId, body: RecheckIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+async def recheck(hid: HouseholdId, body: RecheckIn, ctx: Ctx, actor: Rechecker) -> HouseholdView:
     """New monthly incomes of members: the amount changes from next month, or the benefit ends.
     422 `not_a_member`; 409 `not_in_receipt`."""
     incomes = {i.resident_id.reveal(): i.monthly_income_fen for i in body.incomes}
@@ -335,19 +443,19 @@ async def recheck(hid: HouseholdId, body: RecheckIn, ctx: Ctx, actor: CurrentAct
 
 
 @_command("Suspend the benefit", "/households/{hid}/suspension")
-async def suspend(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+async def suspend(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: Suspender) -> HouseholdView:
     """An active household is not paid while suspended. 409 `not_active`."""
     return household_view(hid, await h.suspend(ctx, actor, hid, body.reason))
 
 
 @_command("Resume the benefit", "/households/{hid}/resumption")
-async def resume(hid: HouseholdId, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+async def resume(hid: HouseholdId, ctx: Ctx, actor: Resumer) -> HouseholdView:
     """A suspended household is paid again. 409 `not_suspended`."""
     return household_view(hid, await h.resume(ctx, actor, hid))
 
 
 @_command("Withdraw (主动退保)", "/households/{hid}/withdrawal")
-async def withdraw(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: CurrentActor) -> HouseholdView:
+async def withdraw(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: Withdrawer) -> HouseholdView:
     """The household leaves at its own request, at any stage before the case is closed.
     409 `already_closed`."""
     return household_view(hid, await h.withdraw(ctx, actor, hid, body.reason))
@@ -360,9 +468,10 @@ async def withdraw(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: CurrentAct
     response_model=HouseholdView,
     responses=refusals(404),
 )
-async def status(hid: HouseholdId, ctx: Ctx) -> HouseholdView:
-    """The household's current state, folded from its stream. 404 `unknown_household`."""
-    return household_view(hid, await h.household(ctx, hid))
+async def status(hid: HouseholdId, ctx: Ctx, actor: HouseholdReader) -> HouseholdView:
+    """The household's current state, folded from its stream (no personal data: counts and
+    dates). 404 `unknown_household`."""
+    return household_view(hid, await h.household(ctx, hid, actor))
 
 
 @router.get(
@@ -372,10 +481,17 @@ async def status(hid: HouseholdId, ctx: Ctx) -> HouseholdView:
     response_model=list[TimelineEntry],
     responses=refusals(404),
 )
-async def timeline(hid: HouseholdId, ctx: Ctx) -> list[TimelineEntry]:
-    """Every event of the household, with who recorded it and when. 404 `unknown_household`."""
-    await h.household(ctx, hid)
-    events = await ctx.store.read_stream(h.household_stream(hid))
+async def timeline(hid: HouseholdId, ctx: Ctx, actor: TimelineReader) -> list[TimelineEntry]:
+    """Every event of the household, with who recorded it and when. Members' resident IDs are
+    shown in full to a township caseworker or reviewer, a county approver and the auditor, and
+    each such read is recorded (who, when, which household); to other roles they are masked
+    (`330727********123X`). 404 `unknown_household`."""
+    full = bool(actor.roles & PERSONAL_DATA_ROLES)
+    async with ctx.store.pool.acquire() as conn, conn.transaction():
+        events = await h.household_events(ctx, hid, conn=conn)
+        h.reached(hid, events, actor)
+        if full:
+            await record_read(conn, actor, record=f"household/{hid}", view="timeline", at=ctx.clock.now())
     return [
         TimelineEntry(
             version=e.version,
@@ -383,7 +499,7 @@ async def timeline(hid: HouseholdId, ctx: Ctx) -> list[TimelineEntry]:
             occurred_at=e.occurred_at,
             recorded_at=e.recorded_at,
             actor=e.actor,
-            data=e.data,
+            data=e.data if full else jsoncodec.loads(mask_resident_ids(jsoncodec.dumps(e.data))),
         )
         for e in events
     ]
@@ -400,7 +516,7 @@ async def timeline(hid: HouseholdId, ctx: Ctx) -> list[TimelineEntry]:
     response_model=PaymentOut,
     responses=refusals(404, 409),
 )
-async def pay(hid: HouseholdId, body: PeriodIn, ctx: Ctx, actor: CurrentActor) -> PaymentOut:
+async def pay(hid: HouseholdId, body: PeriodIn, ctx: Ctx, actor: HouseholdPayer) -> PaymentOut:
     """A back payment, or a month the run missed; paying a month twice pays once (`already_paid`).
     422 `period_in_future` (a month not begun, beyond the `payment_lead_months` standard) or
     `period_before_approval`; 409 `not_payable` (not active), `nothing_due`."""
@@ -414,10 +530,11 @@ async def pay(hid: HouseholdId, body: PeriodIn, ctx: Ctx, actor: CurrentActor) -
     summary="Run the monthly payment (按月发放)",
     response_model=RunOut,
 )
-async def payment_run(body: PeriodIn, ctx: Ctx, actor: CurrentActor) -> RunOut:
-    """Pay every active 低保 household and 特困 case for the month, once: a repeated or interrupted
-    run pays nobody twice. 422 `period_in_future` for a month not begun (beyond the
-    `payment_lead_months` standard)."""
+async def payment_run(body: PeriodIn, ctx: Ctx, actor: PaymentRunner) -> RunOut:
+    """Pay every active 低保 household and 特困 case of the county for the month, once: a repeated
+    or interrupted run pays nobody twice. 422 `period_in_future` for a month not begun (beyond the
+    `payment_lead_months` standard); 403 `outside_jurisdiction` for a caller whose division is not
+    the whole county."""
     result = await payments.run_payments(ctx, actor, body.period, projection=ctx.projection(READ_MODELS))
     return RunOut(**result.__dict__)
 
@@ -433,9 +550,12 @@ async def _rows(ctx: Ctx, sql: str, *args: Any) -> list[dict[str, Any]]:
     tags=["payments"],
     summary="A household's payments",
     response_model=list[PaymentRow],
+    responses=refusals(404),
 )
-async def payment_history(hid: HouseholdId, ctx: Ctx) -> list[PaymentRow]:
-    """Every payment to the household, by month, with the standard each used (read model)."""
+async def payment_history(hid: HouseholdId, ctx: Ctx, actor: PaymentReader) -> list[PaymentRow]:
+    """Every payment to the household, by month, with the standard each used (read model).
+    404 `unknown_household`."""
+    await h.household(ctx, hid, actor)
     rows = await _rows(
         ctx,
         "SELECT payment_id, period, amount_fen, standard_id, run_id, issued_at "
@@ -453,18 +573,21 @@ async def payment_history(hid: HouseholdId, ctx: Ctx) -> list[PaymentRow]:
 )
 async def paid(
     ctx: Ctx,
+    actor: SummaryReader,
     period: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")] = None,
     programme: Programme | None = None,
 ) -> list[PaidRow]:
-    """Count and total of the payments (monthly, temporary and medical aid), by month and programme."""
+    """Count and total of the payments (monthly, temporary and medical aid) to the caller's
+    division, by month and programme."""
     rows = await _rows(
         ctx,
         "SELECT coalesce(period, substr(issued_at::text, 1, 7)) AS period, programme, "
         "count(*) AS payments, sum(amount_fen)::bigint AS amount_fen FROM payments "
         "WHERE ($1::text IS NULL OR period = $1) AND ($2::text IS NULL OR programme = $2) "
-        "GROUP BY 1, 2 ORDER BY 1, 2",
+        "AND ($3::text IS NULL OR residence LIKE $3 || '%') GROUP BY 1, 2 ORDER BY 1, 2",
         period,
         programme,
+        scope(actor),
     )
     return [PaidRow(**r) for r in rows]
 
@@ -479,14 +602,18 @@ async def paid(
     response_model=list[NoticeRow],
 )
 async def notices(
-    ctx: Ctx, village: Annotated[DivisionCode, Query(description="A village, township or the county.")]
+    ctx: Ctx,
+    actor: NoticeReader,
+    village: Annotated[DivisionCode, Query(description="A village, township or the county.")],
 ) -> list[NoticeRow]:
-    """What the village notice board shows (公示), soonest ending first (read model)."""
+    """What the village notice board shows (公示), soonest ending first (read model): in the
+    caller's division (a `village` wider than it is narrowed to it; one outside it is 403
+    `outside_jurisdiction`)."""
     rows = await _rows(
         ctx,
         "SELECT household_id, programme, persons, notice_ends_at, open_objections "
         "FROM households WHERE status = 'notice' AND residence LIKE $1 || '%' ORDER BY notice_ends_at",
-        village,
+        narrow(actor, village, "village"),
     )
     return [NoticeRow(**r) for r in rows]
 
@@ -498,15 +625,20 @@ async def notices(
     response_model=list[RollRow],
 )
 async def roll(
-    ctx: Ctx, township: Annotated[DivisionCode | None, Query(description="Only this township.")] = None
+    ctx: Ctx,
+    actor: RollReader,
+    township: Annotated[DivisionCode | None, Query(description="Only this township.")] = None,
 ) -> list[RollRow]:
-    """Active households and their persons, by township and urban/rural (read model)."""
+    """Active households and their persons in the caller's division, by township and urban/rural
+    (read model). A `township` outside the caller's division is 403 `outside_jurisdiction`."""
     rows = await _rows(
         ctx,
         "SELECT township, category, count(*) AS households, sum(persons) AS persons FROM households "
         "WHERE status = 'active' AND ($1::text IS NULL OR township = $1) "
+        "AND ($2::text IS NULL OR residence LIKE $2 || '%') "
         "GROUP BY township, category ORDER BY township, category",
         township,
+        narrow(actor, township, "township"),
     )
     return [RollRow(**r) for r in rows]
 
@@ -522,7 +654,7 @@ async def roll(
     response_model=TekunRef,
     responses=refusals(409),
 )
-async def tekun(body: TekunIn, ctx: Ctx, actor: CurrentActor) -> TekunRef:
+async def tekun(body: TekunIn, ctx: Ctx, actor: TekunConfirmer) -> TekunRef:
     """A person supported monthly, centralised (care home) or dispersed (at home); paid by the
     monthly run. 409 `person_already_supported`; with a client `case_id`, re-sending returns the
     original result and another body is 409 `id_reused`."""
@@ -548,7 +680,7 @@ async def tekun_mode(
     cid: Annotated[uuid.UUID, Path(description="The case id (from `POST /tekun`).")],
     body: ModeIn,
     ctx: Ctx,
-    actor: CurrentActor,
+    actor: TekunModeChanger,
 ) -> TekunModeOut:
     """From the next run on, the case is paid at the new mode's standard. 404 `unknown_case`;
     409 `not_active`."""
@@ -564,7 +696,7 @@ async def tekun_mode(
     response_model=GrantRef,
     responses=refusals(409),
 )
-async def temporary(body: TemporaryAidIn, ctx: Ctx, actor: CurrentActor) -> GrantRef:
+async def temporary(body: TemporaryAidIn, ctx: Ctx, actor: TemporaryGranter) -> GrantRef:
     """A one-off grant within the per-grant limit in force (422 `over_temporary_aid_limit`); with a
     client `grant_id`, re-sending returns the original result and another body is 409 `id_reused`."""
     gid = body.grant_id or uuid.uuid4()
@@ -588,7 +720,7 @@ async def temporary(body: TemporaryAidIn, ctx: Ctx, actor: CurrentActor) -> Gran
     response_model=MedicalOut,
     responses=refusals(409),
 )
-async def medical(body: MedicalClaimIn, ctx: Ctx, actor: CurrentActor) -> MedicalOut:
+async def medical(body: MedicalClaimIn, ctx: Ctx, actor: MedicalClaimer) -> MedicalOut:
     """Receipts reimbursed at the rate in force, up to the person's annual cap (`capped` says when it
     cut the payment). Re-sending a claim returns it as paid; the same `claim_id` with another body
     (another person, other receipts) is 409 `id_reused`."""

@@ -160,11 +160,13 @@ class PeriodIn(BaseModel):
 
 
 class StandardIn(BaseModel):
+    """A standard from a date, today or later (the county's date)."""
+
     model_config = _examples(
         {
             "parameter": "dibao_rural",
             "jurisdiction": "330727",
-            "effective_from": "2027-01-01",
+            "effective_from": "2030-01-01",
             "value": 46_000,
         }
     )
@@ -172,6 +174,21 @@ class StandardIn(BaseModel):
     jurisdiction: DivisionCode
     effective_from: IsoDate
     value: int = Field(ge=0, le=MAX_STANDARD, strict=True)
+
+
+class StandardCorrectionIn(StandardIn):
+    """A standard from a past date (a correction), with its reason."""
+
+    model_config = _examples(
+        {
+            "parameter": "dibao_rural",
+            "jurisdiction": "330727",
+            "effective_from": "2026-01-01",
+            "value": 44_200,
+            "reason": "the county's raise of 2026-01-01 (document 2025-31) was entered late",
+        }
+    )
+    reason: str = Field(min_length=1, max_length=TEXT, description="Why the past is corrected.")
 
 
 class DivisionIn(BaseModel):
@@ -252,7 +269,7 @@ class DivisionPage(Out):
 
 
 class StandardRef(Out):
-    standard_id: str = Field(examples=["dibao_rural:330727:2027-01-01"])
+    standard_id: str = Field(examples=["dibao_rural:330727:2030-01-01"])
 
 
 class StandardOut(Out):

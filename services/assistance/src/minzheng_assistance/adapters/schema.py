@@ -67,6 +67,19 @@ MIGRATIONS = [
         CREATE TABLE medical_claims (claim_id text PRIMARY KEY, stream_id text NOT NULL);
         """,
     ),
+    Migration(
+        "0004_record_reads",
+        """
+        -- Every read of a person's full record (resident IDs unmasked) by an official: who, when,
+        -- which record (application/reads.py). Append-only; no personal data in it.
+        CREATE TABLE record_reads (
+            read_id bigserial PRIMARY KEY, read_at timestamptz NOT NULL, reader text NOT NULL,
+            roles text[] NOT NULL, division text, record text NOT NULL, view text NOT NULL,
+            correlation_id uuid);
+        CREATE INDEX record_reads_record ON record_reads (record, read_at);
+        CREATE INDEX record_reads_reader ON record_reads (reader, read_at);
+        """,
+    ),
 ]
 
 READ_MODEL_TABLES = ("households", "tekun_cases", "payments")

@@ -11,13 +11,15 @@ from minzheng_eventstore.errors import Conflict, DomainError
 from minzheng_eventstore.uow import UnitOfWork
 
 from ..domain import events as ev
-from ..domain.standards import Parameter, Standard
+from ..domain.periods import county_today
+from ..domain.standards import Parameter, Standard, check_effective_from
 from .guards import require_division
 
 
 async def register_division(ctx: ServiceContext, actor: Actor, *, code: str, name: str, level: str) -> None:
     if not code.startswith(ctx.county):
         raise DomainError("outside_county", f"{code} is not within county {ctx.county}", field="code")
+    actor.require_within(code, "code")
 
     async def unit(uow: UnitOfWork) -> None:
         await uow.conn.execute(
@@ -42,9 +44,17 @@ async def set_standard(
     jurisdiction: str,
     effective_from: date,
     value: int,
+    correction: str | None = None,
 ) -> Standard:
     """Record a standard (e.g. a raise of the 低保 standard from a date). Standards are never edited:
-    a new one with a later ``effective_from`` supersedes the old from that day."""
+    a new one with a later ``effective_from`` supersedes the old from that day.
+
+    A standard takes effect today or later (the county's date); one from a past date is a
+    correction, with its reason (``correction``, recorded on ``StandardSet``): the HTTP routes give
+    ``POST /standards`` to the standards officer and ``POST /standards/corrections`` to the county
+    approver. The rule binds every caller with a token (``actor.jurisdiction``); the service's own
+    tools (the demo seed, the benchmarks, test set-ups), acting with no division, load a county's
+    history of standards as it was."""
     if value < 0:
         raise DomainError("negative_standard", "a standard cannot be negative", field="value")
     if value > parameter.maximum:
@@ -53,16 +63,20 @@ async def set_standard(
             f"a {parameter.value} standard is at most {parameter.maximum}",
             field="value",
         )
+    if correction is not None or actor.jurisdiction is not None:
+        check_effective_from(effective_from, county_today(ctx.clock.now()), correction=correction)
     standard = Standard(parameter, jurisdiction, effective_from, value)
 
     async def unit(uow: UnitOfWork) -> Standard:
         await require_division(uow.conn, ctx.county, jurisdiction, "jurisdiction")
+        actor.require_within(jurisdiction, "jurisdiction")
         row = stored.StandardRow(parameter.value, jurisdiction, effective_from, value)
         if not await stored.insert_standard(uow.conn, row):
             raise Conflict(
                 "standard_exists", f"{standard.standard_id} is already set", field="effective_from"
             )
-        built = uow.builder.build([ev.StandardSet(standard.standard_id, value)], jurisdiction=jurisdiction)
+        fact = ev.StandardSet(standard.standard_id, value, correction)
+        built = uow.builder.build([fact], jurisdiction=jurisdiction)
         await uow.append("standards", "standards", built, expected_version=ANY_VERSION)
         return standard
 

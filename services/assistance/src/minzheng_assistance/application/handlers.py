@@ -7,9 +7,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from minzheng_eventstore import Actor
+from minzheng_eventstore import Actor, RecordedEvent
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.errors import NotFound, StreamNotFoundError
+from minzheng_eventstore.store import Connection
 from minzheng_eventstore.uow import UnitOfWork
 from minzheng_kernel.events import DomainEvent
 
@@ -39,6 +40,7 @@ async def apply_household(
 
     async def unit(uow: UnitOfWork) -> uuid.UUID:
         await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        actor.require_within(residence, "residence")
         state = await uow.load(HOUSEHOLD, stream)
         facts = hh.apply(
             state,
@@ -66,13 +68,17 @@ async def apply_household(
     return await ctx.run(actor, unit)
 
 
-async def decide_household(uow: UnitOfWork, household_id: uuid.UUID, decide: Decision) -> Household:
-    """Within a unit: load the household (once), decide, record; release its enrolments when the
-    decision closes the case."""
+async def decide_household(
+    uow: UnitOfWork, household_id: uuid.UUID, decide: Decision, *, actor: Actor | None = None
+) -> Household:
+    """Within a unit: load the household (once), check that it lives in ``actor``'s division,
+    decide, record; release its enrolments when the decision closes the case."""
     stream = household_stream(household_id)
     before = await uow.load(HOUSEHOLD, stream)
     if before.status == Status.NONE:
         raise NotFound("unknown_household", f"no household {household_id}", field="household_id")
+    if actor is not None:
+        actor.require_within(before.residence, "household_id")
     after = await uow.record(HOUSEHOLD, stream, decide(before), jurisdiction=before.residence)
     if after.status in hh.CLOSED and before.status not in hh.CLOSED:
         await guards.release(uow.conn, household_id)
@@ -90,7 +96,7 @@ async def _command(
     async def unit(uow: UnitOfWork) -> Household:
         table = await standards_table(uow.conn) if standards else None
         now = ctx.clock.now()
-        return await decide_household(uow, household_id, lambda state: decide(state, table, now))
+        return await decide_household(uow, household_id, lambda state: decide(state, table, now), actor=actor)
 
     return await ctx.run(actor, unit)
 
@@ -196,13 +202,31 @@ async def withdraw(ctx: ServiceContext, actor: Actor, household_id: uuid.UUID, r
     return await _command(ctx, actor, household_id, lambda s, _, __: hh.withdraw(s, reason=reason))
 
 
-async def household(ctx: ServiceContext, household_id: uuid.UUID) -> Household:
-    """The household's current state (a query: one read, no transaction)."""
+async def household(ctx: ServiceContext, household_id: uuid.UUID, actor: Actor | None = None) -> Household:
+    """The household's current state (a query: one read, no transaction), if it lives in
+    ``actor``'s division."""
+    return reached(household_id, await household_events(ctx, household_id), actor)
+
+
+async def household_events(
+    ctx: ServiceContext, household_id: uuid.UUID, *, conn: Connection | None = None
+) -> list[RecordedEvent]:
+    """The household's stream (404 ``unknown_household`` if it has none)."""
     try:
-        events = await ctx.store.read_stream(household_stream(household_id))
+        return await ctx.store.read_stream(household_stream(household_id), conn=conn)
     except StreamNotFoundError:
         raise NotFound("unknown_household", f"no household {household_id}", field="household_id") from None
-    return HOUSEHOLD.fold(events)
+
+
+def reached(household_id: uuid.UUID, events: Sequence[RecordedEvent], actor: Actor | None) -> Household:
+    """The household folded from ``events``; 403 ``outside_jurisdiction`` if it lives outside
+    ``actor``'s division."""
+    state = HOUSEHOLD.fold(events)
+    if state.status == Status.NONE:
+        raise NotFound("unknown_household", f"no household {household_id}", field="household_id")
+    if actor is not None:
+        actor.require_within(state.residence, "household_id")
+    return state
 
 
 __all__ = [
@@ -212,9 +236,11 @@ __all__ = [
     "approve",
     "decide_household",
     "household",
+    "household_events",
     "household_stream",
     "post_notice",
     "raise_objection",
+    "reached",
     "recheck",
     "record_step",
     "register_division",

@@ -29,6 +29,7 @@ async def confirm_tekun(
 
     async def unit(uow: UnitOfWork) -> uuid.UUID:
         await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        actor.require_within(residence, "residence")
         state = await uow.load(TEKUN, stream)
         facts = aid.confirm_tekun(
             state,
@@ -65,6 +66,7 @@ async def change_tekun_mode(
         state = await uow.load(TEKUN, stream)
         if not state.person:
             raise NotFound("unknown_case", f"no 特困 case {case_id}", field="case_id")
+        actor.require_within(state.residence, "case_id")
         await uow.record(
             TEKUN, stream, aid.change_mode(state, mode=mode, by=actor.name), jurisdiction=state.residence
         )
@@ -88,6 +90,7 @@ async def grant_temporary_aid(
 
     async def unit(uow: UnitOfWork) -> None:
         await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        actor.require_within(residence, "residence")
         state = await uow.load(TEMPORARY, stream)
         facts = aid.grant_temporary_aid(
             state,
@@ -120,6 +123,7 @@ async def claim_medical_aid(
 
     async def unit(uow: UnitOfWork) -> ev.MedicalAidPaid:
         await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        actor.require_within(residence, "residence")
         today = ctx.clock.now().date()
         paid_by = await guards.medical_claim_stream(uow.conn, claim_id)
         stream = paid_by or medical_stream(ctx.pseudonyms, beneficiary, today.year)

@@ -32,6 +32,7 @@ from ..domain.periods import check_payable, county_today, latest_payable
 from ..domain.standards import Parameter, Standard, StandardsTable
 from .guards import standards_table
 from .handlers import household
+from .jurisdiction import require_county
 from .streams import NAMESPACE
 
 __all__ = ["RunResult", "pay_household", "payment_id", "run_payments"]
@@ -107,7 +108,9 @@ async def run_payments(
     batch: int = BATCH,
 ) -> RunResult:
     """Pay every active case for ``period``, once; resumable, repeatable. A month that has not
-    begun (beyond the lead time) is refused (``period_in_future``) before anything is paid."""
+    begun (beyond the lead time) is refused (``period_in_future``) before anything is paid. The run
+    pays the whole county: a caller whose division is smaller is refused (403)."""
+    require_county(actor, ctx.county, "period", f"the payment run for {period}")
     async with ctx.store.pool.acquire() as conn:
         table = await standards_table(conn)
     check_payable(period, latest=latest_period(ctx, table))
@@ -193,7 +196,7 @@ async def pay_household(
         table = await standards_table(conn)
     latest = latest_period(ctx, table)
     check_payable(period, latest=latest)
-    state = await household(ctx, household_id)
+    state = await household(ctx, household_id, actor)
     if state.status != Status.ACTIVE:
         raise Conflict(
             "not_payable", f"the household is {state.status.value}: it is not paid", field="household_id"

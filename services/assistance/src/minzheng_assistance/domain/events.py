@@ -305,8 +305,12 @@ class DivisionRegistered(DomainEvent):
 
 @dataclass(frozen=True, slots=True)
 class StandardSet(DomainEvent):
+    """A standard recorded; ``correction`` is the reason when it took effect in the past (a
+    correction by a county approver: the event's actor)."""
+
     standard_id: str
     value: int
+    correction: str | None = None
 
 
 CONFIGURATION_EVENTS = EventTypes(DivisionRegistered, StandardSet)

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from minzheng_contracts import Period
-from minzheng_kernel.errors import Conflict, DomainError, NotFound
+from minzheng_kernel.errors import Conflict, DomainError, Forbidden, NotFound
 from minzheng_kernel.events import DomainEvent
 
 from . import events as ev
@@ -92,6 +92,8 @@ class Household:
     closed_reason: str | None = None
     application: ev.HouseholdApplied | None = None
     """The application as recorded: a re-sent one is recognised against it."""
+    investigated_by: str | None = None
+    """Who recorded the home investigation (入户调查): they cannot approve this household."""
 
     @property
     def category(self) -> str:
@@ -259,7 +261,15 @@ def approve(
     approved_by: str,
     classification: str | None,
 ) -> list[DomainEvent]:
-    """County approval (审批): only after the notice period, with no open or upheld objection."""
+    """County approval (审批): only after the notice period, with no open or upheld objection, and
+    not by the official who recorded the home investigation (maker-checker: 403
+    ``same_official_investigated``)."""
+    if state.investigated_by is not None and state.investigated_by == approved_by:
+        raise Forbidden(
+            "same_official_investigated",
+            f"{approved_by} recorded this household's home investigation: another official approves it",
+            field="household_id",
+        )
     if state.status == Status.REVIEWING:
         raise Conflict("notice_not_posted", "the public notice has not been posted")
     if state.status != Status.NOTICE:
@@ -420,7 +430,9 @@ def evolve(state: Household, event: DomainEvent) -> Household:
                 status=Status.REVIEWING,
                 application=event,
             )
-        case ev.ReviewStepRecorded(step=step, passed=passed):
+        case ev.ReviewStepRecorded(step=step, passed=passed, by=by):
+            if step == Step.INVESTIGATION:
+                state = replace(state, investigated_by=by)
             if passed:
                 return replace(state, passed=state.passed | {Step(step)})
             return replace(state, failed=state.failed | {Step(step)})

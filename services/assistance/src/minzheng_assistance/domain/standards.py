@@ -55,6 +55,32 @@ class Standard:
         return f"{self.parameter.value}:{self.jurisdiction}:{self.effective_from.isoformat()}"
 
 
+def check_effective_from(effective_from: date, today: date, *, correction: str | None) -> None:
+    """A standard takes effect today or later (``today``: the county's date); one from a past date
+    is a correction, which needs a reason (``correction``) and is the county approver's (the
+    route's permission). Refused (422, ``effective_from``): ``standard_in_the_past`` without a
+    reason, ``not_a_correction`` for a "correction" from today or later (the standards officer
+    sets those), ``reason_required`` for a blank reason."""
+    if correction is None:
+        if effective_from < today:
+            raise DomainError(
+                "standard_in_the_past",
+                f"a standard cannot take effect before today ({today.isoformat()}): a past date is a "
+                "correction by a county approver, with a reason (POST /standards/corrections)",
+                field="effective_from",
+            )
+        return
+    if not correction.strip():
+        raise DomainError("reason_required", "a correction needs a reason", field="reason")
+    if effective_from >= today:
+        raise DomainError(
+            "not_a_correction",
+            f"a standard from today ({today.isoformat()}) or later is set by the standards officer "
+            "(POST /standards), not corrected",
+            field="effective_from",
+        )
+
+
 class StandardsTable:
     """All standards known to the service; answers "which one applies here, on that day"."""
 
