@@ -101,7 +101,12 @@ async def assistance(fresh_database: str, stack) -> AsyncIterator[Running]:  # t
             ("tekun_dispersed", "2014-01-01", 60_000),
             ("tekun_centralised", "2014-01-01", 80_000),
         ):
-            body = {"parameter": parameter, "jurisdiction": "330727", "effective_from": effective, "value": value}
+            body = {
+                "parameter": parameter,
+                "jurisdiction": "330727",
+                "effective_from": effective,
+                "value": value,
+            }
             if effective < START.date().isoformat():
                 await running.post("/standards/corrections", {**body, "reason": HISTORY}, expect=201)
             else:
