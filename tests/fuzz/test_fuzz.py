@@ -104,9 +104,8 @@ def fuzz(
         statuses[response.status_code] += 1
         wrong = response.status_code >= 500
         if anonymous and response.status_code != 401 and not operation.path.startswith(PUBLIC):
-            code = (
-                response.json().get("error", {}).get("code") if response.status_code in (413, 422) else None
-            )
+            refused = response.status_code in (400, 413, 422)  # the edge guard, before any route
+            code = response.json().get("error", {}).get("code") if refused else None
             wrong = wrong or code not in EDGE_REFUSALS
         if wrong:
             failures.append(
