@@ -16,9 +16,9 @@ from minzheng_contracts import make_resident_id
 from minzheng_disaster.entrypoints.app import Disaster
 from minzheng_eventstore.clock import ManualClock
 from minzheng_eventstore.host import ServiceSettings
+from minzheng_eventstore.testing import bearer, oidc_settings
 
 CST = timezone(timedelta(hours=8))
-OFFICIAL = {"x-official-id": "official-1"}
 HEAD = make_resident_id("330727", date(1958, 8, 8), 77).reveal()
 
 
@@ -28,23 +28,30 @@ async def test_approved_household_is_flagged_first_by_disaster_relief(fresh_data
     await admin.execute(f'CREATE DATABASE "{disaster_db}"')
     await admin.close()
     clock = ManualClock(datetime(2026, 7, 1, 9, 0, tzinfo=CST))
+    oidc = oidc_settings(stack.issuer)
     assistance = Assistance(
-        ServiceSettings("assistance", fresh_database, stack.nats_url("assistance")), clock=clock
+        ServiceSettings("assistance", fresh_database, stack.nats_url("assistance"), oidc=oidc), clock=clock
     )
     disaster = Disaster(
-        ServiceSettings("disaster", stack.postgres.admin_url(disaster_db), stack.nats_url("disaster")),
+        ServiceSettings(
+            "disaster", stack.postgres.admin_url(disaster_db), stack.nats_url("disaster"), oidc=oidc
+        ),
         clock=clock,
         scheduler=False,
     )
+    # one official of each service's every role over the county; the approver is someone else
+    # than the one who investigated (separation of duties)
+    official = bearer(stack.issuer, division="330727", subject="official-1")
+    approver = bearer(stack.issuer, "county-approver", division="330727", subject="approver-1")
     a_app, d_app = assistance.app(), disaster.app()
     async with (
         assistance.host.running(),
         disaster.host.running(),
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=a_app), base_url="http://a", headers=OFFICIAL
+            transport=httpx.ASGITransport(app=a_app), base_url="http://a", headers=official
         ) as a,
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=d_app), base_url="http://d", headers=OFFICIAL
+            transport=httpx.ASGITransport(app=d_app), base_url="http://d", headers=official
         ) as d,
     ):
         for code in ("330727101", "330727101201"):
@@ -56,7 +63,9 @@ async def test_approved_household_is_flagged_first_by_disaster_relief(fresh_data
                 "effective_from": "2014-01-01",
                 "value": value,
             }
-            assert (await a.post("/standards", json=body)).status_code == 201
+            # a standard that took effect in 2014 is entered now as a recorded correction
+            correction = {**body, "reason": "the county's standard since 2014"}
+            assert (await a.post("/standards/corrections", json=correction)).status_code == 201
         member = {
             "resident_id": HEAD,
             "relationship": "self",
@@ -71,7 +80,7 @@ async def test_approved_household_is_flagged_first_by_disaster_relief(fresh_data
             assert (await a.post(f"/households/{hid}/steps/{step}", json={"passed": True})).status_code == 200
         assert (await a.post(f"/households/{hid}/notice")).status_code == 200
         clock.advance(timedelta(days=8))
-        assert (await a.post(f"/households/{hid}/approval", json={})).status_code == 200
+        assert (await a.post(f"/households/{hid}/approval", json={}, headers=approver)).status_code == 200
 
         # the contracts travel: assistance relay → NATS → disaster's durable consumer → its read model
         for _ in range(300):

@@ -11,7 +11,8 @@ The pieces, each in its own module:
 - ``uow``: ``UnitOfWork``, ``Aggregate`` and ``run_unit`` (load → decide → guard → append, retried
   whole); ``builder``: ``Actor`` and ``EventBuilder``; ``context.ServiceContext``;
 - ``kit``: a service as a declaration (``ServiceDefinition``, ``Service``, ``run_cli``);
-  ``deps``: the FastAPI dependencies ``Ctx`` and ``CurrentActor``; ``testing``: test helpers.
+  ``deps``: the FastAPI dependency ``Ctx``; ``access``: ``permit`` and the policy table;
+  ``testing``: test helpers.
 """
 
 from .aggregate import Loaded, Repository

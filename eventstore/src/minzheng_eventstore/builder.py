@@ -1,8 +1,8 @@
 """The one event builder: typed facts → events to append (ids, time, metadata).
 
 Every service builds its events here, so that each event carries the same metadata: who (the
-actor, from ``CurrentActor``), why (correlation and causation), where (the jurisdiction) and when
-(the injected clock, or a time the command gives, such as a report time).
+actor, from ``access.permit``: the token's subject), why (correlation and causation), where (the
+jurisdiction) and when (the injected clock, or a time the command gives, such as a report time).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from .model import EventMetadata, NewEvent
 class Actor:
     """Who issues a command, and the request or message it came with.
 
-    ``name`` is the caller's identity (an official's id today; the token's subject once the
-    identity issue lands), ``correlation_id`` follows one case across services, ``causation_id``
-    is the event that caused this command (a consumed message)."""
+    ``name`` is the caller's identity (the verified token's subject), ``correlation_id`` follows
+    one case across services, ``causation_id`` is the event that caused this command (a consumed
+    message)."""
 
     name: str
     correlation_id: UUID | None = None

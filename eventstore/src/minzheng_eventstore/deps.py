@@ -1,23 +1,19 @@
-"""FastAPI dependencies every service's routers use: the context, and the caller.
+"""FastAPI dependencies every service's routers use.
 
     @router.post("/households/{hid}/notice")
-    async def notice(hid: UUID, ctx: Ctx, actor: CurrentActor) -> HouseholdView: ...
+    async def notice(hid: UUID, ctx: Ctx, actor: Annotated[Actor, permit("household.notice")]): ...
 
-``CurrentActor`` is the one place where a caller is identified. Today that is the official's id in
-the ``x-official-id`` header; the identity issue replaces it with a verified bearer token, here and
-nowhere else.
+``Ctx`` is the service's context; the caller comes from ``access.permit``, the one place where a
+caller is identified (a verified bearer token) and its permission checked.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
-from .builder import Actor
 from .context import ServiceContext
-
-OFFICIAL_HEADER = "x-official-id"
 
 
 def _context(request: Request) -> ServiceContext:
@@ -25,21 +21,4 @@ def _context(request: Request) -> ServiceContext:
     return context
 
 
-def _actor(
-    request: Request,
-    official: Annotated[
-        str,
-        Header(
-            alias=OFFICIAL_HEADER,
-            min_length=1,
-            max_length=100,
-            pattern=r"^[^\x00-\x1f\x7f]+$",
-            description="The official issuing the command.",
-        ),
-    ],
-) -> Actor:
-    return Actor(official, getattr(request.state, "correlation_id", None))
-
-
 Ctx = Annotated[ServiceContext, Depends(_context)]
-CurrentActor = Annotated[Actor, Depends(_actor)]

@@ -29,10 +29,6 @@ from .uow import Aggregate
 S = TypeVar("S")
 
 
-DEFAULT_HEADERS = {"x-official-id": "official-test"}
-"""Until every route declares a permission, the header the routes without one still read."""
-
-
 class Issuer(Protocol):
     """What mints test tokens: the stack's local issuer (``minzheng_infra.issuer.LocalIssuer``)."""
 
