@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from minzheng_eventstore.identity import Role
 from minzheng_infra.config import load_services
 from minzheng_infra.procutil import free_port
 from minzheng_infra.services import ServiceProcess, child_env, run_step
@@ -66,16 +67,7 @@ EDGE_REFUSALS = {
     "http_server_refusal",
 }
 PUBLIC = ("/health", "/ready")
-ROLES = (
-    "village-assistant",
-    "township-caseworker",
-    "township-reviewer",
-    "county-approver",
-    "county-standards-officer",
-    "auditor",
-    "operator",
-    "provincial-integration",
-)
+ROLES = tuple(role.value for role in Role)
 
 
 def fuzz(

@@ -121,3 +121,17 @@ def routes_without_permission(app: Any) -> list[str]:
         if not isinstance(route, APIRoute) or route_permission(route) is None:
             missing.append(f"{','.join(sorted(context.methods or ['*']))} {path}")
     return missing
+
+
+def route_permissions(app: Any) -> list[tuple[str, str, str]]:
+    """``(method, path, permission)`` of every route that declares one, sorted (method lower-case,
+    as in OpenAPI): what the access tests of a service enumerate."""
+    from fastapi.routing import iter_route_contexts
+
+    found = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        permission = route_permission(route) if isinstance(route, APIRoute) else None
+        if permission is not None:
+            found += [(method.lower(), context.path or "", permission) for method in context.methods or ()]
+    return sorted(found)

@@ -73,9 +73,27 @@ class ServiceClient:
     async def post(
         self, path: str, body: object = None, expect: int | None = None, headers: dict[str, str] | None = None
     ) -> httpx.Response:
-        response = await self.http.post(
-            path, json=body if body is not None else {}, headers=headers or self.headers
+        return await self.request(
+            "POST", path, json=body if body is not None else {}, expect=expect, headers=headers
         )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        expect: int | None = None,
+        headers: dict[str, str] | None = None,
+        anonymous: bool = False,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """A request with the default caller's headers, with ``headers`` in their place, or
+        (``anonymous``) with no authorization at all."""
+        request = self.http.build_request(method, path, **kwargs)
+        if anonymous or headers is not None:
+            request.headers.pop("authorization", None)
+        request.headers.update(self.headers if headers is None and not anonymous else headers or {})
+        response = await self.http.send(request)
         if expect is not None:
             assert response.status_code == expect, f"{response.status_code}: {response.text}"
         return response
@@ -112,6 +130,27 @@ async def running_service(
         if issuer is not None:
             client.headers = client.as_caller()
         yield client
+
+
+def refused(response: httpx.Response, status: int, code: str, field: str | None = None) -> None:
+    """The response is the one error shape with ``status``, ``code`` (and ``field``)."""
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code, error
+    if field is not None:
+        assert error["field"] == field, error
+
+
+def request_example(spec: dict[str, Any], method: str, path: str) -> dict[str, Any] | None:
+    """The first example of an operation's request body in an OpenAPI document (``None``: no body)."""
+    body = spec["paths"][path][method].get("requestBody")
+    if body is None:
+        return None
+    schema = body["content"]["application/json"]["schema"]
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    examples: list[dict[str, Any]] = schema["examples"]
+    return examples[0]
 
 
 class Scenario(Generic[S]):

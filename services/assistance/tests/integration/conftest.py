@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import httpx
 import pytest
 
 from minzheng_assistance.adapters.projection import NAME as READ_MODELS
@@ -51,27 +50,6 @@ class Running(ServiceClient):
     def approver(self, subject: str = APPROVER) -> dict[str, str]:
         """A county approver over the county (another official than the one who investigated)."""
         return self.as_caller("county-approver", subject=subject)
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        expect: int | None = None,
-        headers: dict[str, str] | None = None,
-        anonymous: bool = False,
-        **kwargs: Any,
-    ) -> httpx.Response:
-        """A request with the default token, with ``headers`` in its place, or (``anonymous``)
-        with no authorization at all."""
-        request = self.http.build_request(method, path, **kwargs)
-        if anonymous or headers is not None:
-            request.headers.pop("authorization", None)
-        request.headers.update(headers or {})
-        response = await self.http.send(request)
-        if expect is not None:
-            assert response.status_code == expect, f"{response.status_code}: {response.text}"
-        return response
 
 
 def settings_for(database: str, stack: Any) -> ServiceSettings:

@@ -7,19 +7,18 @@ masked by role and every full read is recorded."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from fastapi.routing import APIRoute, iter_route_contexts
 
 from minzheng_assistance.adapters.policy import ASSISTANCE_POLICY
 from minzheng_assistance.domain.periods import county_today
 from minzheng_assistance.entrypoints.app import Assistance
 from minzheng_contracts import make_resident_id
-from minzheng_eventstore.access import route_permission, routes_without_permission
+from minzheng_eventstore.access import route_permissions, routes_without_permission
 from minzheng_eventstore.host import ServiceSettings
 from minzheng_eventstore.identity import Role
+from minzheng_eventstore.testing import refused, request_example
 
 if TYPE_CHECKING:
     from conftest import Running
@@ -28,18 +27,7 @@ APP = Assistance(ServiceSettings("assistance", "postgresql://unused/db", "nats:/
 SPEC = APP.openapi()
 
 
-def flat(app: Any) -> Any:
-    """The app with its included routers' routes in line (FastAPI keeps an included router as one
-    entry of ``app.routes``; the service's router has no prefix)."""
-    return SimpleNamespace(routes=[c.original_route for c in iter_route_contexts(app.routes)])
-
-
-ROUTES = sorted(
-    (method.lower(), route.path, route_permission(route))
-    for route in flat(APP).routes
-    if isinstance(route, APIRoute) and route_permission(route) is not None
-    for method in route.methods
-)
+ROUTES = route_permissions(APP)
 IDS = [f"{method.upper()} {path}" for method, path, _ in ROUTES]
 HID = "5d1b6c1e-0000-4000-8000-00000000ac01"
 CID = "5d1b6c1e-0000-4000-8000-00000000ac02"
@@ -48,15 +36,7 @@ PARAMS = {"/notices": {"village": "330727101201"}}
 
 
 def example(method: str, path: str) -> dict[str, Any] | None:
-    """The first request example of an operation (None: no body)."""
-    body = SPEC["paths"][path][method].get("requestBody")
-    if body is None:
-        return None
-    schema = body["content"]["application/json"]["schema"]
-    while "$ref" in schema:
-        schema = SPEC["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    examples: list[dict[str, Any]] = schema["examples"]
-    return dict(examples[0])
+    return request_example(SPEC, method, path)
 
 
 def url(path: str) -> str:
@@ -73,19 +53,11 @@ async def events(a: Running) -> int:
     return await a.count("SELECT count(*) FROM events")
 
 
-def refused(response: Any, status: int, code: str, field: str | None = None) -> None:
-    assert response.status_code == status, response.text
-    error = response.json()["error"]
-    assert error["code"] == code, error
-    if field is not None:
-        assert error["field"] == field, error
-
-
 # ------------------------------------------------------------------------------ (a) enumeration
 
 
 def test_every_route_declares_a_permission_of_the_table() -> None:
-    assert routes_without_permission(flat(APP)) == []
+    assert routes_without_permission(APP) == []
     documented = {(m, path) for path, item in SPEC["paths"].items() for m in item}
     assert documented - {(m, r) for m, r, _ in ROUTES} == {("get", "/health"), ("get", "/ready")}
     used = {permission for _, _, permission in ROUTES}

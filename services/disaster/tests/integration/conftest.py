@@ -45,28 +45,12 @@ class Running:
     async def post(
         self, path: str, body: object, expect: int | None = None, headers: dict[str, str] | None = None
     ) -> httpx.Response:
-        return await self.request("POST", path, json=body, expect=expect, headers=headers)
+        return await self.client.request("POST", path, json=body, expect=expect, headers=headers)
 
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        expect: int | None = None,
-        headers: dict[str, str] | None = None,
-        anonymous: bool = False,
-        **kwargs: Any,
-    ) -> httpx.Response:
+    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """A request with the default token, with ``headers`` in its place, or (``anonymous``)
-        with no authorization at all."""
-        request = self.http.build_request(method, path, **kwargs)
-        if anonymous or headers is not None:
-            del request.headers["authorization"]
-        request.headers.update(headers or {})
-        response = await self.http.send(request)
-        if expect is not None:
-            assert response.status_code == expect, f"{response.status_code}: {response.text}"
-        return response
+        with no authorization at all (``ServiceClient.request``)."""
+        return await self.client.request(method, path, **kwargs)
 
 
 @pytest.fixture

@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute, iter_route_contexts
 
 from minzheng_contracts import make_resident_id
 from minzheng_disaster.adapters.policy import DISASTER_POLICY
 from minzheng_disaster.entrypoints.app import Disaster
-from minzheng_eventstore.access import route_permission, routes_without_permission
+from minzheng_eventstore.access import route_permissions, routes_without_permission
 from minzheng_eventstore.host import ServiceSettings
 from minzheng_eventstore.identity import Role
+from minzheng_eventstore.testing import refused, request_example
 
 if TYPE_CHECKING:
     from conftest import Running
@@ -28,19 +27,7 @@ APP = Disaster(ServiceSettings("disaster", "postgresql://unused/db", "nats://unu
 SPEC = APP.openapi()
 
 
-def flat(app: Any) -> Any:
-    """The app with its included routers' routes in line: FastAPI ≥ 0.165 keeps an included
-    router as one ``_IncludedRouter`` in ``app.routes`` (the service's router has no prefix, so
-    each route's own path is its path)."""
-    return SimpleNamespace(routes=[c.original_route for c in iter_route_contexts(app.routes)])
-
-
-ROUTES = sorted(
-    (method.lower(), route.path, route_permission(route))
-    for route in flat(APP).routes
-    if isinstance(route, APIRoute) and route_permission(route) is not None
-    for method in route.methods
-)
+ROUTES = route_permissions(APP)
 IDS = [f"{method.upper()} {path}" for method, path, _ in ROUTES]
 # the order a new user follows (the OpenAPI examples, consistent with each other)
 FLOW = [
@@ -55,15 +42,7 @@ HEADS = [make_resident_id("330727", date(1960 + n, 3, 3), n).reveal() for n in r
 
 
 def example(method: str, path: str) -> dict[str, Any] | None:
-    """The first request example of an operation (None: no body)."""
-    body = SPEC["paths"][path][method].get("requestBody")
-    if body is None:
-        return None
-    schema = body["content"]["application/json"]["schema"]
-    while "$ref" in schema:
-        schema = SPEC["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    examples: list[dict[str, Any]] = schema["examples"]
-    return examples[0]
+    return request_example(SPEC, method, path)
 
 
 INCIDENT = str(example("post", "/incidents")["incident_id"])  # type: ignore[index]
@@ -84,19 +63,11 @@ async def events(a: Running) -> int:
         return int(await conn.fetchval("SELECT count(*) FROM events"))
 
 
-def refused(response: Any, status: int, code: str, field: str | None = None) -> None:
-    assert response.status_code == status, response.text
-    error = response.json()["error"]
-    assert error["code"] == code, error
-    if field is not None:
-        assert error["field"] == field, error
-
-
 # ------------------------------------------------------------------------------ (a) enumeration
 
 
 def test_every_route_declares_a_permission_of_the_table() -> None:
-    assert routes_without_permission(flat(APP)) == []
+    assert routes_without_permission(APP) == []
     # every operation the API documents is one of them
     documented = {(m, path) for path, item in SPEC["paths"].items() for m in item}
     assert documented - {(m, r) for m, r, _ in ROUTES} == {("get", "/health"), ("get", "/ready")}
