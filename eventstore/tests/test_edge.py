@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from minzheng_eventstore.edge import EdgeGuard
 
@@ -86,3 +86,37 @@ async def test_an_oversized_body_is_refused_before_it_is_read(http: httpx.AsyncC
 async def test_a_body_that_is_not_json_is_refused_in_the_error_shape(http: httpx.AsyncClient) -> None:
     response = await http.post("/echo", content=b"\x0e+3bj\xff", headers={"content-type": "application/json"})
     await refused(response, 400, "invalid_json", None)
+
+
+async def test_with_an_authenticator_a_caller_without_a_good_token_learns_nothing_of_the_input() -> None:
+    async def authenticate(token: str) -> str:
+        if token != "good":
+            raise ValueError("no")
+        return "official-1"
+
+    api = FastAPI()
+    api.add_middleware(EdgeGuard, authenticate=authenticate, public=lambda path: path == "/health")
+
+    @api.post("/echo")
+    async def echo(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        return {"caller": request.state.principal, **body}
+
+    @api.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://t") as http:
+        bad_input = {"name": "a\x00b", "n": 10**30}
+        for headers in ({}, {"authorization": "Bearer bad"}, {"authorization": "Basic Z29vZA=="}):
+            await refused(
+                await http.post("/echo", json=bad_input, headers=headers), 401, "unauthenticated", None
+            )
+        good = {"authorization": "Bearer good"}
+        await refused(
+            await http.post("/echo", json=bad_input, headers=good), 422, "forbidden_character", "name"
+        )
+        assert (await http.post("/echo", json={"x": 1}, headers=good)).json() == {
+            "caller": "official-1",
+            "x": 1,
+        }
+        assert (await http.get("/health")).status_code == 200

@@ -44,6 +44,12 @@ METRICS_PERMISSION = "operations.metrics"
 OPERATIONS = {METRICS_PERMISSION: frozenset({Role.OPERATOR})}
 """What every service's table holds besides its own permissions (the kit's operational routes)."""
 
+
+def is_public(path: str) -> bool:
+    """The probes and the API's description: reached without a token."""
+    return path in PUBLIC_PATHS or path in DOCUMENTATION_PATHS or path.startswith("/static-offline-docs")
+
+
 _bearer = HTTPBearer(auto_error=False, description="An OIDC access token (JWT) of the county's issuer.")
 
 
@@ -73,9 +79,11 @@ def permit(permission: str) -> Any:
         request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
     ) -> Actor:
         context = request.app.state.context
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise Unauthenticated("a bearer token is needed")
-        principal: Principal = await context.verifier.verify(credentials.credentials)
+        principal: Principal | None = getattr(request.state, "principal", None)  # the edge verified it
+        if principal is None:
+            if credentials is None or credentials.scheme.lower() != "bearer":
+                raise Unauthenticated("a bearer token is needed")
+            principal = await context.verifier.verify(credentials.credentials)
         allowed = context.policy.roles(permission)
         if not principal.roles & allowed:
             raise Forbidden(
@@ -115,7 +123,7 @@ def routes_without_permission(app: Any) -> list[str]:
     missing = []
     for context in iter_route_contexts(app.routes):
         path = context.path or ""
-        if path in PUBLIC_PATHS or path in DOCUMENTATION_PATHS or path.startswith("/static-offline-docs"):
+        if is_public(path):
             continue
         route = context.original_route
         if not isinstance(route, APIRoute) or route_permission(route) is None:

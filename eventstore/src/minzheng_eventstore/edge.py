@@ -1,5 +1,7 @@
 """The edge guard: what no service accepts, checked once for every route before any handler runs.
 
+- with an authenticator (every service), a request without a bearer token that verifies is refused
+  with 401 before anything else, so that an anonymous caller learns nothing about the input rules;
 - a body over ``max_body`` bytes is refused with 413 *before* it is read whole (a 100 MB body is not
   parsed to be refused);
 - text that PostgreSQL cannot store or that deceives a reader is refused with 422
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -34,17 +36,47 @@ FORBIDDEN = re.compile(
 )
 
 
-class EdgeGuard:
-    """ASGI middleware applying the rules above."""
+Authenticate = Callable[[str], Awaitable[Any]]
+"""Verifies a bearer token and returns the caller (``TokenVerifier.verify``); raises to refuse."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int = MAX_BODY) -> None:
+
+class EdgeGuard:
+    """ASGI middleware applying the rules above. With ``authenticate``, a request to anything but
+    the public probes and the API's description is first authenticated: without a bearer token
+    that verifies it is refused with 401 before any of its input is looked at, and the verified
+    caller is left in ``scope["state"]["principal"]`` for the route's ``permit`` (which checks the
+    role)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int = MAX_BODY,
+        authenticate: Authenticate | None = None,
+        public: Callable[[str], bool] = lambda path: False,
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.authenticate = authenticate
+        self.public = public
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.authenticate is not None and not self.public(scope.get("path", "")):
+            principal = await self._caller(scope)
+            if principal is None:
+                await _refuse(
+                    send,
+                    401,
+                    "unauthenticated",
+                    "a bearer token that verifies is needed",
+                    None,
+                    [(b"www-authenticate", b"Bearer")],
+                )
+                return
+            scope.setdefault("state", {})["principal"] = principal
         problem = _check_url(scope)
         if problem is not None:
             await _refuse(send, 422, *problem)
@@ -81,6 +113,19 @@ class EdgeGuard:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _caller(self, scope: Scope) -> Any:
+        assert self.authenticate is not None
+        for name, value in scope.get("headers", ()):
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                if scheme.lower() != "bearer" or not token.strip():
+                    return None
+                try:
+                    return await self.authenticate(token.strip())
+                except Exception:
+                    return None
+        return None
 
 
 Problem = tuple[str, str, str | None]
@@ -142,13 +187,15 @@ def _is_json(scope: Scope) -> bool:
     return True  # FastAPI reads a body without a content type as JSON too
 
 
-async def _refuse(send: Send, status: int, code: str, message: str, field: str | None) -> None:
+async def _refuse(
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    field: str | None,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     body = json.dumps({"error": {"code": code, "message": message, "field": field}}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})
     await send({"type": "http.response.body", "body": body})

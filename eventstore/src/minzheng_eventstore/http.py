@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minzheng_kernel.errors import Forbidden
 
-from .access import METRICS_PERMISSION, permit
+from .access import METRICS_PERMISSION, is_public, permit
 from .edge import MAX_BODY, EdgeGuard
 from .errors import (
     ConcurrencyError,
@@ -85,7 +85,12 @@ def build_app(
 
     # /docs and /redoc with their assets served by the service itself: a county intranet has no CDN
     app = FastAPIOffline(title=title, version=version, description=description, lifespan=lifespan)
-    app.add_middleware(EdgeGuard, max_body=max_body)
+    app.add_middleware(
+        EdgeGuard,
+        max_body=max_body,
+        authenticate=None if context is None else context.verifier.verify,
+        public=is_public,
+    )
     app.state.host = host
     if context is not None:
         app.state.context = context
