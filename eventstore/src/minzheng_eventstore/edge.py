@@ -25,7 +25,10 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = structlog.get_logger("minzheng.edge")
 
 MAX_BODY = 1024 * 1024
 """Default limit of a request body (bytes): a household of 50 members is a few kilobytes."""
@@ -67,6 +70,7 @@ class EdgeGuard:
         if self.authenticate is not None and not self.public(scope.get("path", "")):
             principal = await self._caller(scope)
             if principal is None:
+                log.warning("access.denied", status=401, code="unauthenticated", method=scope.get("method"))
                 await _refuse(
                     send,
                     401,

@@ -54,6 +54,12 @@ def _field_path(loc: Sequence[Any]) -> str:
     return ".".join(parts) or ".".join(str(p) for p in loc)
 
 
+def _route_of(request: Request) -> str:
+    """The route's path template (``/households/{hid}``), not the path: ids stay out of the log."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", None) or "(no route)")
+
+
 def status_of(exc: DomainError) -> int:
     """The HTTP status of a domain refusal, from its class: the domain never names one."""
     if isinstance(exc, Forbidden):
@@ -113,7 +119,18 @@ def build_app(
         return response
 
     @app.exception_handler(DomainError)
-    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        if isinstance(exc, Forbidden):  # an access decision: logged (who, what, why; no data)
+            principal = getattr(request.state, "principal", None)
+            log.warning(
+                "access.denied",
+                status=403,
+                code=exc.code,
+                method=request.method,
+                route=_route_of(request),
+                subject=getattr(principal, "subject", None),
+                division=getattr(principal, "division", None),
+            )
         return _error(status_of(exc), exc.code, exc.message, exc.field)
 
     @app.exception_handler(StarletteHTTPException)
@@ -126,7 +143,14 @@ def build_app(
         return response
 
     @app.exception_handler(Unauthenticated)
-    async def unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:
+    async def unauthenticated(request: Request, exc: Unauthenticated) -> JSONResponse:
+        log.warning(
+            "access.denied",
+            status=401,
+            code="unauthenticated",
+            method=request.method,
+            route=_route_of(request),
+        )
         response = _error(401, "unauthenticated", str(exc))
         response.headers["www-authenticate"] = "Bearer"
         return response
