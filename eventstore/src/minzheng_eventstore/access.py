@@ -22,7 +22,7 @@ lists them for the test that enumerates every route.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from fastapi import Depends, Request
@@ -115,31 +115,32 @@ def route_permission(route: APIRoute) -> str | None:
     return None
 
 
-def routes_without_permission(app: Any) -> list[str]:
-    """``METHOD path`` of every route that declares no permission and is not public (routes of
-    included routers too: FastAPI keeps them behind one entry per router)."""
+def _declared(app: Any) -> Iterator[tuple[str, list[str], str | None]]:
+    """``(path, methods, permission or None)`` of every route of ``app``, those of included routers
+    too (FastAPI keeps them behind one entry per router)."""
     from fastapi.routing import iter_route_contexts
 
-    missing = []
     for context in iter_route_contexts(app.routes):
-        path = context.path or ""
-        if is_public(path):
-            continue
         route = context.original_route
-        if not isinstance(route, APIRoute) or route_permission(route) is None:
-            missing.append(f"{','.join(sorted(context.methods or ['*']))} {path}")
-    return missing
+        permission = route_permission(route) if isinstance(route, APIRoute) else None
+        yield context.path or "", sorted(context.methods or ()), permission
+
+
+def routes_without_permission(app: Any) -> list[str]:
+    """``METHOD path`` of every route that declares no permission and is not public."""
+    return [
+        f"{','.join(methods or ['*'])} {path}"
+        for path, methods, permission in _declared(app)
+        if permission is None and not is_public(path)
+    ]
 
 
 def route_permissions(app: Any) -> list[tuple[str, str, str]]:
     """``(method, path, permission)`` of every route that declares one, sorted (method lower-case,
     as in OpenAPI): what the access tests of a service enumerate."""
-    from fastapi.routing import iter_route_contexts
-
-    found = []
-    for context in iter_route_contexts(app.routes):
-        route = context.original_route
-        permission = route_permission(route) if isinstance(route, APIRoute) else None
-        if permission is not None:
-            found += [(method.lower(), context.path or "", permission) for method in context.methods or ()]
-    return sorted(found)
+    return sorted(
+        (method.lower(), path, permission)
+        for path, methods, permission in _declared(app)
+        if permission is not None
+        for method in methods
+    )

@@ -99,19 +99,12 @@ class EventBuilder:
     def one(
         self, fact: DomainEvent, *, meta: EventMetadata, at: datetime, event_id: UUID | None = None
     ) -> NewEvent:
-        if event_id is None:
-            return NewEvent(
-                event_type=fact.event_type,
-                schema_version=fact.schema_version,
-                data=fact.to_data(),
-                occurred_at=at,
-                metadata=meta,
-            )
+        chosen = {} if event_id is None else {"event_id": event_id}  # else a new one (uuid4)
         return NewEvent(
-            event_id=event_id,
             event_type=fact.event_type,
             schema_version=fact.schema_version,
             data=fact.to_data(),
             occurred_at=at,
             metadata=meta,
+            **chosen,
         )

@@ -60,7 +60,7 @@ class ServiceContext:
                 "pseudonym.test_key", hint="settings built in code: the fixed test key is used"
             )
             return Pseudonyms(TEST_PSEUDONYM_KEY)
-        return Pseudonyms.from_env(self.service, {"PSEUDONYM_KEY": key})
+        return Pseudonyms.from_secret(key)
 
     @functools.cached_property
     def verifier(self) -> TokenVerifier | NoVerifier:

@@ -28,6 +28,8 @@ from urllib.parse import parse_qsl, unquote
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .errors_api import error_response
+
 log = structlog.get_logger("minzheng.edge")
 
 MAX_BODY = 1024 * 1024
@@ -72,22 +74,23 @@ class EdgeGuard:
             if principal is None:
                 log.warning("access.denied", status=401, code="unauthenticated", method=scope.get("method"))
                 await _refuse(
+                    scope,
                     send,
                     401,
                     "unauthenticated",
                     "a bearer token that verifies is needed",
                     None,
-                    [(b"www-authenticate", b"Bearer")],
+                    {"www-authenticate": "Bearer"},
                 )
                 return
             scope.setdefault("state", {})["principal"] = principal
         problem = _check_url(scope)
         if problem is not None:
-            await _refuse(send, 422, *problem)
+            await _refuse(scope, send, 422, *problem)
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body:
-            await _refuse(send, 413, "body_too_large", f"the body is over {self.max_body:,} bytes", None)
+            await self._too_large(scope, send)
             return
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
@@ -101,11 +104,11 @@ class EdgeGuard:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > self.max_body:
-                await _refuse(send, 413, "body_too_large", f"the body is over {self.max_body:,} bytes", None)
+                await self._too_large(scope, send)
                 return
         problem = _check_json(bytes(body)) if _is_json(scope) else None
         if problem is not None:
-            await _refuse(send, 400 if problem[0] == "invalid_json" else 422, *problem)
+            await _refuse(scope, send, 400 if problem[0] == "invalid_json" else 422, *problem)
             return
         replayed = False
 
@@ -117,6 +120,9 @@ class EdgeGuard:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        await _refuse(scope, send, 413, "body_too_large", f"the body is over {self.max_body:,} bytes", None)
 
     async def _caller(self, scope: Scope) -> Any:
         assert self.authenticate is not None
@@ -192,14 +198,16 @@ def _is_json(scope: Scope) -> bool:
 
 
 async def _refuse(
+    scope: Scope,
     send: Send,
     status: int,
     code: str,
     message: str,
     field: str | None,
-    extra: list[tuple[bytes, bytes]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
-    body = json.dumps({"error": {"code": code, "message": message, "field": field}}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})
-    await send({"type": "http.response.body", "body": body})
+    await error_response(status, code, message, field, headers)(scope, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field
+from starlette.responses import JSONResponse
 
 
 class Problem(BaseModel):
@@ -45,3 +46,16 @@ _MEANING = {
 def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a route: each status with the real error shape."""
     return {status: {"model": ErrorResponse, "description": _MEANING[status]} for status in statuses}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """The one error shape as a response (the HTTP layer's exception handlers and the edge guard)."""
+    body: dict[str, Any] = {"code": code, "message": message, "field": field, **extra}
+    return JSONResponse(status_code=status, content={"error": body}, headers=headers)

@@ -298,9 +298,7 @@ class ServiceHost:
             self.relay = self.outbox_relay()
             running.tasks.append(asyncio.create_task(self.relay.run(running.stop), name="relay"))
         for p in self._projection_specs if project else ():
-            projection = Projection(
-                store, p.name, p.handle, stream_types=p.stream_types, reset=p.reset, batch_size=p.batch_size
-            )
+            projection = self._projection_of(p, store)
             self.projections[p.name] = projection
             running.tasks.append(
                 asyncio.create_task(projection.run(running.stop), name=f"projection:{p.name}")
@@ -332,15 +330,19 @@ class ServiceHost:
             return running
         for p in self._projection_specs:
             if p.name == name:
-                return Projection(
-                    self.store,
-                    p.name,
-                    p.handle,
-                    stream_types=p.stream_types,
-                    reset=p.reset,
-                    batch_size=p.batch_size,
-                )
+                return self._projection_of(p, self.store)
         raise KeyError(f"{self.service} has no projection {name!r}")
+
+    @staticmethod
+    def _projection_of(spec: _ProjectionSpec, store: EventStore) -> Projection:
+        return Projection(
+            store,
+            spec.name,
+            spec.handle,
+            stream_types=spec.stream_types,
+            reset=spec.reset,
+            batch_size=spec.batch_size,
+        )
 
     async def stop(self) -> None:
         running, self._running = self._running, None

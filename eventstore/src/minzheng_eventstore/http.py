@@ -32,7 +32,7 @@ from .errors import (
     StoreUnavailableError,
     UnpublishableEventError,
 )
-from .errors_api import refusals
+from .errors_api import error_response, refusals
 from .identity import Unauthenticated
 from .relay import parked_count
 
@@ -44,9 +44,7 @@ log = structlog.get_logger("minzheng.http")
 tracer = trace.get_tracer("minzheng.http")
 
 
-def _error(status: int, code: str, message: str, field: str | None = None, **extra: Any) -> JSONResponse:
-    body: dict[str, Any] = {"code": code, "message": message, "field": field, **extra}
-    return JSONResponse(status_code=status, content={"error": body})
+_error = error_response
 
 
 def _field_path(loc: Sequence[Any]) -> str:

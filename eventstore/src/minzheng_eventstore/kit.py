@@ -49,7 +49,7 @@ from .consumer import Incoming, PermanentError
 from .context import ServiceContext
 from .host import Migration, ServiceHost, ServiceSettings
 from .projection import ProjectionHandler, Reset
-from .relay import Publication
+from .relay import Publication, describe_failure
 from .store import Connection
 from .uow import UnitOfWork
 from .upcasting import NO_UPCASTERS, Upcasters
@@ -193,10 +193,8 @@ def parse_contract(msg: Incoming, wanted: tuple[type[IntegrationEvent[Any]], ...
         event = parse_integration_event(msg.data)
     except UnknownContractError as exc:
         raise PermanentError(f"unknown contract version: {exc}") from None
-    except ValidationError as exc:
-        problems = exc.errors(include_input=False, include_url=False)
-        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in problems[:5])
-        raise PermanentError(f"contract does not validate at {where}") from None
+    except ValidationError as exc:  # fields and rules, never the values (they may be resident IDs)
+        raise PermanentError(describe_failure(exc)[0]) from None
     except ContractError as exc:
         raise PermanentError(f"not a contract: {exc}") from None
     return event if isinstance(event, wanted) else None

@@ -108,7 +108,7 @@ class MonthlyRun:
         self.result.considered += 1
         meta = self.builder.metadata(jurisdiction)
         event = self.builder.one(fact, meta=meta, at=self.at, event_id=event_id)
-        self._pending.append((f"payment-{case}-{self.period}", [event]))
+        self._pending.append((payment_stream(case, self.period), [event]))
         self._amounts.append(amount_fen)
         if len(self._pending) >= self.batch:
             await self.flush()

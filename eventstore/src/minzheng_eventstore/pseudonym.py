@@ -33,6 +33,11 @@ class Pseudonyms:
                 f"{service}: set {service.upper()}_PSEUDONYM_KEY (or PSEUDONYM_KEY) to a secret of at least "
                 f"{MIN_KEY_BYTES} bytes (base64url or text); `make run` does it for you"
             )
+        return cls.from_secret(raw)
+
+    @classmethod
+    def from_secret(cls, raw: str) -> Pseudonyms:
+        """The key from its text: base64url when it decodes to enough bytes, else the text itself."""
         try:
             key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
         except ValueError:

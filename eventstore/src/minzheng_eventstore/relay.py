@@ -114,25 +114,33 @@ def describe_failure(exc: BaseException) -> tuple[str, str | None]:
     return f"the published form cannot be built ({type(exc).__name__})", None
 
 
+def published_form(
+    publication: Publication, event: RecordedEvent, *, max_payload: int = DEFAULT_MAX_PAYLOAD
+) -> OutgoingMessage | None:
+    """The event's published form (``None``: internal), or ``UnpublishableEventError`` when it
+    cannot be built, does not validate, or is over the broker's size limit: the one test the store
+    runs before an append commits and the relay runs before it publishes."""
+    try:
+        message = publication(event)
+    except Exception as exc:
+        reason, field_name = describe_failure(exc)
+        raise UnpublishableEventError(event.event_type, reason, field=field_name) from None
+    if message is not None and len(message.payload) + HEADER_ALLOWANCE > max_payload:
+        raise UnpublishableEventError(
+            event.event_type,
+            f"its published form is {len(message.payload):,} bytes, over the broker's limit of "
+            f"{max_payload:,}",
+        )
+    return message
+
+
 def publication_check(
     publication: Publication, *, max_payload: int = DEFAULT_MAX_PAYLOAD
 ) -> PublicationCheck:
-    """What the store runs before an append commits: build and validate each event's published
-    form, and refuse (``UnpublishableEventError``) one that cannot be built, does not validate, or
-    is over the broker's size limit. The relay runs the same ``publication`` later."""
+    """What the store runs before an append commits (``published_form``, its result unused)."""
 
     def check(event: RecordedEvent) -> None:
-        try:
-            message = publication(event)
-        except Exception as exc:
-            reason, field_name = describe_failure(exc)
-            raise UnpublishableEventError(event.event_type, reason, field=field_name) from None
-        if message is not None and len(message.payload) + HEADER_ALLOWANCE > max_payload:
-            raise UnpublishableEventError(
-                event.event_type,
-                f"its published form is {len(message.payload):,} bytes, over the broker's limit of "
-                f"{max_payload:,}",
-            )
+        published_form(publication, event, max_payload=max_payload)
 
     return check
 
@@ -168,8 +176,6 @@ class OutboxRelay:
         self._hint = AppendHint()
         self._position: Checkpoint | None = None
         self.published = 0
-        self.parked = 0
-        """Events parked by this relay since it started (``parked_count`` counts all open ones)."""
         store.on_append(self.wake)
 
     def wake(self) -> None:
@@ -240,15 +246,9 @@ class OutboxRelay:
 
     def _message(self, event: RecordedEvent) -> OutgoingMessage | _Unpublishable | None:
         try:
-            message = self.publication(event)
-        except Exception as exc:
-            return _Unpublishable(describe_failure(exc)[0])
-        if message is not None and len(message.payload) + HEADER_ALLOWANCE > self.max_payload:
-            return _Unpublishable(
-                f"published form of {len(message.payload):,} bytes is over the broker's limit "
-                f"of {self.max_payload:,}"
-            )
-        return message
+            return published_form(self.publication, event, max_payload=self.max_payload)
+        except UnpublishableEventError as exc:
+            return _Unpublishable(exc.reason)
 
     async def park(self, event: RecordedEvent, reason: str) -> None:
         """Set an unpublishable event aside in ``outbox_parked`` with its reason, log it and count
@@ -269,7 +269,6 @@ class OutboxRelay:
                 event.position,
                 reason,
             )
-        self.parked += 1
         log.error(
             "relay.parked",
             relay=self.name,
@@ -277,10 +276,6 @@ class OutboxRelay:
             event_type=event.event_type,
             reason=reason,
         )
-
-    async def parked_count(self) -> int:
-        """Open parked events of this relay (what ``/ready`` and ``/metrics`` report)."""
-        return await parked_count(self.store, self.name)
 
     async def redrive_parked(self, limit: int = 1000) -> tuple[int, int]:
         """Publish open parked events again (after the mapping, the data or the broker's limit was

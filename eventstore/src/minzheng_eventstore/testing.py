@@ -101,10 +101,7 @@ class ServiceClient:
     async def get(
         self, path: str, expect: int | None = 200, headers: dict[str, str] | None = None, **params: Any
     ) -> httpx.Response:
-        response = await self.http.get(path, params=params or None, headers=headers or self.headers)
-        if expect is not None:
-            assert response.status_code == expect, f"{response.status_code}: {response.text}"
-        return response
+        return await self.request("GET", path, params=params or None, expect=expect, headers=headers)
 
     async def relay_caught_up(self, within: float = 60) -> None:
         relay = self.service.host.relay
