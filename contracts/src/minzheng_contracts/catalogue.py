@@ -1,6 +1,7 @@
 """The catalogue of published contracts (契约目录) and the parser of incoming events.
 
-To publish a new contract, add its class to ``_ALL`` below.
+To publish a new contract, add its class to ``_ALL`` below (the registry's modules list theirs
+in their own ``CONTRACTS``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from pydantic_core import from_json
 
+from minzheng_contracts import burial, places, registry
 from minzheng_contracts.assistance import (
     AmountChanged,
     ApplicationRejected,
@@ -27,7 +29,6 @@ from minzheng_contracts.envelope import (
     IntegrationEvent,
     UnknownContractError,
 )
-from minzheng_contracts.registry import DeathRegistered
 
 __all__ = ["CONTRACTS", "contract_for", "parse_integration_event"]
 
@@ -45,7 +46,10 @@ _ALL: tuple[ContractClass, ...] = (
     ReliefDelivered,
     ReliefSlaAtRisk,
     ReliefSlaBreached,
-    DeathRegistered,
+    # the registry's: each module lists its own, so that an area adds a contract in one place
+    *registry.CONTRACTS,
+    *burial.CONTRACTS,
+    *places.CONTRACTS,
 )
 
 

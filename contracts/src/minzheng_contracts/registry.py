@@ -5,8 +5,8 @@ The assistance service reacts to :class:`DeathRegistered` (停发救助金) befo
 
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
-from typing import ClassVar, Literal, Self
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, ClassVar, Literal, Self
 from uuid import UUID
 
 from pydantic import AwareDatetime, model_validator
@@ -15,7 +15,7 @@ from minzheng_contracts.division import DivisionCode
 from minzheng_contracts.envelope import EventData, IntegrationEvent
 from minzheng_contracts.resident_id import ResidentId
 
-__all__ = ["DeathRegistered", "DeathRegisteredData"]
+__all__ = ["CONTRACTS", "DeathRegistered", "DeathRegisteredData", "examples"]
 
 _LATEST_ZONE = timezone(timedelta(hours=14))
 
@@ -45,3 +45,27 @@ class DeathRegistered(IntegrationEvent[DeathRegisteredData]):
     SUBJECT: ClassVar[str] = "registry.death.registered"
     event_type: Literal["DeathRegistered"] = "DeathRegistered"
     schema_version: Literal[1] = 1
+
+
+CONTRACTS: tuple[type[IntegrationEvent[Any]], ...] = (DeathRegistered,)
+"""The registry's marriage and death contracts, in the catalogue (``catalogue._ALL``)."""
+
+
+def examples(**common: Any) -> list[IntegrationEvent[Any]]:
+    """One valid message of each contract of this module (the contract tests' samples)."""
+    from minzheng_contracts.resident_id import make_resident_id
+
+    deceased = make_resident_id("330727", date(1940, 3, 1), 11)
+    return [
+        DeathRegistered.new(
+            data=DeathRegisteredData(
+                registration_id=UUID("0d3a0000-0000-4000-8000-000000000001"),
+                deceased=deceased,
+                date_of_death=date(2026, 2, 27),
+                place=DivisionCode("330727101201"),
+                registered_at=datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=8))),
+            ),
+            producer="registry",
+            **common,
+        )
+    ]

@@ -34,12 +34,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Literal
 
 import structlog
+
+from minzheng_kernel.calendar import WorkingCalendar, add_working_days, calendar_of
 
 from .builder import EventBuilder
 from .host import Migration
@@ -237,49 +239,8 @@ async def run_deadlines(
 
 
 # ---------------------------------------------------------------------- the working-day calendar
-
-
-@dataclass(frozen=True, slots=True)
-class WorkingCalendar:
-    """Which days are working days (工作日): weekdays, except the non-working days, plus the
-    make-up working days (调休上班日) that fall on a weekend."""
-
-    non_working: frozenset[date] = frozenset()
-    make_up: frozenset[date] = frozenset()
-    weekend: frozenset[int] = frozenset({5, 6})
-    """``date.weekday()`` numbers of the weekly rest days."""
-
-    def __post_init__(self) -> None:
-        if len(self.weekend) >= 7 or not self.weekend <= set(range(7)):
-            raise ValueError("a week needs at least one working day")
-
-    def is_working(self, day: date) -> bool:
-        if day in self.make_up:
-            return True
-        return day.weekday() not in self.weekend and day not in self.non_working
-
-
-def add_working_days(start: date, n: int, calendar: WorkingCalendar) -> date:
-    """The day ``n`` working days after ``start`` (``start`` itself not counted; ``n = 0`` gives
-    ``start``). Terminates: non-working days are finitely many and every week has a working day."""
-    if n < 0:
-        raise ValueError("count working days forward (n >= 0)")
-    day = start
-    while n:
-        day += timedelta(days=1)
-        if calendar.is_working(day):
-            n -= 1
-    return day
-
-
-def calendar_of(days: Iterable[tuple[date, bool]]) -> WorkingCalendar:
-    """A calendar from ``(day, working)`` entries: ``working`` false for a non-working day, true
-    for a make-up working day (a later entry for the same day wins)."""
-    marks = dict(days)
-    return WorkingCalendar(
-        non_working=frozenset(d for d, working in marks.items() if not working),
-        make_up=frozenset(d for d, working in marks.items() if working),
-    )
+# The calendar and the day arithmetic are pure and live in the kernel (``minzheng_kernel.calendar``),
+# so that a domain can compute a statutory period; this module stores the calendar.
 
 
 async def load_calendar(conn: Connection, jurisdiction: str) -> WorkingCalendar:

@@ -36,6 +36,7 @@ class Role(StrEnum):
     TOWNSHIP_REVIEWER = "township-reviewer"  # 乡镇审核人
     COUNTY_APPROVER = "county-approver"  # 县级审批人
     STANDARDS_OFFICER = "county-standards-officer"  # 县级标准管理员
+    REGISTRAR = "registrar"  # 登记员: the county office's marriage, death and burial registrar
     AUDITOR = "auditor"  # 审计: read-only, full history, personal data visible and logged
     OPERATOR = "operator"  # 运维: health, metrics, re-drive; no personal data
     PROVINCIAL = "provincial-integration"  # 省级对接: events only

@@ -15,6 +15,7 @@ ROLES = (
     "township-reviewer",
     "county-approver",
     "county-standards-officer",
+    "registrar",
     "auditor",
     "operator",
     "provincial-integration",

@@ -1,0 +1,1 @@
+"""The registry's adapters, one package per area (``area.Area``), and what they share."""

@@ -1,0 +1,1 @@
+"""The registry's handlers (units of work), policies and schedulers, per area."""

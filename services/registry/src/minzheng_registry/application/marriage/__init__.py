@@ -1,0 +1,1 @@
+"""(the area's units of work)"""

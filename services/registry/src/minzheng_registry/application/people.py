@@ -1,0 +1,41 @@
+"""What the registry's areas share about a person: the pseudonym in their stream ids, and their
+death registration.
+
+Stream ids name people by a keyed pseudonym, never by resident ID (store errors, logs and metrics
+print stream ids): ``person-<token>`` (marital status, the marriage area's consistency boundary)
+and ``death-<token>`` (the death registration, one per person).
+"""
+
+from __future__ import annotations
+
+from minzheng_contracts import ResidentId
+from minzheng_eventstore.pseudonym import Pseudonyms
+from minzheng_eventstore.uow import Aggregate, UnitOfWork
+
+from ..domain import death
+
+PERSON_PURPOSE = "registry-person"
+"""Of the pseudonym naming a person in the registry's stream ids and guard rows."""
+
+DEATH: Aggregate[death.DeathRecord] = Aggregate("death", death.DEATH_EVENTS, death.DeathRecord, death.evolve)
+
+
+def person_token(pseudonyms: Pseudonyms, resident: ResidentId | str) -> str:
+    value = resident.reveal() if isinstance(resident, ResidentId) else ResidentId(resident).reveal()
+    return pseudonyms.token(PERSON_PURPOSE, value)
+
+
+def person_stream(pseudonyms: Pseudonyms, resident: ResidentId | str) -> str:
+    return f"person-{person_token(pseudonyms, resident)}"
+
+
+def death_stream(pseudonyms: Pseudonyms, resident: ResidentId | str) -> str:
+    return f"death-{person_token(pseudonyms, resident)}"
+
+
+async def registered_death(
+    uow: UnitOfWork, pseudonyms: Pseudonyms, resident: ResidentId | str
+) -> death.DeathRecord:
+    """The person's death registration as this unit sees it (``is_dead`` false when there is none,
+    or it was revoked); loaded once per unit, so a unit that also writes it appends at its version."""
+    return await uow.load(DEATH, death_stream(pseudonyms, resident))

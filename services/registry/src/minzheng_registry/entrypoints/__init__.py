@@ -1,0 +1,1 @@
+"""How tests, benchmarks and ``run_cli`` build a registry process."""
