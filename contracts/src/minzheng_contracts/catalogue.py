@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic_core import from_json
 
-from minzheng_contracts import burial, places, registry
+from minzheng_contracts import archive, burial, places, registry
 from minzheng_contracts.assistance import (
     AmountChanged,
     ApplicationRejected,
@@ -50,6 +50,7 @@ _ALL: tuple[ContractClass, ...] = (
     *registry.CONTRACTS,
     *burial.CONTRACTS,
     *places.CONTRACTS,
+    *archive.CONTRACTS,
 )
 
 

@@ -9,13 +9,22 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, ClassVar, Literal, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from minzheng_contracts.division import DivisionCode
 from minzheng_contracts.envelope import EventData, IntegrationEvent
 from minzheng_contracts.resident_id import ResidentId
 
-__all__ = ["CONTRACTS", "DeathRegistered", "DeathRegisteredData", "examples"]
+__all__ = [
+    "CONTRACTS",
+    "DeathRegistered",
+    "DeathRegisteredData",
+    "DivorceRegistered",
+    "DivorceRegisteredData",
+    "MarriageRegistered",
+    "MarriageRegisteredData",
+    "examples",
+]
 
 _LATEST_ZONE = timezone(timedelta(hours=14))
 
@@ -47,7 +56,69 @@ class DeathRegistered(IntegrationEvent[DeathRegisteredData]):
     schema_version: Literal[1] = 1
 
 
-CONTRACTS: tuple[type[IntegrationEvent[Any]], ...] = (DeathRegistered,)
+MARRIAGE_CERTIFICATE = r"^B?J[0-9]{6}-[0-9]{4}-[0-9]{6}$"
+DIVORCE_CERTIFICATE = r"^B?L[0-9]{6}-[0-9]{4}-[0-9]{6}$"
+
+
+def _man_and_woman(husband: ResidentId, wife: ResidentId) -> None:
+    if husband.sex != "male" or wife.sex != "female":
+        raise ValueError("husband must be a man and wife a woman by the resident ID (digit 17)")
+
+
+class MarriageRegisteredData(EventData):
+    """A marriage was registered (结婚登记), for the national marriage database."""
+
+    marriage_id: UUID
+    certificate_number: str = Field(
+        pattern=MARRIAGE_CERTIFICATE, description="J + office division + year + serial: J330727-2026-000001"
+    )
+    husband: ResidentId
+    wife: ResidentId
+    registered_on: date
+    office: DivisionCode = Field(description="The registering office's division code.")
+
+    @model_validator(mode="after")
+    def _parties(self) -> Self:
+        _man_and_woman(self.husband, self.wife)
+        return self
+
+
+class MarriageRegistered(IntegrationEvent[MarriageRegisteredData]):
+    """A marriage was registered (结婚登记)."""
+
+    SUBJECT: ClassVar[str] = "registry.marriage.registered"
+    event_type: Literal["MarriageRegistered"] = "MarriageRegistered"
+    schema_version: Literal[1] = 1
+
+
+class DivorceRegisteredData(EventData):
+    """A divorce was registered (离婚登记) after the cooling-off period: the marriage is dissolved."""
+
+    marriage_id: UUID
+    application_id: UUID
+    certificate_number: str = Field(
+        pattern=DIVORCE_CERTIFICATE, description="L + office division + year + serial: L330727-2026-000001"
+    )
+    husband: ResidentId
+    wife: ResidentId
+    registered_on: date
+    office: DivisionCode = Field(description="The office that received the application and registered it.")
+
+    @model_validator(mode="after")
+    def _parties(self) -> Self:
+        _man_and_woman(self.husband, self.wife)
+        return self
+
+
+class DivorceRegistered(IntegrationEvent[DivorceRegisteredData]):
+    """A marriage was dissolved by divorce registration (离婚登记)."""
+
+    SUBJECT: ClassVar[str] = "registry.marriage.dissolved"
+    event_type: Literal["DivorceRegistered"] = "DivorceRegistered"
+    schema_version: Literal[1] = 1
+
+
+CONTRACTS: tuple[type[IntegrationEvent[Any]], ...] = (DeathRegistered, MarriageRegistered, DivorceRegistered)
 """The registry's marriage and death contracts, in the catalogue (``catalogue._ALL``)."""
 
 
@@ -56,6 +127,8 @@ def examples(**common: Any) -> list[IntegrationEvent[Any]]:
     from minzheng_contracts.resident_id import make_resident_id
 
     deceased = make_resident_id("330727", date(1940, 3, 1), 11)
+    husband = make_resident_id("330727", date(1995, 6, 1), 13)  # odd 17th digit: a man
+    wife = make_resident_id("330727", date(1997, 8, 9), 24)  # even: a woman
     return [
         DeathRegistered.new(
             data=DeathRegisteredData(
@@ -67,5 +140,30 @@ def examples(**common: Any) -> list[IntegrationEvent[Any]]:
             ),
             producer="registry",
             **common,
-        )
+        ),
+        MarriageRegistered.new(
+            data=MarriageRegisteredData(
+                marriage_id=UUID("0d3a0000-0000-4000-8000-0000000000a1"),
+                certificate_number="J330727-2026-000001",
+                husband=husband,
+                wife=wife,
+                registered_on=date(2026, 3, 2),
+                office=DivisionCode("330727"),
+            ),
+            producer="registry",
+            **common,
+        ),
+        DivorceRegistered.new(
+            data=DivorceRegisteredData(
+                marriage_id=UUID("0d3a0000-0000-4000-8000-0000000000a1"),
+                application_id=UUID("0d3a0000-0000-4000-8000-0000000000b1"),
+                certificate_number="L330727-2026-000001",
+                husband=husband,
+                wife=wife,
+                registered_on=date(2026, 5, 4),
+                office=DivisionCode("330727"),
+            ),
+            producer="registry",
+            **common,
+        ),
     ]

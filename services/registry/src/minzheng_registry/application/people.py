@@ -39,3 +39,10 @@ async def registered_death(
     """The person's death registration as this unit sees it (``is_dead`` false when there is none,
     or it was revoked); loaded once per unit, so a unit that also writes it appends at its version."""
     return await uow.load(DEATH, death_stream(pseudonyms, resident))
+
+
+async def open_historical_marriage(uow: UnitOfWork, token: str) -> str | None:
+    """The archive's record of a marriage of the person (by ``person_token``) that the archive shows
+    as not dissolved, if any: the marriage area refuses a new registration on it (``already_married``,
+    ground: the historical record). The archive area fills this in; until then there is none."""
+    return None
