@@ -37,6 +37,7 @@ from minzheng_contracts import (
     ReliefSlaAtRisk,
     ReliefSlaBreached,
     ReliefSlaData,
+    archive,
     burial,
     make_resident_id,
     places,
