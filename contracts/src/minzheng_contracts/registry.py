@@ -17,8 +17,12 @@ from minzheng_contracts.resident_id import ResidentId
 
 __all__ = [
     "CONTRACTS",
+    "CertificateReissued",
+    "CertificateReissuedData",
     "DeathRegistered",
     "DeathRegisteredData",
+    "DeathRegistrationCorrected",
+    "DeathRegistrationCorrectedData",
     "DivorceRegistered",
     "DivorceRegisteredData",
     "MarriageRegistered",
@@ -118,7 +122,70 @@ class DivorceRegistered(IntegrationEvent[DivorceRegisteredData]):
     schema_version: Literal[1] = 1
 
 
-CONTRACTS: tuple[type[IntegrationEvent[Any]], ...] = (DeathRegistered, MarriageRegistered, DivorceRegistered)
+ANY_CERTIFICATE = r"^B?[JL][0-9]{6}-[0-9]{4}-[0-9]{6}$"
+REISSUED_CERTIFICATE = r"^B[JL][0-9]{6}-[0-9]{4}-[0-9]{6}$"
+
+
+class CertificateReissuedData(EventData):
+    """A marriage or divorce certificate was reissued (补领结婚证/离婚证): the old number is void."""
+
+    old_number: str = Field(pattern=ANY_CERTIFICATE, description="The certificate now void (J/L/BJ/BL…).")
+    new_number: str = Field(pattern=REISSUED_CERTIFICATE, description="BJ… or BL…: BJ330727-2026-000001")
+    kind: Literal["marriage", "divorce"]
+    husband: ResidentId
+    wife: ResidentId
+    reissued_on: date
+    office: DivisionCode = Field(description="The reissuing office's division code.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _man_and_woman(self.husband, self.wife)
+        letter = "J" if self.kind == "marriage" else "L"
+        if self.new_number[1] != letter or self.old_number.lstrip("B")[0] != letter:
+            raise ValueError(f"a {self.kind} certificate's numbers start with {letter} or B{letter}")
+        return self
+
+
+class CertificateReissued(IntegrationEvent[CertificateReissuedData]):
+    """A certificate was reissued (补发证书), for the national marriage database."""
+
+    SUBJECT: ClassVar[str] = "registry.certificate.reissued"
+    event_type: Literal["CertificateReissued"] = "CertificateReissued"
+    schema_version: Literal[1] = 1
+
+
+class DeathRegistrationCorrectedData(EventData):
+    """A registered death's facts were corrected (死亡登记更正); the first registration stands,
+    these are its facts from now on."""
+
+    registration_id: UUID
+    deceased: ResidentId
+    date_of_death: date
+    place: DivisionCode
+    reason: str = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _dates_are_consistent(self) -> Self:
+        if self.date_of_death < self.deceased.birth_date:
+            raise ValueError("date_of_death must not be before the birth date in the resident ID")
+        return self
+
+
+class DeathRegistrationCorrected(IntegrationEvent[DeathRegistrationCorrectedData]):
+    """A death registration was corrected (死亡登记已更正)."""
+
+    SUBJECT: ClassVar[str] = "registry.death.corrected"
+    event_type: Literal["DeathRegistrationCorrected"] = "DeathRegistrationCorrected"
+    schema_version: Literal[1] = 1
+
+
+CONTRACTS: tuple[type[IntegrationEvent[Any]], ...] = (
+    DeathRegistered,
+    MarriageRegistered,
+    DivorceRegistered,
+    CertificateReissued,
+    DeathRegistrationCorrected,
+)
 """The registry's marriage and death contracts, in the catalogue (``catalogue._ALL``)."""
 
 
@@ -162,6 +229,30 @@ def examples(**common: Any) -> list[IntegrationEvent[Any]]:
                 wife=wife,
                 registered_on=date(2026, 5, 4),
                 office=DivisionCode("330727"),
+            ),
+            producer="registry",
+            **common,
+        ),
+        CertificateReissued.new(
+            data=CertificateReissuedData(
+                old_number="J330727-2026-000001",
+                new_number="BJ330727-2026-000001",
+                kind="marriage",
+                husband=husband,
+                wife=wife,
+                reissued_on=date(2026, 6, 1),
+                office=DivisionCode("330727"),
+            ),
+            producer="registry",
+            **common,
+        ),
+        DeathRegistrationCorrected.new(
+            data=DeathRegistrationCorrectedData(
+                registration_id=UUID("0d3a0000-0000-4000-8000-000000000001"),
+                deceased=deceased,
+                date_of_death=date(2026, 2, 26),
+                place=DivisionCode("330727101201"),
+                reason="hospital certificate: died before midnight",
             ),
             producer="registry",
             **common,

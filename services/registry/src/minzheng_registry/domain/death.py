@@ -42,6 +42,8 @@ class DeathRegistrationCorrected(DomainEvent):
     place: str
     residence: str
     reason: str
+    deceased: str = ""
+    """The resident ID (18 characters), for the published correction (empty in none stored before)."""
 
 
 @dataclass(frozen=True, slots=True)
