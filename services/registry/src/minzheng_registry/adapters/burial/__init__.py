@@ -2,8 +2,84 @@
 
 from __future__ import annotations
 
-from minzheng_kernel.events import EventTypes
+import contextlib
 
+from minzheng_eventstore import Actor
+from minzheng_eventstore.context import ServiceContext
+from minzheng_eventstore.identity import Role
+from minzheng_eventstore.kit import BackgroundDef
+from minzheng_kernel.errors import Conflict
+
+from ...application.burial import cemeteries
+from ...application.burial.recipients import RECIPIENTS
+from ...application.burial.scheduler import run_scheduler
 from ...area import Area
+from ...domain.burial import BURIAL_EVENTS
+from ...domain.burial.cemetery import CemeteryKind, PlotType
+from . import schema
+from .http import DEMO_CEMETERY, router
+from .publication import PUBLISHERS
 
-AREA = Area(name="burial", events=EventTypes())
+DEMO_VILLAGES = ["330727101201", "330727101202"]
+
+
+async def seed_demo(ctx: ServiceContext) -> None:
+    """A 公益性 cemetery of township 101 for two of its villages, with 20 double and 10 single
+    ashes plots (idempotent)."""
+    tool = Actor("demo-seed")
+    with contextlib.suppress(Conflict):
+        await cemeteries.approve_cemetery(
+            ctx,
+            tool,
+            cemetery_id=DEMO_CEMETERY,
+            name="尖山镇公益性公墓",
+            kind=CemeteryKind.PUBLIC_INTEREST,
+            location="330727101",
+            villages=DEMO_VILLAGES,
+            document="磐民〔2026〕8号",
+        )
+    runs = (("A", 20, PlotType.ASHES_DOUBLE, 80, 2), ("B", 10, PlotType.ASHES_SINGLE, 50, 1))
+    for section, count, plot_type, area, positions in runs:
+        with contextlib.suppress(Conflict):
+            await cemeteries.create_plots(
+                ctx,
+                tool,
+                DEMO_CEMETERY,
+                section=section,
+                first=1,
+                count=count,
+                plot_type=plot_type,
+                area_dm2=area,
+                positions=positions,
+            )
+
+
+OFFICIALS = frozenset(Role) - {Role.OPERATOR, Role.PROVINCIAL}
+PERSONAL = frozenset(
+    {Role.REGISTRAR, Role.COUNTY_APPROVER, Role.AUDITOR, Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_REVIEWER}
+)
+
+AREA = Area(
+    name="burial",
+    events=BURIAL_EVENTS,
+    publishers=PUBLISHERS,
+    migrations=[schema.MIGRATION],
+    routers=[router],
+    permissions={
+        "cemetery.approve": frozenset({Role.COUNTY_APPROVER}),
+        "cemetery.plots.create": frozenset({Role.COUNTY_APPROVER}),
+        "cemetery.read": OFFICIALS,
+        "cemetery.plot.assign": frozenset({Role.REGISTRAR}),
+        "cemetery.plot.record": frozenset({Role.REGISTRAR}),
+        "burial.funeral.record": frozenset({Role.REGISTRAR}),
+        "burial.fees.waive": frozenset({Role.REGISTRAR}),
+        "burial.funeral.read": PERSONAL,
+        "burial.illegal.open": frozenset({Role.TOWNSHIP_CASEWORKER}),
+        "burial.illegal.order": frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER}),
+        "burial.illegal.resolve": frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_REVIEWER}),
+        "burial.illegal.read": OFFICIALS,
+    },
+    subscriptions=[RECIPIENTS],
+    background=[BackgroundDef("burial-deadlines", run_scheduler)],
+    seed_demo=seed_demo,
+)
