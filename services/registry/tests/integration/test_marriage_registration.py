@@ -33,7 +33,10 @@ async def test_a_marriage_is_registered_with_a_j_number_and_both_are_married(reg
     got = (await registry.post("/marriages", body(w, h), expect=201)).json()
     assert got["certificate_number"] == "J330727-2026-000001"
     assert (got["husband"], got["wife"]) == (h, w)
-    assert got["standards"] == ["marriage_age_male:330727:1981-01-01", "marriage_age_female:330727:1981-01-01"]
+    assert got["standards"] == [
+        "marriage_age_male:330727:1981-01-01",
+        "marriage_age_female:330727:1981-01-01",
+    ]
     for p, spouse in ((h, w), (w, h)):
         status = (await registry.get(f"/people/{p}/marital-status", expect=200)).json()
         assert status["status"] == "married" and status["spouse"] == spouse
@@ -55,8 +58,12 @@ async def test_the_grounds_of_refusal_are_named(registry: Running) -> None:
     refused(await registry.post("/marriages", body(man(date(2004, 3, 3)), w)), 422, "under_age", "party_a")
     refused(await registry.post("/marriages", body(h, woman(date(2006, 3, 3)))), 422, "under_age", "party_b")
     await registry.post("/marriages", body(man(date(2004, 3, 2)), woman(date(2006, 3, 2))), expect=201)
-    refused(await registry.post("/marriages", {**body(h, w), "office": "330728"}), 422, "outside_county", "office")
-    refused(await registry.post("/marriages", {**body(h, w), "office": "33072"}), 422, "invalid_input", "office")
+    refused(
+        await registry.post("/marriages", {**body(h, w), "office": "330728"}), 422, "outside_county", "office"
+    )
+    refused(
+        await registry.post("/marriages", {**body(h, w), "office": "33072"}), 422, "invalid_input", "office"
+    )
     refused(await registry.post("/marriages", {**body(h, w), "extra": 1}), 422, "invalid_input")
     await registry.post("/marriages", body(h, w), expect=201)
     refused(await registry.post("/marriages", body(h, woman())), 409, "already_married", "party_a")

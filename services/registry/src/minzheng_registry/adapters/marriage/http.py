@@ -35,8 +35,11 @@ from . import projection
 
 Office = Annotated[
     str,
-    StringConstraints(pattern=r"^[1-9][0-9]{5}$"),
-    Field(description="the registration office (婚姻登记处): a 6-digit county-level division code"),
+    StringConstraints(pattern=r"^[1-9][0-9]{5}([0-9]{3})?$"),
+    Field(
+        description="the registration office (婚姻登记处): a division of the county, 6 digits (the county "
+        "office) or 9 (a township's service hall); its certificates carry the first 6 digits"
+    ),
 ]
 Division = Annotated[str, StringConstraints(pattern=r"^[1-9]\d{5}(\d{3}(\d{3})?)?$")]
 Village = Annotated[str, StringConstraints(pattern=r"^[1-9]\d{11}$")]
@@ -315,7 +318,7 @@ async def register_marriage(body: MarriageIn, ctx: Ctx, actor: Registrar) -> Mar
 async def list_marriages(
     ctx: Ctx,
     actor: Reader,
-    office: Annotated[str | None, Query(pattern=r"^[1-9][0-9]{5}$")] = None,
+    office: Annotated[str | None, Query(pattern=r"^[1-9][0-9]{5}([0-9]{3})?$")] = None,
     year: Annotated[int | None, Query(ge=1950, le=2199)] = None,
     limit: Limit = 50,
     offset: Offset = 0,

@@ -37,7 +37,10 @@ CREATE TABLE IF NOT EXISTS registry_death_registrations (
 
 
 async def next_number(conn: Connection, kind: CertificateKind, office: str, year: int) -> CertificateNumber:
-    """The next serial of (kind, office, year), taken in the caller's transaction."""
+    """The next serial of (kind, office, year), taken in the caller's transaction. A township's
+    office (9 digits) numbers in the series of its county's registration authority (the number
+    carries 6 digits)."""
+    office = office[:6]
     try:
         serial = await conn.fetchval(
             "INSERT INTO registry_certificate_serials (kind, office, year, last) VALUES ($1, $2, $3, 1) "
