@@ -8,14 +8,31 @@ keeping their own tables.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
 
 from minzheng_contracts.division import DivisionCode, DivisionLevel
 from minzheng_contracts.envelope import EventData, IntegrationEvent
 
-__all__ = ["CONTRACTS", "DivisionRecorded", "DivisionRecordedData", "examples"]
+__all__ = [
+    "CONTRACTS",
+    "DivisionRecorded",
+    "DivisionRecordedData",
+    "HouseNumberIssued",
+    "HouseNumberIssuedData",
+    "PlaceKind",
+    "PlaceNamed",
+    "PlaceNamedData",
+    "PlaceRenamed",
+    "PlaceRenamedData",
+    "examples",
+]
+
+PlaceKind = Literal["road", "lane", "residential_area", "bridge"]
+"""道路, 街巷, 居民区, 桥梁."""
+
+PlaceNameText = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 
 class DivisionRecordedData(EventData):
@@ -49,7 +66,87 @@ class DivisionRecorded(IntegrationEvent[DivisionRecordedData]):
     schema_version: Literal[1] = 1
 
 
-CONTRACTS: tuple[type[IntegrationEvent[Any]], ...] = (DivisionRecorded,)
+class PlaceNamedData(EventData):
+    """A place name approved (地名批准), for the national place-name database: in force from
+    ``effective_from`` in ``division``."""
+
+    place_id: str = Field(min_length=1, max_length=64, pattern=r"^[0-9a-f-]+$")
+    kind: PlaceKind
+    name: PlaceNameText
+    effective_from: date
+    approved_on: date
+    division: DivisionCode
+
+
+class PlaceNamed(IntegrationEvent[PlaceNamedData]):
+    """A road, lane, residential area or bridge named (命名)."""
+
+    SUBJECT: ClassVar[str] = "registry.place.named"
+    event_type: Literal["PlaceNamed"] = "PlaceNamed"
+    schema_version: Literal[1] = 1
+
+
+class PlaceRenamedData(EventData):
+    """A place renamed (更名): ``former_name`` is in force until the day before ``effective_from``
+    (which may lie in the future), ``name`` from it."""
+
+    place_id: str = Field(min_length=1, max_length=64, pattern=r"^[0-9a-f-]+$")
+    kind: PlaceKind
+    former_name: PlaceNameText
+    name: PlaceNameText
+    effective_from: date
+    division: DivisionCode
+
+    @model_validator(mode="after")
+    def _renamed(self) -> Self:
+        if self.former_name == self.name:
+            raise ValueError("name must differ from former_name")
+        return self
+
+
+class PlaceRenamed(IntegrationEvent[PlaceRenamedData]):
+    """A place's name changed from a date (地名更名)."""
+
+    SUBJECT: ClassVar[str] = "registry.place.renamed"
+    event_type: Literal["PlaceRenamed"] = "PlaceRenamed"
+    schema_version: Literal[1] = 1
+
+
+class HouseNumberIssuedData(EventData):
+    """A house number issued (门牌编号), for the address database. Odd numbers on the left side,
+    even on the right (左单右双, facing the direction the numbers rise); ``sub_number`` for an
+    infill (5-1). ``address`` is the road's name on ``issued_on`` plus the number."""
+
+    road_id: str = Field(min_length=1, max_length=64, pattern=r"^[0-9a-f-]+$")
+    road_name: PlaceNameText
+    number: int = Field(ge=1, le=9999)
+    sub_number: int | None = Field(default=None, ge=1, le=99)
+    side: Literal["left", "right"]
+    division: DivisionCode
+    address: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+    issued_on: date
+
+    @model_validator(mode="after")
+    def _side(self) -> Self:
+        if (self.number % 2 == 1) != (self.side == "left"):
+            raise ValueError("odd numbers are on the left side, even on the right (左单右双)")
+        return self
+
+
+class HouseNumberIssued(IntegrationEvent[HouseNumberIssuedData]):
+    """A house number issued on a road (门牌)."""
+
+    SUBJECT: ClassVar[str] = "registry.house_number.issued"
+    event_type: Literal["HouseNumberIssued"] = "HouseNumberIssued"
+    schema_version: Literal[1] = 1
+
+
+CONTRACTS: tuple[type[IntegrationEvent[Any]], ...] = (
+    DivisionRecorded,
+    PlaceNamed,
+    PlaceRenamed,
+    HouseNumberIssued,
+)
 """The registry's place contracts, in the catalogue (``catalogue._ALL``)."""
 
 
@@ -66,5 +163,43 @@ def examples(**common: Any) -> list[IntegrationEvent[Any]]:
             ),
             producer="registry",
             **common,
-        )
+        ),
+        PlaceNamed.new(
+            data=PlaceNamedData(
+                place_id="5f0c1a9e-0000-4000-8000-000000000001",
+                kind="road",
+                name="文溪路",
+                effective_from=date(2026, 4, 1),
+                approved_on=date(2026, 3, 20),
+                division=DivisionCode("330727101"),
+            ),
+            producer="registry",
+            **common,
+        ),
+        PlaceRenamed.new(
+            data=PlaceRenamedData(
+                place_id="5f0c1a9e-0000-4000-8000-000000000001",
+                kind="road",
+                former_name="文溪路",
+                name="文溪大道",
+                effective_from=date(2027, 1, 1),
+                division=DivisionCode("330727101"),
+            ),
+            producer="registry",
+            **common,
+        ),
+        HouseNumberIssued.new(
+            data=HouseNumberIssuedData(
+                road_id="5f0c1a9e-0000-4000-8000-000000000001",
+                road_name="文溪路",
+                number=5,
+                sub_number=1,
+                side="left",
+                division=DivisionCode("330727101201"),
+                address="安文镇文溪路5-1号",
+                issued_on=date(2026, 4, 2),
+            ),
+            producer="registry",
+            **common,
+        ),
     ]

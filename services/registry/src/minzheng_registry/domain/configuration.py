@@ -27,6 +27,9 @@ class Parameter(StrEnum):
     PLOT_KEEP_FOR_SPOUSE = "plot_keep_for_spouse"  # 双穴预留给在世配偶: 1 yes, 0 no [assume]
     ILLEGAL_BURIAL_RECTIFICATION_DAYS = "illegal_burial_rectification_days"  # 整改期限, days [assume 30]
     PLACE_NAME_PUBLICATION_DAYS = "place_name_publication_days"  # 批准后公布期限, days [mem 15]
+    PLACE_NAME_UNIQUENESS_SCOPE = (
+        "place_name_uniqueness_scope"  # 地名重名范围: 0 county (default), 1 township
+    )
 
     @property
     def maximum(self) -> int:
@@ -43,6 +46,7 @@ _MAXIMUM = {
     Parameter.PLOT_KEEP_FOR_SPOUSE: 1,
     Parameter.ILLEGAL_BURIAL_RECTIFICATION_DAYS: 365,
     Parameter.PLACE_NAME_PUBLICATION_DAYS: 365,
+    Parameter.PLACE_NAME_UNIQUENESS_SCOPE: 1,
 }
 
 

@@ -2,8 +2,38 @@
 
 from __future__ import annotations
 
-from minzheng_kernel.events import EventTypes
+from minzheng_eventstore.identity import Role
 
 from ...area import Area
+from ...domain.places import PLACES_EVENTS
+from . import http_divisions, http_numbers, http_places
+from .publication import PUBLISHERS
+from .seed import seed_demo
 
-AREA = Area(name="places", events=EventTypes())
+OFFICIALS = frozenset(Role) - {Role.OPERATOR, Role.PROVINCIAL}
+PUBLIC_RECORD = OFFICIALS | {Role.PROVINCIAL}
+"""Divisions and place names are public records: the provincial integration reads them too."""
+
+PERMISSIONS = {
+    "division.record": frozenset({Role.STANDARDS_OFFICER}),
+    "division.read": PUBLIC_RECORD,
+    "place.propose": frozenset({Role.TOWNSHIP_CASEWORKER}),
+    "place.review": frozenset({Role.TOWNSHIP_REVIEWER}),
+    "place.approve": frozenset({Role.COUNTY_APPROVER}),
+    "place.read": PUBLIC_RECORD,
+    "house_number.issue": frozenset({Role.TOWNSHIP_CASEWORKER}),
+    "house_number.manage": frozenset({Role.COUNTY_APPROVER}),
+    "house_number.read": OFFICIALS,
+}
+"""Who may do what: the township proposes names and issues numbers, its reviewer does the 初审,
+the county approves, publishes, renames, retires and manages reservations; the standards officer
+records divisions."""
+
+AREA = Area(
+    name="places",
+    events=PLACES_EVENTS,
+    publishers=PUBLISHERS,
+    routers=[http_divisions.router, http_places.router, http_numbers.router],
+    permissions=PERMISSIONS,
+    seed_demo=seed_demo,
+)
