@@ -9,6 +9,7 @@ and ``death-<token>`` (the death registration, one per person).
 from __future__ import annotations
 
 from minzheng_contracts import ResidentId
+from minzheng_eventstore.errors import StreamNotFoundError
 from minzheng_eventstore.pseudonym import Pseudonyms
 from minzheng_eventstore.uow import Aggregate, UnitOfWork
 
@@ -44,5 +45,29 @@ async def registered_death(
 async def open_historical_marriage(uow: UnitOfWork, token: str) -> str | None:
     """The archive's record of a marriage of the person (by ``person_token``) that the archive shows
     as not dissolved, if any: the marriage area refuses a new registration on it (``already_married``,
-    ground: the historical record). The archive area fills this in; until then there is none."""
+    ground: the historical record).
+
+    One indexed query (the archive's ledger ``registry_archive_person``, by its primary key) for
+    the person with no open historical marriage, the common case. The archive knows divorces, not
+    deaths: for an open record the former spouse's death registration is read too, and a marriage
+    ended by the spouse's death (the person is widowed) does not count."""
+    rows = await uow.conn.fetch(_OPEN_HISTORICAL, token)
+    for row in rows:
+        spouse = await _death_of(uow, row["spouse_token"])
+        if not spouse.is_dead:
+            return str(row["record_id"])
     return None
+
+
+_OPEN_HISTORICAL = """
+SELECT record_id, spouse_token FROM registry_archive_person
+WHERE person_token = $1 AND dissolved_on IS NULL ORDER BY registered_on DESC
+"""
+
+
+async def _death_of(uow: UnitOfWork, token: str) -> death.DeathRecord:
+    try:
+        events = await uow.store.read_stream(f"death-{token}", conn=uow.conn)
+    except StreamNotFoundError:
+        return death.DeathRecord()
+    return DEATH.fold(events)

@@ -1,1 +1,1 @@
-"""(the area's units of work)"""
+"""The historical archive's units of work: the bulk import (``imports``) and its reads."""

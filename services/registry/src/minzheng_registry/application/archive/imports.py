@@ -1,0 +1,374 @@
+"""The import of historical marriage records (历史婚姻档案补录 1950–2003), in bulk.
+
+Rows are validated in memory (``domain.archive.records``: the plain ``ResidentId``, no pydantic on
+the hot path), then entered in units of ``BATCH`` rows. Each unit, in one transaction:
+
+1. takes the archive's lock (``pg_advisory_xact_lock``): imports run one at a time, so the ledger
+   a unit decides on is the whole archive (another import cannot enter the same person meanwhile);
+2. finds which records exist already (``registry_archive_record``, by the record id) and reads the
+   ledger of every party of the new ones (``registry_archive_person``);
+3. decides the flags (``domain.archive.ledger.enter``);
+4. starts one stream ``archive-<record_id>`` per new record (``create_streams_once``; the event id
+   is the record id), and writes the record and ledger rows (COPY; their primary keys are the
+   backstop: a violation retries the unit, which then finds the records there).
+
+A record id is a keyed pseudonym of the row's business key (office, certificate number, both IDs,
+date), so a re-import, or a row given twice, adds nothing. An import's own id is the pseudonym of
+its rows' content: the same batch again returns the first import's report. The report (the
+rejected rows, IDs masked, and the counts) is the stream ``archive-import-<import_id>``.
+
+A unit of an import that fails midway leaves the units before it committed; importing the same
+rows again completes it (nothing is written twice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+import structlog
+
+from minzheng_eventstore import Actor, NewEvent
+from minzheng_eventstore.context import ServiceContext
+from minzheng_eventstore.errors import StreamNotFoundError
+from minzheng_eventstore.uow import UnitOfWork
+from minzheng_kernel.errors import NotFound
+
+from ...domain.archive.ledger import Archived, Candidate, Entry, Ledger, MarriageAges, enter
+from ...domain.archive.records import (
+    REPORT_CHUNK,
+    ArchiveRow,
+    HistoricalImportCompleted,
+    HistoricalMarriageImported,
+    HistoricalRowsRejected,
+    Kind,
+    RejectedRow,
+    Rejection,
+    ValidRow,
+    validate,
+)
+from ..configuration import standards_table
+from ..people import person_token
+
+log = structlog.get_logger("minzheng.registry.archive")
+
+BATCH = 2500
+"""Rows per unit of work: large enough for the batching to pay, small enough that a unit stays
+well under a second."""
+MAX_ROWS_PER_REQUEST = 5_000
+"""Rows per HTTP request: 5,000 typical rows are ~0.9 MB, under the edge's 1 MiB body limit (a
+bigger body is refused 413 ``body_too_large`` before it is read); files go through the bulk path
+(``import_rows`` from the CLI or a tool), any size, in units of ``BATCH``."""
+RECORD_STREAM_TYPE = "archive"
+IMPORT_STREAM_TYPE = "archive_import"
+RECORD_PURPOSE = "registry-archive-record"
+IMPORT_PURPOSE = "registry-archive-import"
+_LOCK = 0x7265_6769_6172_6368  # 'regiarch': the archive's advisory lock
+
+
+def record_stream(record_id: UUID | str) -> str:
+    return f"archive-{record_id}"
+
+
+def import_stream(import_id: UUID | str) -> str:
+    return f"archive-import-{import_id}"
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, for a batch imported before, what its first import did)."""
+
+    import_id: UUID
+    rows: int
+    imported: int
+    already_present: int
+    rejected: int
+    flagged: int
+    repeated: bool = False
+    """The same batch was imported before: this is that import's report, nothing was written."""
+
+
+@dataclass
+class _Counts:
+    imported: int = 0
+    already_present: int = 0
+    flagged: int = 0
+
+
+def content_digest(rows: Sequence[ArchiveRow]) -> str:
+    """The rows' content (sha-256 of their fields in order): what names an import."""
+    digest = hashlib.sha256()
+    for row in rows:
+        fields = (row.certificate_number, row.party_a, row.party_b, row.registered_on, row.office, row.kind)
+        digest.update(json.dumps(fields, ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+async def import_rows(
+    ctx: ServiceContext,
+    actor: Actor,
+    rows: Sequence[ArchiveRow],
+    *,
+    source: str = "api",
+    batch: int = BATCH,
+) -> ImportSummary:
+    """Validate ``rows``, enter the valid ones (flagged where they break the rules of their own
+    time) and write the report; lines are numbered from 1 in the order given."""
+    pseudonyms = ctx.pseudonyms
+    import_id = pseudonyms.uuid(IMPORT_PURPOSE, content_digest(rows))
+    earlier = await read_summary(ctx, import_id)
+    if earlier is not None:
+        return ImportSummary(**{**earlier.__dict__, "repeated": True})
+    rejections: list[Rejection] = []
+    candidates: list[Candidate] = []
+    seen: set[UUID] = set()
+    duplicates = 0
+    county = ctx.county
+    for line, row in enumerate(rows, start=1):
+        checked = validate(line, row, county)
+        if isinstance(checked, Rejection):
+            rejections.append(checked)
+            continue
+        record_id = pseudonyms.uuid(RECORD_PURPOSE, checked.business_key)
+        if record_id in seen:
+            duplicates += 1
+            continue
+        seen.add(record_id)
+        candidates.append(_candidate(ctx, checked, record_id))
+    # oldest first across the batches: a divorce finds its marriage wherever the rows list it
+    candidates.sort(key=lambda c: (c.row.registered_on, c.row.kind is Kind.MARRIAGE, c.row.line))
+    counts = _Counts(already_present=duplicates)
+    for start in range(0, len(candidates), batch):
+        chunk = candidates[start : start + batch]
+        await ctx.run(actor, lambda uow, chunk=chunk: _enter(uow, import_id, chunk, counts))  # type: ignore[misc]
+    summary = ImportSummary(
+        import_id, len(rows), counts.imported, counts.already_present, len(rejections), counts.flagged
+    )
+    written = await ctx.run(actor, lambda uow: _report(uow, summary, source, rejections))
+    log.info(
+        "archive.imported",
+        import_id=str(import_id),
+        rows=summary.rows,
+        imported=written.imported,
+        already_present=written.already_present,
+        rejected=written.rejected,
+        flagged=written.flagged,
+    )
+    return written
+
+
+def _candidate(ctx: ServiceContext, row: ValidRow, record_id: UUID) -> Candidate:
+    return Candidate(
+        row,
+        str(record_id),
+        person_token(ctx.pseudonyms, row.husband),
+        person_token(ctx.pseudonyms, row.wife),
+    )
+
+
+_EXISTING = "SELECT record_id::text FROM registry_archive_record WHERE record_id = ANY($1::uuid[])"
+_LEDGER = """
+SELECT person_token, record_id::text AS record_id, spouse_token, registered_on, dissolved_on,
+       dissolved_by::text AS dissolved_by
+FROM registry_archive_person WHERE person_token = ANY($1::text[])
+"""
+_DISSOLVE = """
+UPDATE registry_archive_person p SET dissolved_on = u.on, dissolved_by = u.by
+FROM unnest($1::text[], $2::uuid[], $3::date[], $4::uuid[]) AS u(token, record_id, on, by)
+WHERE p.person_token = u.token AND p.record_id = u.record_id
+"""
+
+
+async def _enter(uow: UnitOfWork, import_id: UUID, chunk: Sequence[Candidate], counts: _Counts) -> None:
+    conn = uow.conn
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", _LOCK)
+    existing = {r[0] for r in await conn.fetch(_EXISTING, [c.record_id for c in chunk])}
+    new = [c for c in chunk if c.record_id not in existing]
+    entered: list[Archived] = []
+    if new:
+        tokens = list({t for c in new for t in (c.husband, c.wife)})
+        before = [
+            (
+                r["person_token"],
+                Entry(
+                    r["record_id"],
+                    r["spouse_token"],
+                    r["registered_on"],
+                    r["dissolved_on"],
+                    r["dissolved_by"],
+                ),
+            )
+            for r in await conn.fetch(_LEDGER, tokens)
+        ]
+        stored = {(token, entry.record_id) for token, entry in before if entry.dissolved_on is None}
+        ledger = Ledger.of(before)
+        ages = MarriageAges(await standards_table(uow))
+        entered = enter(new, ledger, ages)
+        await _write(uow, import_id, entered, ledger, stored)
+    counts.imported += len(new)
+    counts.already_present += len(chunk) - len(new)
+    counts.flagged += sum(1 for a in entered if a.flags)
+
+
+async def _write(
+    uow: UnitOfWork,
+    import_id: UUID,
+    entered: Sequence[Archived],
+    ledger: Ledger,
+    stored_open: set[tuple[str, str]],
+) -> None:
+    builder = uow.builder
+    at = builder.clock.now()
+    streams: list[tuple[str, Sequence[NewEvent]]] = []
+    records: list[tuple[UUID, UUID, str, object, list[str]]] = []
+    iid = str(import_id)
+    for item in entered:
+        c = item.candidate
+        row = c.row
+        fact = HistoricalMarriageImported(
+            record_id=c.record_id,
+            import_id=iid,
+            kind=row.kind.value,
+            certificate_number=row.certificate_number,
+            husband=row.husband.reveal(),
+            wife=row.wife.reveal(),
+            registered_on=row.registered_on.isoformat(),
+            office=row.office,
+            flags=[f.value for f in item.flags],
+            standard_ids=list(item.standard_ids),
+            dissolves=item.dissolves,
+        )
+        event = builder.one(fact, meta=builder.metadata(row.office), at=at, event_id=UUID(c.record_id))
+        streams.append((record_stream(c.record_id), [event]))
+        records.append((UUID(c.record_id), import_id, row.kind.value, row.registered_on, list(fact.flags)))
+    conn = uow.conn
+    await uow.store.create_streams_once(RECORD_STREAM_TYPE, streams, conn=conn)
+    await conn.copy_records_to_table(
+        "registry_archive_record",
+        records=records,
+        columns=("record_id", "import_id", "kind", "registered_on", "flags"),
+    )
+    new_ids = {item.candidate.record_id for item in entered if item.candidate.row.kind is Kind.MARRIAGE}
+    people: list[tuple[str, UUID, str, object, object, UUID | None]] = []
+    dissolved: list[tuple[str, str, object, str]] = []
+    for token, entries in ledger.people.items():
+        for e in entries:
+            if e.record_id in new_ids:
+                by = None if e.dissolved_by is None else UUID(e.dissolved_by)
+                people.append((token, UUID(e.record_id), e.spouse, e.registered_on, e.dissolved_on, by))
+            elif (token, e.record_id) in stored_open and e.dissolved_on is not None:
+                assert e.dissolved_by is not None
+                dissolved.append((token, e.record_id, e.dissolved_on, e.dissolved_by))
+    if people:
+        await conn.copy_records_to_table(
+            "registry_archive_person",
+            records=people,
+            columns=(
+                "person_token",
+                "record_id",
+                "spouse_token",
+                "registered_on",
+                "dissolved_on",
+                "dissolved_by",
+            ),
+        )
+    if dissolved:
+        await conn.execute(
+            _DISSOLVE,
+            [d[0] for d in dissolved],
+            [d[1] for d in dissolved],
+            [d[2] for d in dissolved],
+            [d[3] for d in dissolved],
+        )
+
+
+async def _report(
+    uow: UnitOfWork, summary: ImportSummary, source: str, rejections: Sequence[Rejection]
+) -> ImportSummary:
+    stream = import_stream(summary.import_id)
+    found = await _summary_on(uow, summary.import_id)
+    if found is not None:  # a concurrent import of the same batch wrote it first
+        return ImportSummary(**{**found.__dict__, "repeated": True})
+    iid = str(summary.import_id)
+    facts: list[HistoricalRowsRejected | HistoricalImportCompleted] = [
+        HistoricalRowsRejected(iid, [r.report() for r in rejections[i : i + REPORT_CHUNK]])
+        for i in range(0, len(rejections), REPORT_CHUNK)
+    ]
+    facts.append(
+        HistoricalImportCompleted(
+            import_id=iid,
+            source=source,
+            rows=summary.rows,
+            imported=summary.imported,
+            already_present=summary.already_present,
+            rejected=summary.rejected,
+            flagged=summary.flagged,
+        )
+    )
+    events = uow.builder.build(facts)
+    await uow.append(stream, IMPORT_STREAM_TYPE, events, expected_version=0)
+    return summary
+
+
+async def _summary_on(uow: UnitOfWork, import_id: UUID) -> ImportSummary | None:
+    try:
+        events = await uow.store.read_stream(import_stream(import_id), conn=uow.conn)
+    except StreamNotFoundError:
+        return None
+    for event in events:
+        if event.event_type == HistoricalImportCompleted.event_type:
+            d = event.data
+            return ImportSummary(
+                import_id, d["rows"], d["imported"], d["already_present"], d["rejected"], d["flagged"]
+            )
+    return None
+
+
+async def read_summary(ctx: ServiceContext, import_id: UUID) -> ImportSummary | None:
+    """The import's counts, or ``None`` if there is no such import."""
+    async with ctx.store.pool.acquire() as conn:
+        uow = UnitOfWork(ctx.store, conn, ctx.builder(Actor("archive-reader")))
+        return await _summary_on(uow, import_id)
+
+
+@dataclass(frozen=True)
+class Report:
+    summary: ImportSummary
+    source: str
+    imported_at: str
+    rejected: list[RejectedRow]
+
+
+async def read_report(ctx: ServiceContext, import_id: UUID) -> Report:
+    """The import's report: its counts and every rejected row (IDs masked); 404 ``no_such_import``."""
+    try:
+        events = await ctx.store.read_stream(import_stream(import_id))
+    except StreamNotFoundError:
+        events = []
+    rejected: list[RejectedRow] = []
+    for event in events:
+        if event.event_type == HistoricalRowsRejected.event_type:
+            rejected.extend(event.data["rows"])
+        elif event.event_type == HistoricalImportCompleted.event_type:
+            d = event.data
+            summary = ImportSummary(
+                import_id, d["rows"], d["imported"], d["already_present"], d["rejected"], d["flagged"]
+            )
+            return Report(summary, d["source"], event.occurred_at.isoformat(), rejected)
+    raise NotFound("no_such_import", "no import has this id", field="import_id")
+
+
+async def read_record(ctx: ServiceContext, record_id: UUID) -> HistoricalMarriageImported:
+    """A record of the archive; 404 ``no_such_record``."""
+    try:
+        events = await ctx.store.read_stream(record_stream(record_id))
+    except StreamNotFoundError:
+        events = []
+    for event in events:
+        if event.event_type == HistoricalMarriageImported.event_type:
+            return HistoricalMarriageImported(**event.data)
+    raise NotFound("no_such_record", "the archive holds no record with this id", field="record_id")
