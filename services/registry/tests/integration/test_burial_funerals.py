@@ -3,8 +3,7 @@ concurrency), published as ``CremationRecorded``; the basic-fee waiver by the sc
 date of death (none, 低保/特困 from the assistance service's published contracts or the
 certificate, all residents); the ashes' disposition; the record read, masked by role.
 
-A death is a given: recorded on the person's death stream (``given_death``), as the marriage
-area's registration does."""
+A death is registered through the marriage area's ``POST /deaths`` (``given_death``)."""
 
 from __future__ import annotations
 
@@ -25,12 +24,8 @@ from minzheng_contracts.assistance import (
     HouseholdMember,
 )
 from minzheng_contracts.period import Period
-from minzheng_eventstore import Actor
 from minzheng_eventstore.testing import ServiceClient, refused
-from minzheng_eventstore.uow import UnitOfWork
 from minzheng_kernel.calendar import CHINA
-from minzheng_registry.application.people import DEATH, death_stream
-from minzheng_registry.domain.death import DeathRegistered
 
 if TYPE_CHECKING:
     from conftest import Running
@@ -46,26 +41,15 @@ def resident(born: date = date(1941, 7, 3)) -> str:
 async def given_death(
     registry: ServiceClient, person: str, *, residence: str = VILLAGE, died: date = date(2026, 2, 27)
 ) -> str:
-    """Record a registered death of ``person``; its registration id."""
-    registration_id = str(uuid.uuid4())
-    ctx = registry.service.context()
-    stream = death_stream(ctx.pseudonyms, person)
-    fact = DeathRegistered(
-        registration_id=registration_id,
-        deceased=person,
-        date_of_death=died.isoformat(),
-        place=residence,
-        residence=residence,
-        registered_at=ctx.clock.now().isoformat(),
-        office="330727",
-    )
-
-    async def unit(uow: UnitOfWork) -> None:
-        await uow.load(DEATH, stream)
-        await uow.record(DEATH, stream, [fact], jurisdiction=residence)
-
-    await ctx.run(Actor("test"), unit)
-    return registration_id
+    """Register the death of ``person`` (the marriage area's ``POST /deaths``); its registration id."""
+    body = {
+        "deceased": person,
+        "date_of_death": died.isoformat(),
+        "place": residence,
+        "residence": residence,
+        "office": "330727",
+    }
+    return str((await registry.post("/deaths", body, expect=201)).json()["registration_id"])
 
 
 def cremation(person: str, on: str = "2026-02-28") -> dict[str, Any]:

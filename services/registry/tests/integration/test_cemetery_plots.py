@@ -2,8 +2,7 @@
 and one grave per deceased (also under concurrency), the service area, the living refused, the
 spouse's position, the use period as a durable deadline across a restart, renewal.
 
-A death is a given: recorded on the person's death stream (``given_death``), as the marriage
-area's registration does."""
+A death is registered through the marriage area's ``POST /deaths`` (``given_death``)."""
 
 from __future__ import annotations
 
@@ -13,16 +12,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from minzheng_contracts import make_resident_id
-from minzheng_eventstore import Actor
 from minzheng_eventstore.clock import ManualClock
 from minzheng_eventstore.host import ServiceSettings
 from minzheng_eventstore.testing import ServiceClient, oidc_settings, refused, running_service
-from minzheng_eventstore.uow import UnitOfWork
 from minzheng_kernel.calendar import CHINA
 from minzheng_registry.application.burial.scheduler import raise_due
 from minzheng_registry.application.configuration import load_national_standards
-from minzheng_registry.application.people import DEATH, death_stream
-from minzheng_registry.domain.death import DeathRegistered
 from minzheng_registry.entrypoints.app import Registry
 
 if TYPE_CHECKING:
@@ -43,26 +38,15 @@ def resident(born: date = date(1938, 4, 12)) -> str:
 async def given_death(
     registry: ServiceClient, person: str, *, residence: str = VILLAGE, died: date = date(2026, 2, 27)
 ) -> str:
-    """Record a registered death of ``person``; its registration id."""
-    registration_id = str(uuid.uuid4())
-    ctx = registry.service.context()
-    stream = death_stream(ctx.pseudonyms, person)
-    fact = DeathRegistered(
-        registration_id=registration_id,
-        deceased=person,
-        date_of_death=died.isoformat(),
-        place=residence,
-        residence=residence,
-        registered_at=ctx.clock.now().isoformat(),
-        office="330727",
-    )
-
-    async def unit(uow: UnitOfWork) -> None:
-        await uow.load(DEATH, stream)
-        await uow.record(DEATH, stream, [fact], jurisdiction=residence)
-
-    await ctx.run(Actor("test"), unit)
-    return registration_id
+    """Register the death of ``person`` (the marriage area's ``POST /deaths``); its registration id."""
+    body = {
+        "deceased": person,
+        "date_of_death": died.isoformat(),
+        "place": residence,
+        "residence": residence,
+        "office": "330727",
+    }
+    return str((await registry.post("/deaths", body, expect=201)).json()["registration_id"])
 
 
 async def given_cemetery(
