@@ -54,7 +54,12 @@ async def test_record_rename_abolish_and_list_by_date(registry: Running) -> None
     refused(await registry.post("/divisions", orphan), 422, "parent_not_found", "code")
     early = {"code": "330727101202", "name": "花园村", "valid_from": "1999-01-01"}
     refused(await registry.post("/divisions", early), 422, "parent_not_in_force", "valid_from")
-    refused(await registry.post("/divisions", {**orphan, "code": "330728101"}), 403, "outside_jurisdiction", "code")
+    refused(
+        await registry.post("/divisions", {**orphan, "code": "330728101"}),
+        403,
+        "outside_jurisdiction",
+        "code",
+    )
     refused(await registry.post("/divisions", {**orphan, "code": "3307271"}), 422, "invalid_input", "code")
 
     renamed = await registry.post(

@@ -40,10 +40,10 @@ class ProposeIn(BaseModel):
         {
             "place_id": EXAMPLE_PLACE,
             "kind": "road",
-            "name": "文溪路",
+            "name": "文昌路",
             "division": "330727101",
-            "effective_from": "2026-04-01",
-            "reason": "新建道路, 沿文溪",
+            "effective_from": "2027-04-01",
+            "reason": "新建道路",
         }
     )
     place_id: uuid.UUID | None = Field(default=None, description="your id for the place (default: a new one)")
@@ -77,7 +77,7 @@ class PublishIn(BaseModel):
 
 class RenameIn(BaseModel):
     model_config = strict(
-        {"name": "文溪大道", "effective_from": "2027-01-01", "document": "磐政地名〔2026〕9号"}
+        {"name": "文昌大道", "effective_from": "2028-01-01", "document": "磐政地名〔2027〕9号"}
     )
     name: Name
     effective_from: Day = Field(description="the first day of the new name (may be in the future)")
@@ -91,7 +91,7 @@ class ExtendIn(BaseModel):
 
 
 class RetireIn(BaseModel):
-    model_config = strict({"valid_to": "2027-06-01", "reason": "道路拆除"})
+    model_config = strict({"valid_to": "2029-06-01", "reason": "道路拆除"})
     valid_to: Day = Field(description="the first day the name is no longer in force")
     reason: Note
 
