@@ -35,7 +35,8 @@ from ...domain.burial import illegal as i
 FULL_ID_ROLES = frozenset({Role.REGISTRAR, Role.COUNTY_APPROVER, Role.AUDITOR})
 
 DEMO_CEMETERY = "c0e7e700-0000-4000-8000-000000000001"
-EXAMPLE_DECEASED = make_resident_id("330727", date(1938, 4, 12), 15).reveal()
+EXAMPLE_DECEASED = make_resident_id("330727", date(1940, 3, 1), 11).reveal()
+"""The deceased of the ``POST /deaths`` example (the marriage area's), died 2026-02-27 in 330727101201."""
 EXAMPLE_CASE = "b1a1b2c3-0000-4000-8000-0000000000e1"
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
@@ -105,9 +106,9 @@ class CemeteryIn(BaseModel):
 
 class PlotsIn(BaseModel):
     model_config = strict(
-        {"section": "B", "first": 1, "count": 10, "plot_type": "ashes_double", "area_dm2": 80, "positions": 2}
+        {"section": "C", "first": 1, "count": 10, "plot_type": "ashes_double", "area_dm2": 80, "positions": 2}
     )
-    section: Section = Field(description="the section letter(s): plots are numbered B-001, B-002, …")
+    section: Section = Field(description="the section letter(s): plots are numbered C-001, C-002, …")
     first: int = Field(ge=1, le=99_999, strict=True)
     count: int = Field(ge=1, le=c.MAX_RUN, strict=True)
     plot_type: c.PlotType
