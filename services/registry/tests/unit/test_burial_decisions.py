@@ -145,6 +145,7 @@ def test_plots_are_within_the_area_limit_in_force_on_the_day() -> None:
     given.when(_plots(c.PlotType.ASHES_SINGLE, 80, 2)).then_refused("positions_do_not_match_type")
     given.when(_plots(c.PlotType.ASHES_SINGLE, 80, 1, first=3)).then_refused("plots_exist", Conflict)
     Scenario(CEMETERY).when(_plots(c.PlotType.ASHES_SINGLE, 80, 1)).then_refused("unknown_cemetery", NotFound)
+    given.when(_plots(c.PlotType.ASHES_SINGLE, 80, 1, first=99_999)).then_refused("invalid_run")
 
 
 # -------------------------------------------------------------------------------------- plots

@@ -32,6 +32,8 @@ from ..configuration import Parameter
 
 MAX_RUN = 500
 """Plots created by one command."""
+MAX_NUMBER = 99_999
+"""The highest plot number in a section (five digits)."""
 
 
 class CemeteryKind(StrEnum):
@@ -306,8 +308,8 @@ def create_plots(
 ) -> list[DomainEvent]:
     if not state.exists:
         raise NotFound("unknown_cemetery", "no such cemetery", field="cemetery_id")
-    if not 1 <= count <= MAX_RUN or first < 1:
-        raise DomainError("invalid_run", f"1..{MAX_RUN} plots numbered from 1 up", field="count")
+    if not 1 <= count <= MAX_RUN or first < 1 or first + count - 1 > MAX_NUMBER:
+        raise DomainError("invalid_run", f"1..{MAX_RUN} plots numbered from 1 to {MAX_NUMBER}", field="count")
     expected = 2 if plot_type in (PlotType.ASHES_DOUBLE, PlotType.BODY_DOUBLE) else 1
     if positions != expected:
         raise DomainError(
