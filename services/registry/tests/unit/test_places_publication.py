@@ -36,6 +36,7 @@ SAMPLES: list[DomainEvent] = [
         PID, "road", "文溪路", "330727101", "2026-04-01", "2026-03-10", "2026-03-25", "x", "d"
     ),
     p.PlaceNamePublished(PID, "文溪路", "2026-03-20", "2026-03-25", False, "网站"),
+    p.PlaceNamePublicationOverdue(PID, "文溪路", "2026-03-25"),
     p.PlaceRenamed(PID, "road", "330727101", "文溪路", "文溪大道", "2027-01-01", "2026-05-01", "d", []),
     p.RoadExtended(PID, "2026-05-01", 1200, ""),
     p.PlaceNameRetired(PID, "文溪大道", "2030-01-01", ""),

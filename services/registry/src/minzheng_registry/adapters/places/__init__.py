@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from minzheng_eventstore.identity import Role
+from minzheng_eventstore.kit import BackgroundDef
 
+from ...application.places.scheduler import run_scheduler
 from ...area import Area
 from ...domain.places import PLACES_EVENTS
 from . import http_divisions, http_numbers, http_places
@@ -35,5 +37,6 @@ AREA = Area(
     publishers=PUBLISHERS,
     routers=[http_divisions.router, http_places.router, http_numbers.router],
     permissions=PERMISSIONS,
+    background=[BackgroundDef("place-publication", run_scheduler)],
     seed_demo=seed_demo,
 )

@@ -9,10 +9,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from minzheng_eventstore import Actor, Aggregate, StreamNotFoundError
+from minzheng_eventstore import Actor, Aggregate, StreamNotFoundError, deadlines
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.uow import UnitOfWork
-from minzheng_kernel.calendar import local_date, period_end
+from minzheng_kernel.calendar import end_of_day, local_date, period_end
 from minzheng_kernel.errors import DomainError, NotFound
 
 from ...domain.configuration import Parameter
@@ -22,6 +22,8 @@ from ..configuration import standards_table, working_calendar
 from . import divisions, names
 
 PLACE = Aggregate("place_name", p.PLACE_EVENTS, p.initial, p.evolve)
+PUBLICATION = "place-publication"
+"""The durable deadline of a name's publication (公布期限), one per approved place."""
 
 
 def place_stream(place_id: str) -> str:
@@ -138,6 +140,14 @@ async def approve(ctx: ServiceContext, actor: Actor, place_id: str, *, document:
         )
         calendar = await working_calendar(uow, state.division)
         publish_by = period_end(today, standard.value, calendar)
+        await deadlines.schedule(
+            uow.conn,
+            kind=PUBLICATION,
+            subject=place_stream(place_id),
+            due_at=end_of_day(publish_by),
+            starts_at=ctx.clock.now(),
+            jurisdiction=state.division,
+        )
         facts = p.approve(
             state,
             place_id=place_id,
@@ -155,6 +165,7 @@ async def publish(ctx: ServiceContext, actor: Actor, place_id: str, *, channel: 
     async def unit(uow: UnitOfWork) -> p.Place:
         state = await _load(uow, actor, place_id)
         facts = p.publish(state, place_id=place_id, today=local_date(ctx.clock.now()), channel=channel)
+        await deadlines.close(uow.conn, PUBLICATION, place_stream(place_id), at=ctx.clock.now())
         return await uow.record(PLACE, place_stream(place_id), facts, jurisdiction=state.division)
 
     return await ctx.run(actor, unit)

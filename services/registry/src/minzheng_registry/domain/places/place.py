@@ -101,6 +101,15 @@ class PlaceNamePublished(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceNamePublicationOverdue(DomainEvent):
+    """Not published by ``publish_by`` (raised once, at 00:00 +08:00 after it)."""
+
+    place_id: str
+    name: str
+    publish_by: str
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceRenamed(DomainEvent):
     """更名: ``former_name`` is in force until the day before ``effective_from``."""
 
@@ -141,6 +150,7 @@ PLACE_EVENTS = EventTypes(
     PlaceNameRejected,
     PlaceNameApproved,
     PlaceNamePublished,
+    PlaceNamePublicationOverdue,
     PlaceRenamed,
     RoadExtended,
     PlaceNameRetired,
@@ -167,6 +177,7 @@ class Place:
     approved_on: date | None = None
     publish_by: date | None = None
     published_on: date | None = None
+    publication_overdue: bool = False
     length_m: int | None = None
     extensions: int = 0
 
@@ -234,6 +245,8 @@ def evolve(state: Place, event: DomainEvent) -> Place:
         )
     if isinstance(event, PlaceNamePublished):
         return replace(state, published_on=date.fromisoformat(event.published_on))
+    if isinstance(event, PlaceNamePublicationOverdue):
+        return replace(state, publication_overdue=True)
     if isinstance(event, PlaceRenamed):
         start = date.fromisoformat(event.effective_from)
         spans = (*_close_last(state.spans, start), Span(event.name, Interval(start)))
@@ -356,6 +369,14 @@ def publish(state: Place, *, place_id: str, today: date, channel: str) -> list[D
             place_id, state.spans[0].name, today.isoformat(), state.publish_by.isoformat(), late, channel
         )
     ]
+
+
+def publication_overdue(state: Place) -> list[DomainEvent]:
+    """The publication deadline passed: overdue once, unless published meanwhile."""
+    if state.status is not Status.APPROVED or state.published_on is not None or state.publication_overdue:
+        return []
+    assert state.publish_by is not None
+    return [PlaceNamePublicationOverdue(state.place_id, state.spans[0].name, state.publish_by.isoformat())]
 
 
 def _require_in_force(state: Place, place_id: str) -> Span:
