@@ -13,6 +13,7 @@ import httpx
 
 from minzheng_assistance.entrypoints.app import Assistance
 from minzheng_contracts import make_resident_id
+from minzheng_contracts.places import DivisionRecorded, DivisionRecordedData
 from minzheng_disaster.entrypoints.app import Disaster
 from minzheng_eventstore.clock import ManualClock
 from minzheng_eventstore.host import ServiceSettings
@@ -22,7 +23,9 @@ CST = timezone(timedelta(hours=8))
 HEAD = make_resident_id("330727", date(1958, 8, 8), 77).reveal()
 
 
-async def test_approved_household_is_flagged_first_by_disaster_relief(fresh_database: str, stack) -> None:  # type: ignore[no-untyped-def]
+async def test_approved_household_is_flagged_first_by_disaster_relief(
+    fresh_database: str, stack, nats_admin
+) -> None:  # type: ignore[no-untyped-def]
     disaster_db = f"cross_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(stack.pg_admin_dsn)
     await admin.execute(f'CREATE DATABASE "{disaster_db}"')
@@ -54,8 +57,27 @@ async def test_approved_household_is_flagged_first_by_disaster_relief(fresh_data
             transport=httpx.ASGITransport(app=d_app), base_url="http://d", headers=official
         ) as d,
     ):
-        for code in ("330727101", "330727101201"):
-            assert (await a.post("/divisions", json={"code": code, "name": code})).status_code == 201
+        # the county's divisions are the registry's: assistance learns them from DivisionRecorded
+        for code, level in (("330727101", "township"), ("330727101201", "village")):
+            recorded = DivisionRecorded.new(
+                data=DivisionRecordedData(
+                    code=code, name=code, level=level, parent=code[:-3], valid_from=date(2001, 1, 1)
+                ),
+                producer="registry",
+                jurisdiction="330727",
+            )
+            await nats_admin.jetstream().publish(
+                DivisionRecorded.SUBJECT,
+                recorded.model_dump_json().encode(),
+                headers={"Nats-Msg-Id": str(recorded.event_id)},
+            )
+        for _ in range(300):
+            async with assistance.host.store.pool.acquire() as conn:
+                if await conn.fetchval("SELECT count(*) FROM divisions") == 2:
+                    break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("assistance never learned the registry's divisions")
         for parameter, value in (("dibao_rural", 39_600), ("notice_days", 7)):
             body = {
                 "parameter": parameter,

@@ -22,6 +22,7 @@ from minzheng_kernel.clock import Clock, ManualClock
 
 from .adapters.projection import NAME as READ_MODELS
 from .application import handlers as h
+from .application.configuration import Division, load_divisions
 from .application.payments import run_payments
 from .domain.household import Member, Step
 from .domain.standards import Parameter
@@ -34,6 +35,8 @@ DIVISIONS = [
     ("330727102", "Township 102 (demo)"),
     ("330727102201", "Village 102-201 (demo)"),
 ]
+DIVISIONS_FROM = date(2001, 1, 1)
+"""The demo divisions are established from this day (as the registry would record them)."""
 STANDARDS = [
     (Parameter.DIBAO_URBAN, date(2014, 1, 1), 48_800),
     (Parameter.DIBAO_URBAN, date(2015, 3, 1), 52_800),
@@ -83,10 +86,21 @@ async def seed_demo(service: ServiceContext) -> None:
     ctx = _Backdated(service.host, COUNTY, demo_clock=clock)
     actor = Actor("demo-seed")
     approver = Actor("demo-approver")  # not the official who investigated (maker-checker)
-    for code, name in DIVISIONS:
-        await h.register_division(
-            ctx, actor, code=code, name=name, level="village" if len(code) == 12 else "township"
-        )
+    # the divisions are the registry's: recorded as its DivisionRecorded consumer records them
+    await load_divisions(
+        ctx,
+        actor,
+        [
+            Division(
+                code,
+                name,
+                "village" if len(code) == 12 else "township",
+                parent=code[:9] if len(code) == 12 else COUNTY,
+                valid_from=DIVISIONS_FROM,
+            )
+            for code, name in DIVISIONS
+        ],
+    )
     for parameter, effective, value in STANDARDS:
         await h.set_standard(
             ctx, actor, parameter=parameter, jurisdiction=COUNTY, effective_from=effective, value=value

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from minzheng_contracts import DeathRegistered
+from minzheng_contracts.places import DivisionRecorded
+from minzheng_contracts.registry import DivorceRegistered, MarriageRegistered
 from minzheng_eventstore.kit import ProjectionDef, ServiceDefinition, Subscription
 
 from . import SERVICE
@@ -11,7 +13,7 @@ from .adapters.http import router
 from .adapters.policy import ASSISTANCE_POLICY
 from .adapters.publication import INTERNAL, publication
 from .adapters.schema import MIGRATIONS
-from .application.policies import on_death_registered
+from .application.policies import on_death_registered, on_division_recorded, on_marriage_event
 from .demo import seed_demo
 from .domain.events import ALL_EVENTS
 
@@ -32,7 +34,25 @@ ASSISTANCE = ServiceDefinition(
             on_death_registered,
             contracts=(DeathRegistered,),
             actor="registry-policy",
-        )
+        ),
+        Subscription(
+            "marriages",
+            1,
+            "REGISTRY",
+            "registry.marriage.>",
+            on_marriage_event,
+            contracts=(MarriageRegistered, DivorceRegistered),
+            actor="registry-policy",
+        ),
+        Subscription(
+            "divisions",
+            1,
+            "REGISTRY",
+            DivisionRecorded.SUBJECT,
+            on_division_recorded,
+            contracts=(DivisionRecorded,),
+            actor="registry-policy",
+        ),
     ],
     projections=[
         ProjectionDef(read_models.NAME, read_models.project, read_models.STREAM_TYPES, read_models.reset)

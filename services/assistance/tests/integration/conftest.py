@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
 from minzheng_assistance.adapters.projection import NAME as READ_MODELS
+from minzheng_assistance.application.configuration import Division, load_divisions
 from minzheng_assistance.entrypoints.app import Assistance
+from minzheng_eventstore import Actor
 from minzheng_eventstore.clock import ManualClock
 from minzheng_eventstore.host import ServiceSettings
 from minzheng_eventstore.projection import Projection
@@ -47,9 +49,35 @@ class Running(ServiceClient):
         """The headers of another caller (default: every role, over the county)."""
         return self.as_caller(*roles, division=division, subject=subject)
 
+    async def record_divisions(self, *divisions: tuple[str, str]) -> None:
+        """Divisions ``(code, name)`` as the registry records them (see ``record_divisions``)."""
+        await record_divisions(self, *divisions)
+
     def approver(self, subject: str = APPROVER) -> dict[str, str]:
         """A county approver over the county (another official than the one who investigated)."""
         return self.as_caller("county-approver", subject=subject)
+
+
+ESTABLISHED = date(2001, 1, 1)
+
+
+async def record_divisions(running: ServiceClient, *divisions: tuple[str, str]) -> None:
+    """Divisions ``(code, name)`` as the registry records them (``DivisionRecorded``), through the
+    function its consumer calls: the service has no route to register one."""
+    await load_divisions(
+        running.service.context(),
+        Actor("registry-policy"),
+        [
+            Division(
+                code,
+                name,
+                "village" if len(code) == 12 else "township",
+                parent=code[:9] if len(code) == 12 else code[:6],
+                valid_from=ESTABLISHED,
+            )
+            for code, name in divisions
+        ],
+    )
 
 
 def settings_for(database: str, stack: Any) -> ServiceSettings:
@@ -66,8 +94,7 @@ async def assistance(fresh_database: str, stack) -> AsyncIterator[Running]:  # t
         running = Running(client.service, client.http, issuer=stack.issuer, clock=clock)
         running.headers = running.caller()
         running.http.headers.update(running.headers)  # also on requests made with .http directly
-        await running.post("/divisions", {"code": "330727101", "name": "T101"}, expect=201)
-        await running.post("/divisions", {"code": "330727101201", "name": "V201"}, expect=201)
+        await record_divisions(running, ("330727101", "T101"), ("330727101201", "V201"))
         for parameter, effective, value in (
             ("dibao_rural", "2014-01-01", 35_200),
             ("dibao_rural", "2026-04-01", 39_600),

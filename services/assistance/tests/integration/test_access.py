@@ -133,7 +133,6 @@ HOUSEHOLD_ROUTES = {i: "household_id" for i in IDS if "{hid}" in i}
 # list, answered and filtered)
 OUTSIDE: dict[str, dict[str, str | None]] = {
     "330726": {
-        "POST /divisions": "code",
         "GET /divisions": None,
         "POST /standards": "jurisdiction",
         "POST /standards/corrections": "jurisdiction",
@@ -191,8 +190,7 @@ async def test_a_township_sees_its_own_villages_and_the_standards_that_apply_to_
     assistance: Running,
 ) -> None:
     a = assistance
-    for code in ("330727102", "330727102201"):
-        await a.post("/divisions", {"code": code, "name": code}, expect=201)
+    await a.record_divisions(("330727102", "330727102"), ("330727102201", "330727102201"))
 
     def body(n: int, village: str) -> dict[str, Any]:
         head = make_resident_id("330727", date(1950, 1, 1) + timedelta(days=n), 900 + n).reveal()
@@ -292,7 +290,6 @@ async def test_the_actor_on_every_recorded_event_is_the_tokens_subject(assistanc
         ("POST", "/households/{hid}/payments", {"period": "2026-03"}, approver, "ap-2"),
         ("POST", "/tekun", {**example("post", "/tekun"), "case_id": CID}, approver, "ap-3"),  # type: ignore[dict-item]
         ("POST", "/tekun/{cid}/mode", {"mode": "centralised"}, approver, "ap-4"),
-        ("POST", "/divisions", {"code": "330727101299", "name": "V299"}, officer, "so-1"),
         (
             "POST",
             "/standards",
@@ -318,7 +315,6 @@ async def test_the_actor_on_every_recorded_event_is_the_tokens_subject(assistanc
     recorded = [
         *await store.read_stream(f"household-{HID}"),
         *await store.read_stream(f"tekun-{CID}"),
-        *[e for e in await store.read_stream("divisions") if e.data["code"] == "330727101299"],
         *[e for e in await store.read_stream("standards") if e.actor != "official-17"],
         *await store.read_stream(f"payment-{HID}-2026-03"),
     ]
@@ -335,7 +331,6 @@ async def test_the_actor_on_every_recorded_event_is_the_tokens_subject(assistanc
         ("ApprovalGranted", "ap-1"),
         ("TekunSupportConfirmed", "ap-3"),
         ("SupportModeChanged", "ap-4"),
-        ("DivisionRegistered", "so-1"),
         ("StandardSet", "so-2"),
         ("StandardSet", "ap-5"),
         ("PaymentIssued", "ap-2"),

@@ -94,7 +94,7 @@ async def apply(a: Running, n: int, village: str) -> str:
 
 async def test_households_are_listed_by_village_and_status_a_page_at_a_time(assistance: Running) -> None:
     a = assistance
-    await a.post("/divisions", {"code": "330727101202", "name": "V202"}, expect=201)
+    await a.record_divisions(("330727101202", "V202"))
     in_201 = [await apply(a, n, "330727101201") for n in range(5)]
     in_202 = [await apply(a, 10 + n, "330727101202") for n in range(2)]
     await a.post(f"/households/{in_201[0]}/withdrawal", {"reason": "moved"}, expect=200)
@@ -120,8 +120,7 @@ async def test_households_are_listed_by_village_and_status_a_page_at_a_time(assi
 
 async def test_divisions_are_listed(assistance: Running) -> None:
     a = assistance
-    await a.post("/divisions", {"code": "330727101202", "name": "V202"}, expect=201)
-    await a.post("/divisions", {"code": "330727102", "name": "T102"}, expect=201)
+    await a.record_divisions(("330727101202", "V202"), ("330727102", "T102"))
     everything = (await a.get("/divisions")).json()
     assert [d["code"] for d in everything["items"]] == [
         "330727101",
@@ -131,9 +130,9 @@ async def test_divisions_are_listed(assistance: Running) -> None:
     ]
     assert everything["total"] == 4
     villages = (await a.get("/divisions", level="village", within="330727101")).json()
-    assert [(d["code"], d["name"], d["level"]) for d in villages["items"]] == [
-        ("330727101201", "V201", "village"),
-        ("330727101202", "V202", "village"),
+    assert [(d["code"], d["name"], d["level"], d["parent"]) for d in villages["items"]] == [
+        ("330727101201", "V201", "village", "330727101"),
+        ("330727101202", "V202", "village", "330727101"),
     ]
     page = (await a.get("/divisions", limit=1, offset=3)).json()
     assert [d["code"] for d in page["items"]] == ["330727102"] and page["total"] == 4

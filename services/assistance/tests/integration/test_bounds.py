@@ -92,8 +92,6 @@ async def test_standards_are_bounded_and_their_dates_strict(assistance: Running)
 
 async def test_strings_are_bounded(assistance: Running) -> None:
     a = assistance
-    await refused(a, "/divisions", {"code": "330727101202", "name": "x" * 101}, "name")
-    await refused(a, "/divisions", {"code": "330727101202", "name": ""}, "name")
     claim = {"beneficiary": HEAD, "residence": VILLAGE, "receipts": [{"number": "R1", "amount_fen": 1}]}
     await refused(a, "/medical-claims", {**claim, "claim_id": "c" * 101}, "claim_id")
     await refused(a, "/medical-claims", {**claim, "claim_id": "a claim"}, "claim_id")

@@ -66,7 +66,34 @@ _SAMPLES: list[tuple[str, DomainEvent]] = [
     ("household", ev.BenefitResumed(HID, P, "o-1")),
     ("household", ev.BenefitWithdrawn(HID, P, "found work")),
     ("household", ev.BenefitTerminated(HID, P, "death", "2026-04")),
-    ("household", ev.MemberDeceased(HID, P, CHILD, "2026-03-09")),
+    ("household", ev.MemberDeceased(HID, P, CHILD, "2026-03-09", "0d3a0000-0000-4000-8000-000000000001")),
+    (
+        "household",
+        ev.OverpaymentRecorded(
+            HID,
+            P,
+            "death/0d3a0000-0000-4000-8000-000000000001",
+            "death",
+            "2026-01-20",
+            [
+                ev.OverpaidMonth(
+                    period="2026-02", payment_id=CASE, paid_fen=39_600, due_fen=0, overpaid_fen=39_600
+                )
+            ],
+            39_600,
+        ),
+    ),
+    (
+        "household",
+        ev.RecheckFlagged(
+            HID,
+            P,
+            "marriage/0d3a0000-0000-4000-8000-0000000000a1",
+            "marriage_registered",
+            "J330727-2026-000001",
+            "2026-03-02",
+        ),
+    ),
     ("tekun", ev.TekunSupportConfirmed(CASE, HEAD, "330727101201", "dispersed", "o-1", AT)),
     ("tekun", ev.SupportModeChanged(CASE, "centralised", "o-1", from_mode="dispersed")),
     ("tekun", ev.TekunSupportEnded(CASE, "death")),
@@ -106,7 +133,10 @@ _SAMPLES: list[tuple[str, DomainEvent]] = [
         ),
     ),
     ("payment_run", ev.PaymentRunCompleted(CASE, "2026-03", 1, 1, 0, 40_400, {})),
-    ("registry", ev.DivisionRegistered("330727101", "T101", "township")),
+    (
+        "registry",
+        ev.DivisionRegistered("330727101201", "V201", "village", "330727101", "2001-01-01", "2026-06-01"),
+    ),
     ("standards", ev.StandardSet("dibao_rural:330727:2014-01-01", 35_200)),
 ]
 

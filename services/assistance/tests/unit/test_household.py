@@ -165,16 +165,24 @@ def test_recheck_changes_the_amount_from_next_month_or_terminates() -> None:
 
 def test_death_of_a_member_pays_fewer_from_next_month_and_of_the_last_ends_it() -> None:
     state = active(30_000, 0)
-    now = datetime(2026, 4, 10, tzinfo=UTC)
-    facts = hh.member_died(state, resident_id="p1", date_of_death="2026-04-08", now=now, standards=STANDARDS)
+
+    def died(state: Household, person: str, on: date) -> list[DomainEvent]:
+        return hh.member_died(
+            state, resident_id=person, date_of_death=on, registration_id=person, paid=(), standards=STANDARDS
+        )
+
+    facts = died(state, "p1", date(2026, 4, 8))
     assert [f.event_type for f in facts] == ["MemberDeceased", "AmountChanged"]
     state = fold(state, facts)
     assert state.recheck_due and len(state.living) == 1
     assert state.amount_for(Period(2026, 4), STANDARDS)[0] == 49_200  # type: ignore[index]
     assert state.amount_for(Period(2026, 5), STANDARDS)[0] == 39_600 - 30_000  # type: ignore[index]
-    assert hh.member_died(state, resident_id="p1", date_of_death="x", now=now, standards=STANDARDS) == []
-    facts = hh.member_died(state, resident_id="p0", date_of_death="2026-04-09", now=now, standards=STANDARDS)
-    assert fold(state, facts).status == Status.TERMINATED
+    assert died(state, "p1", date(2026, 4, 8)) == []
+    state = fold(state, died(state, "p0", date(2026, 4, 9)))
+    assert state.status == Status.TERMINATED
+    # paid for the month of death, nothing after
+    assert state.amount_for(Period(2026, 4), STANDARDS) is not None
+    assert state.amount_for(Period(2026, 5), STANDARDS) is None
 
 
 def test_negative_income_and_wrong_states_are_refused() -> None:

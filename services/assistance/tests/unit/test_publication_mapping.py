@@ -53,6 +53,8 @@ def test_the_internal_events_are_the_procedure_and_the_configuration() -> None:
         "RecheckCompleted",
         "BenefitResumed",
         "MemberDeceased",
+        "OverpaymentRecorded",
+        "RecheckFlagged",
         "TekunSupportConfirmed",
         "SupportModeChanged",
         "TekunSupportEnded",

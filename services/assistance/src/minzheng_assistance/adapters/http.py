@@ -39,9 +39,7 @@ from .models import (
     ApplyIn,
     ApprovalIn,
     Division,
-    DivisionIn,
     DivisionPage,
-    DivisionRef,
     GrantRef,
     HouseholdPage,
     HouseholdRef,
@@ -53,6 +51,8 @@ from .models import (
     NoticeRow,
     ObjectionIn,
     ObjectionView,
+    OverpaidMonthOut,
+    OverpaymentOut,
     PaidRow,
     PaymentOut,
     PaymentRow,
@@ -96,18 +96,20 @@ def household_view(hid: uuid.UUID, state: Household) -> HouseholdView:
         open_objections=len(state.objections),
         recheck_due=state.recheck_due,
         closed_reason=state.closed_reason,
+        ends_from=str(state.ends_from) if state.ends_from is not None else None,
+        overpaid_fen=sum(o.total_fen for o in state.overpayments),
     )
 
 
 router = APIRouter(responses=refusals(401, 403))
 
-DivisionRegistrar = Annotated[Actor, permit("division.register")]
 DivisionReader = Annotated[Actor, permit("division.read")]
 StandardSetter = Annotated[Actor, permit("standard.set")]
 StandardCorrector = Annotated[Actor, permit("standard.correct")]
 StandardReader = Annotated[Actor, permit("standard.read")]
 Applicant = Annotated[Actor, permit("household.apply")]
 HouseholdReader = Annotated[Actor, permit("household.read")]
+OverpaymentReader = Annotated[Actor, permit("overpayment.read")]
 TimelineReader = Annotated[Actor, permit("household.timeline")]
 NoticePoster = Annotated[Actor, permit("household.notice")]
 ObjectionRaiser = Annotated[Actor, permit("objection.raise")]
@@ -132,23 +134,6 @@ MedicalClaimer = Annotated[Actor, permit("aid.medical")]
 # ------------------------------------------------------------------------------------ configuration
 
 
-@router.post(
-    "/divisions",
-    status_code=201,
-    tags=["configuration"],
-    summary="Register a township or village",
-    response_model=DivisionRef,
-    responses=refusals(),
-)
-async def add_division(body: DivisionIn, ctx: Ctx, actor: DivisionRegistrar) -> DivisionRef:
-    """Register a division of the county (GB/T 2260: 9 digits a township, 12 a village); a residence
-    must be a registered division. Registering a code again renames it. Refused (422
-    `outside_county`) for a code outside the county, 403 `outside_jurisdiction` for one outside the
-    caller's division."""
-    await h.register_division(ctx, actor, code=body.code, name=body.name, level=body.code.level)
-    return DivisionRef(code=body.code)
-
-
 @router.get(
     "/divisions",
     tags=["configuration"],
@@ -167,14 +152,17 @@ async def list_divisions(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> DivisionPage:
-    """The registered townships and villages in the caller's division, ordered by code, a page at
-    a time: the codes to use as `residence`, `village` or `township` elsewhere."""
+    """The townships and villages in the caller's division as the registry recorded them
+    (`DivisionRecorded`: the service registers none itself), ordered by code, a page at a time:
+    the codes to use as `residence`, `village` or `township` elsewhere. One with `valid_to` was
+    abolished from that day and takes no new case."""
     bound = narrow(actor, within, "within")
     where = "($1::text IS NULL OR code LIKE $1 || '%') AND ($2::text IS NULL OR level = $2)"
     async with ctx.store.pool.acquire() as conn:
         total = await conn.fetchval(f"SELECT count(*) FROM divisions WHERE {where}", bound, level)
         rows = await conn.fetch(
-            f"SELECT code, name, level FROM divisions WHERE {where} ORDER BY code LIMIT $3 OFFSET $4",
+            f"SELECT code, name, level, parent, valid_from, valid_to FROM divisions WHERE {where} "
+            "ORDER BY code LIMIT $3 OFFSET $4",
             bound,
             level,
             limit,
@@ -472,6 +460,32 @@ async def status(hid: HouseholdId, ctx: Ctx, actor: HouseholdReader) -> Househol
     """The household's current state, folded from its stream (no personal data: counts and
     dates). 404 `unknown_household`."""
     return household_view(hid, await h.household(ctx, hid, actor))
+
+
+@router.get(
+    "/households/{hid}/overpayments",
+    tags=["dibao"],
+    summary="A household's overpayments to recover (多发追回)",
+    response_model=list[OverpaymentOut],
+    responses=refusals(404),
+)
+async def overpayments(hid: HouseholdId, ctx: Ctx, actor: OverpaymentReader) -> list[OverpaymentOut]:
+    """The months paid beyond what was due, each overpayment with its recovery task: a death
+    registered late leaves the months paid after the month of death (the benefit ends or falls
+    from the next month, counted from the date of death). Paid months are never reversed by a
+    negative payment. 404 `unknown_household`."""
+    state = await h.household(ctx, hid, actor)
+    return [
+        OverpaymentOut(
+            overpayment_id=o.overpayment_id,
+            reason=o.reason,
+            cause_date=o.cause_date,
+            months=[OverpaidMonthOut(**m) for m in o.months],
+            total_fen=o.total_fen,
+            recovery="open",
+        )
+        for o in state.overpayments
+    ]
 
 
 @router.get(

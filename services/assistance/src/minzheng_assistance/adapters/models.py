@@ -191,12 +191,6 @@ class StandardCorrectionIn(StandardIn):
     reason: str = Field(min_length=1, max_length=TEXT, description="Why the past is corrected.")
 
 
-class DivisionIn(BaseModel):
-    model_config = _examples({"code": "330727101203", "name": "Village 101-203"})
-    code: DivisionCode
-    name: str = Field(min_length=1, max_length=100)
-
-
 class TekunIn(BaseModel):
     model_config = _examples({"person": EXAMPLE_HEAD, "residence": EXAMPLE_VILLAGE, "mode": "dispersed"})
     case_id: uuid.UUID | None = Field(default=None, description="Client-chosen id: re-sending is idempotent.")
@@ -251,14 +245,15 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class DivisionRef(Out):
-    code: str
-
-
 class Division(Out):
+    """A division as the registry recorded it (``DivisionRecorded``)."""
+
     code: str
     name: str
     level: Literal["county", "township", "village"]
+    parent: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = Field(default=None, description="Abolished from this day: no new case in it.")
 
 
 class DivisionPage(Out):
@@ -303,6 +298,30 @@ class HouseholdView(Out):
     open_objections: int
     recheck_due: bool
     closed_reason: str | None
+    ends_from: str | None = Field(
+        default=None, description="A terminated case is paid for the months before this one (YYYY-MM)."
+    )
+    overpaid_fen: int = Field(default=0, description="Paid beyond what was due, to recover (fen).")
+
+
+class OverpaidMonthOut(Out):
+    period: str
+    payment_id: str
+    paid_fen: int
+    due_fen: int
+    overpaid_fen: int
+
+
+class OverpaymentOut(Out):
+    """Months paid beyond what was due (多发) and the recovery task (追回) open on them. A paid
+    month is never reversed by a negative payment."""
+
+    overpayment_id: str = Field(description="Its business key, e.g. death/<registration_id>.")
+    reason: str
+    cause_date: str = Field(description="The date that ended or lowered the benefit (the date of death).")
+    months: list[OverpaidMonthOut]
+    total_fen: int
+    recovery: Literal["open"]
 
 
 class ObjectionView(HouseholdView):

@@ -26,12 +26,14 @@ Every route declares exactly one of these permissions (``permit(...)``); the kit
   force, granted by the township reviewer or the county approver (the county's 授权乡镇审批);
   a medical-aid claim (``aid.medical``) is the caseworker's entry of receipts, paid by rule up to
   the annual cap (the township caseworker or the county approver).
-- **Standards and divisions** (``standard.set``, ``division.register``): the county standards
-  officer (县级标准管理员); a standard takes effect today or later. A standard from a past date is
-  a correction (``standard.correct``): by a county approver, with a reason recorded on the event.
-- **Reads**: a household, its history, payments, notices (``household.read``,
-  ``household.timeline``, ``payment.read``, ``notice.read``) by the officials who work cases
-  (village assistant, township caseworker and reviewer, county approver) and the auditor (审计:
+- **Standards** (``standard.set``): the county standards officer (县级标准管理员); a standard takes
+  effect today or later. A standard from a past date is a correction (``standard.correct``): by a
+  county approver, with a reason recorded on the event. The divisions are the registry's
+  (``DivisionRecorded``, consumed): nobody registers one here.
+- **Reads**: a household, its history, its overpayments, payments, notices (``household.read``,
+  ``household.timeline``, ``overpayment.read``, ``payment.read``, ``notice.read``) by the
+  officials who work cases (village assistant, township caseworker and reviewer, county
+  approver) and the auditor (审计:
   read-only, full history); the configuration and aggregates (``division.read``,
   ``standard.read``, ``roll.read``, ``payment.summary``) by every official role and the auditor.
   Every read stays bounded by the caller's division.
@@ -87,7 +89,6 @@ STEP_PERMISSIONS = {
 ASSISTANCE_POLICY = Policy(
     {
         # configuration
-        "division.register": STANDARDS,
         "division.read": READERS,
         "standard.set": STANDARDS,
         "standard.correct": COUNTY,
@@ -96,6 +97,7 @@ ASSISTANCE_POLICY = Policy(
         "household.apply": DATA_ENTRY,
         "household.read": CASE_READERS,
         "household.timeline": CASE_READERS,
+        "overpayment.read": CASE_READERS,
         STEP_PERMISSIONS[Step.INVESTIGATION]: CASEWORKER,
         STEP_PERMISSIONS[Step.ECONOMIC_CHECK]: CASEWORKER,
         STEP_PERMISSIONS[Step.APPRAISAL]: REVIEWER,

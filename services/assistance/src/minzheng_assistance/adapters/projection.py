@@ -97,14 +97,26 @@ def _basis(event: RecordedEvent, e: ev.ApprovalGranted | ev.AmountChanged, w: Ro
         "members": e.member_count,
         "per_capita_income_fen": e.per_capita_income_fen,
     }
+    # the latest decision holds from its month on (``household.evolve``): one dated back (a death
+    # reported late) replaces the bases it precedes
     w.add(
-        """UPDATE households SET bases = bases || $2::jsonb, monthly_amount_fen = $3, standard_id = $4,
-               persons = $5 WHERE household_id = $1""",
+        """UPDATE households SET bases = coalesce(
+                   (SELECT jsonb_agg(b) FROM jsonb_array_elements(bases) b
+                    WHERE b->>'effective_from' < $6), '[]'::jsonb) || $2::jsonb,
+               monthly_amount_fen = $3, standard_id = $4, persons = $5 WHERE household_id = $1""",
         _hid(event),
         json.dumps([basis]),
         e.monthly_amount_fen,
         e.standard_id,
         e.member_count,
+        e.effective_from,
+    )
+
+
+def _terminated(event: RecordedEvent, e: ev.BenefitTerminated, w: RowWrites) -> None:
+    _status(event, w)
+    w.add(
+        "UPDATE households SET ends_from = $2 WHERE household_id = $1", _hid(event), e.effective_from or None
     )
 
 
@@ -188,8 +200,9 @@ _HANDLERS: dict[str, Handler] = {
     "BenefitSuspended": _status_only,
     "BenefitResumed": _status_only,
     "BenefitWithdrawn": _status_only,
-    "BenefitTerminated": _status_only,
+    "BenefitTerminated": _terminated,
     "MemberDeceased": _recheck_due(True),
+    "RecheckFlagged": _recheck_due(True),
     "RecheckCompleted": _recheck_due(False),
     "TekunSupportConfirmed": _tekun_confirmed,
     "SupportModeChanged": _tekun_mode,

@@ -80,6 +80,23 @@ MIGRATIONS = [
         CREATE INDEX record_reads_reader ON record_reads (reader, read_at);
         """,
     ),
+    Migration(
+        "0005_registry_facts",
+        """
+        -- The divisions are the registry's (DivisionRecorded, upserted by code): the division it
+        -- lies in, when it was established and abolished, and when the record held was made (an
+        -- older record never overwrites a newer one).
+        ALTER TABLE divisions ADD COLUMN parent text, ADD COLUMN valid_from date,
+            ADD COLUMN valid_to date, ADD COLUMN recorded_at timestamptz;
+        -- The registry's facts taken in, by business key (death/<registration>, death-of/<person
+        -- pseudonym>, marriage/<id>, divorce/<application>): a copy of one with a new event id is
+        -- recognised and changes nothing. Written in the consumer's transaction.
+        CREATE TABLE registry_facts (
+            key text PRIMARY KEY, event_id uuid NOT NULL, received_at timestamptz NOT NULL);
+        -- A terminated case is paid for the months before ends_from (a death: its own month).
+        ALTER TABLE households ADD COLUMN ends_from text;
+        """,
+    ),
 ]
 
 READ_MODEL_TABLES = ("households", "tekun_cases", "payments")

@@ -1,8 +1,13 @@
-"""The county's configuration: its divisions and its standards, each row written with its event."""
+"""The county's configuration: its divisions (the registry's) and its standards, each row written
+with its event."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import structlog
 
 from minzheng_eventstore import ANY_VERSION, Actor
 from minzheng_eventstore import standards as stored
@@ -15,25 +20,82 @@ from ..domain.periods import county_today
 from ..domain.standards import Parameter, Standard, check_effective_from
 from .guards import require_division
 
+log = structlog.get_logger("assistance.configuration")
 
-async def register_division(ctx: ServiceContext, actor: Actor, *, code: str, name: str, level: str) -> None:
-    if not code.startswith(ctx.county):
-        raise DomainError("outside_county", f"{code} is not within county {ctx.county}", field="code")
-    actor.require_within(code, "code")
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """A division of the county as the registry records it (行政区划, ``DivisionRecorded``)."""
+
+    code: str
+    name: str
+    level: str
+    parent: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    """Abolished (撤销) from this day: no new case is opened in it from then on."""
+
+
+async def record_division(
+    ctx: ServiceContext, uow: UnitOfWork, division: Division, *, recorded_at: datetime
+) -> bool:
+    """Take the registry's record of a division into the county's table (upserted by code), in
+    ``uow``: what the consumer of ``DivisionRecorded`` does, and what a set-up without a registry
+    (the demo seed, tests) calls. A record older than the one held (``recorded_at``) changes
+    nothing; ``False`` then. The divisions are the registry's: assistance registers none itself."""
+    if not division.code.startswith(ctx.county):
+        log.warning("division.outside_county", code=division.code)
+        return False
+    changed = await uow.conn.fetchval(
+        """INSERT INTO divisions (code, name, level, parent, valid_from, valid_to, recorded_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level,
+               parent = excluded.parent, valid_from = excluded.valid_from,
+               valid_to = excluded.valid_to, recorded_at = excluded.recorded_at
+           WHERE divisions.recorded_at IS NULL OR divisions.recorded_at <= excluded.recorded_at
+           RETURNING true""",
+        division.code,
+        division.name,
+        division.level,
+        division.parent,
+        division.valid_from,
+        division.valid_to,
+        recorded_at,
+    )
+    if not changed:
+        return False
+    fact = ev.DivisionRegistered(
+        division.code,
+        division.name,
+        division.level,
+        parent=division.parent,
+        valid_from=division.valid_from.isoformat() if division.valid_from else None,
+        valid_to=division.valid_to.isoformat() if division.valid_to else None,
+    )
+    built = uow.builder.build([fact], jurisdiction=ctx.county)
+    await uow.append("divisions", "registry", built, expected_version=ANY_VERSION)
+    return True
+
+
+async def load_divisions(ctx: ServiceContext, actor: Actor, divisions: Sequence[Division]) -> None:
+    """Record ``divisions`` as the registry would (one unit): the demo seed's and the tests' way
+    to a county's divisions without a registry running."""
 
     async def unit(uow: UnitOfWork) -> None:
-        await uow.conn.execute(
-            "INSERT INTO divisions (code, name, level) VALUES ($1, $2, $3) "
-            "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
-            code,
-            name,
-            level,
-        )
-        fact = ev.DivisionRegistered(code, name, level)
-        built = uow.builder.build([fact], jurisdiction=ctx.county)
-        await uow.append("divisions", "registry", built, expected_version=ANY_VERSION)
+        for division in divisions:
+            await record_division(ctx, uow, division, recorded_at=ctx.clock.now())
 
     await ctx.run(actor, unit)
+
+
+async def register_division(
+    ctx: ServiceContext, actor: Actor, *, code: str, name: str, level: str, valid_from: date | None = None
+) -> None:
+    """One division recorded as the registry would (``load_divisions``), for set-ups without a
+    registry running (the fault tests). There is no route for it: in production the divisions
+    come from ``DivisionRecorded``."""
+    parent = code[:9] if len(code) == 12 else code[:6]
+    await load_divisions(ctx, actor, [Division(code, name, level, parent=parent, valid_from=valid_from)])
 
 
 async def set_standard(
@@ -68,7 +130,7 @@ async def set_standard(
     standard = Standard(parameter, jurisdiction, effective_from, value)
 
     async def unit(uow: UnitOfWork) -> Standard:
-        await require_division(uow.conn, ctx.county, jurisdiction, "jurisdiction")
+        await require_division(uow.conn, ctx.county, jurisdiction, "jurisdiction", on=effective_from)
         actor.require_within(jurisdiction, "jurisdiction")
         row = stored.StandardRow(parameter.value, jurisdiction, effective_from, value)
         if not await stored.insert_standard(uow.conn, row):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from minzheng_eventstore import standards as stored
 from minzheng_eventstore.errors import Conflict, DomainError
@@ -26,14 +27,44 @@ async def standards_table(conn: Connection) -> StandardsTable:
     )
 
 
-async def require_division(conn: Connection, county: str, code: str, field: str) -> None:
-    """``code`` is the county or a division registered in it."""
+async def require_division(conn: Connection, county: str, code: str, field: str, *, on: date) -> None:
+    """``code`` is the county or a division the registry recorded in it, in force ``on`` (the
+    county's date): established by then (``valid_from``) and not abolished (``valid_to``)."""
     if not code.startswith(county):
         raise DomainError("outside_county", f"{code} is not within county {county}", field=field)
-    if code != county and not await conn.fetchval("SELECT 1 FROM divisions WHERE code = $1", code):
+    if code == county:
+        return
+    row = await conn.fetchrow("SELECT valid_from, valid_to FROM divisions WHERE code = $1", code)
+    if row is None:
         raise DomainError(
             "unknown_division", f"division code {code} is not known in this county", field=field
         )
+    if row["valid_to"] is not None and row["valid_to"] <= on:
+        raise DomainError(
+            "division_abolished",
+            f"division {code} was abolished from {row['valid_to'].isoformat()}",
+            field=field,
+        )
+    if row["valid_from"] is not None and row["valid_from"] > on:
+        raise DomainError(
+            "division_not_established",
+            f"division {code} is established from {row['valid_from'].isoformat()}",
+            field=field,
+        )
+
+
+async def first_report(conn: Connection, key: str, event_id: object, *, at: datetime) -> bool:
+    """Record that the registry's fact ``key`` (its business key: ``death/<registration_id>``,
+    ``marriage/<marriage_id>``…) arrived, in the consumer's transaction: ``False`` if it had
+    already (a copy with another ``event_id``), and then nothing is to change."""
+    inserted = await conn.fetchval(
+        "INSERT INTO registry_facts (key, event_id, received_at) VALUES ($1, $2, $3) "
+        "ON CONFLICT (key) DO NOTHING RETURNING true",
+        key,
+        event_id,
+        at,
+    )
+    return bool(inserted)
 
 
 ENROLMENT_PURPOSE = "enrolment"

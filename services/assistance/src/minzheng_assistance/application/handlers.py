@@ -16,6 +16,7 @@ from minzheng_kernel.events import DomainEvent
 
 from ..domain import household as hh
 from ..domain.household import Household, Member, Status, Step
+from ..domain.periods import county_today
 from ..domain.standards import StandardsTable
 from . import guards
 from .configuration import register_division, set_standard
@@ -39,7 +40,9 @@ async def apply_household(
     stream = household_stream(household_id)
 
     async def unit(uow: UnitOfWork) -> uuid.UUID:
-        await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        await guards.require_division(
+            uow.conn, ctx.county, residence, "residence", on=county_today(ctx.clock.now())
+        )
         actor.require_within(residence, "residence")
         state = await uow.load(HOUSEHOLD, stream)
         facts = hh.apply(

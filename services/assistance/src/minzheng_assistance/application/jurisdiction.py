@@ -6,7 +6,7 @@ the demo seed, the benchmarks and tools act with no division (``Actor.jurisdicti
 and reach the whole county.
 
 - **A place a command names** (an application's residence, a 特困 case's or a grant's residence, a
-  division registered, a standard's jurisdiction) must lie in the caller's subtree.
+  standard's jurisdiction) must lie in the caller's subtree.
 - **A household or a 特困 case** is reached through its residence: every command on it and every
   read of it (status, history, payments) needs the residence in the caller's subtree.
 - **The monthly payment run** pays the whole county: only a caller over the county runs it.

@@ -11,6 +11,7 @@ from minzheng_eventstore.uow import UnitOfWork
 
 from ..domain import events as ev
 from ..domain import other_aid as aid
+from ..domain.periods import county_today
 from . import guards
 from .streams import MEDICAL, TEKUN, TEKUN_GROUP, TEMPORARY, medical_stream, tekun_stream, temporary_stream
 
@@ -28,7 +29,9 @@ async def confirm_tekun(
     stream = tekun_stream(case_id)
 
     async def unit(uow: UnitOfWork) -> uuid.UUID:
-        await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        await guards.require_division(
+            uow.conn, ctx.county, residence, "residence", on=county_today(ctx.clock.now())
+        )
         actor.require_within(residence, "residence")
         state = await uow.load(TEKUN, stream)
         facts = aid.confirm_tekun(
@@ -89,7 +92,9 @@ async def grant_temporary_aid(
     stream = temporary_stream(grant_id)
 
     async def unit(uow: UnitOfWork) -> None:
-        await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        await guards.require_division(
+            uow.conn, ctx.county, residence, "residence", on=county_today(ctx.clock.now())
+        )
         actor.require_within(residence, "residence")
         state = await uow.load(TEMPORARY, stream)
         facts = aid.grant_temporary_aid(
@@ -122,7 +127,9 @@ async def claim_medical_aid(
     (``id_reused``), in whichever year it was paid."""
 
     async def unit(uow: UnitOfWork) -> ev.MedicalAidPaid:
-        await guards.require_division(uow.conn, ctx.county, residence, "residence")
+        await guards.require_division(
+            uow.conn, ctx.county, residence, "residence", on=county_today(ctx.clock.now())
+        )
         actor.require_within(residence, "residence")
         today = ctx.clock.now().date()
         paid_by = await guards.medical_claim_stream(uow.conn, claim_id)

@@ -26,7 +26,7 @@ from minzheng_eventstore.uow import UnitOfWork
 
 from ..domain import events as ev
 from ..domain.amounts import monthly_amount
-from ..domain.household import Basis, Status
+from ..domain.household import Basis
 from ..domain.other_aid import MODE_PARAMETER, SupportMode
 from ..domain.periods import check_payable, county_today, latest_payable
 from ..domain.standards import Parameter, Standard, StandardsTable
@@ -118,9 +118,11 @@ async def run_payments(
         await projection.catch_up()
     async with ctx.store.pool.acquire() as conn:
         in_force = _lookup(table, period)
+        # a case terminated from a later month is still paid for this one (a death: its month)
         households = await conn.fetch(
             "SELECT household_id, programme, category, residence, bases::text AS bases FROM households "
-            "WHERE status = 'active'"
+            "WHERE status = 'active' OR (status = 'terminated' AND ends_from > $1)",
+            str(period),
         )
         tekun = await conn.fetch("SELECT case_id, person, residence, mode FROM tekun_cases WHERE active")
     run = runtime.MonthlyRun(ctx.store, ctx.builder(actor), namespace=NAMESPACE, period=period, batch=batch)
@@ -197,9 +199,11 @@ async def pay_household(
     latest = latest_period(ctx, table)
     check_payable(period, latest=latest)
     state = await household(ctx, household_id, actor)
-    if state.status != Status.ACTIVE:
+    if not state.payable_in(period):
         raise Conflict(
-            "not_payable", f"the household is {state.status.value}: it is not paid", field="household_id"
+            "not_payable",
+            f"the household is {state.status.value}: it is not paid for {period}",
+            field="household_id",
         )
     approved_from = min((b.effective_from for b in state.bases), default=None)
     check_payable(period, latest=latest, approved_from=approved_from)

@@ -156,6 +156,40 @@ class BenefitTerminated(HouseholdEvent):
 class MemberDeceased(HouseholdEvent):
     resident_id: str
     date_of_death: str
+    registration_id: str = ""
+    """The registry's death registration (死亡登记) that reported it (empty on events before it was kept)."""
+
+
+class OverpaidMonth(TypedDict):
+    period: str
+    payment_id: str
+    paid_fen: int
+    due_fen: int
+    overpaid_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class OverpaymentRecorded(HouseholdEvent):
+    """Months paid after the benefit ended or fell (多发): to be recovered (追回), never paid back as
+    a negative payment. ``overpayment_id`` is the business key (``death/<registration_id>``)."""
+
+    overpayment_id: str
+    reason: str
+    cause_date: str
+    months: list[OverpaidMonth]
+    total_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecheckFlagged(HouseholdEvent):
+    """A fact reported by another office (a marriage or divorce registration) that the household
+    is to be rechecked for (需复核); the amount does not change by itself. ``key`` is the business key
+    (``marriage/<marriage_id>``, ``divorce/<application_id>``)."""
+
+    key: str
+    reason: str
+    certificate_number: str
+    registered_on: str
 
 
 HOUSEHOLD_EVENTS = EventTypes(
@@ -173,6 +207,8 @@ HOUSEHOLD_EVENTS = EventTypes(
     BenefitWithdrawn,
     BenefitTerminated,
     MemberDeceased,
+    OverpaymentRecorded,
+    RecheckFlagged,
 )
 
 # ------------------------------------------------------------------------------------ 特困 support
@@ -298,9 +334,14 @@ PAYMENT_RUN_EVENTS = EventTypes(PaymentRunCompleted)
 
 @dataclass(frozen=True, slots=True)
 class DivisionRegistered(DomainEvent):
+    """A division taken from the registry's record (``DivisionRecorded``): the whole state."""
+
     code: str
     name: str
     level: str
+    parent: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,9 @@ standard pays more from its effective month.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from minzheng_contracts import Period
@@ -72,6 +73,27 @@ class Basis:
 
 
 @dataclass(frozen=True, slots=True)
+class PaidMonth:
+    """A month already paid to the household (已发放): the payment and its amount."""
+
+    period: Period
+    payment_id: str
+    amount_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overpayment:
+    """Months paid beyond what was due (多发), with a recovery task (追回) open on them."""
+
+    overpayment_id: str
+    reason: str
+    cause_date: str
+    months: tuple[ev.OverpaidMonth, ...]
+    total_fen: int
+    recovery: str = "open"
+
+
+@dataclass(frozen=True, slots=True)
 class Household:
     household_id: str = ""
     programme: str = ""
@@ -90,6 +112,11 @@ class Household:
     bases: tuple[Basis, ...] = ()
     recheck_due: bool = False
     closed_reason: str | None = None
+    ends_from: Period | None = None
+    """A terminated case is paid for the months before this one (the month after a death)."""
+    overpayments: tuple[Overpayment, ...] = ()
+    flagged: tuple[str, ...] = ()
+    """The business keys of the rechecks other offices flagged (a marriage, a divorce)."""
     application: ev.HouseholdApplied | None = None
     """The application as recorded: a re-sent one is recognised against it."""
     investigated_by: str | None = None
@@ -111,16 +138,36 @@ class Household:
         current = [b for b in self.bases if b.effective_from <= period]
         return max(current, key=lambda b: b.effective_from) if current else None
 
+    def payable_in(self, period: Period) -> bool:
+        """The case is paid for ``period``: it is active, or it was terminated from a later month
+        (a death is paid for its own month)."""
+        if self.status == Status.ACTIVE:
+            return True
+        return self.status == Status.TERMINATED and self.ends_from is not None and period < self.ends_from
+
     def amount_for(self, period: Period, standards: StandardsTable) -> tuple[int, Standard] | None:
         """The month's amount and the standard it used, or ``None`` if nothing is due."""
+        if not self.payable_in(period):
+            return None
+        return self._entitlement(period, standards)
+
+    def _entitlement(self, period: Period, standards: StandardsTable) -> tuple[int, Standard] | None:
         basis = self.basis_for(period)
-        if basis is None or self.status != Status.ACTIVE:
+        if basis is None:
             return None
         standard = standards.in_force(self.standard_parameter, self.residence, period.first_day)
         return monthly_amount(standard.value, basis.per_capita_income_fen, basis.members), standard
 
+    def due_for(self, period: Period, standards: StandardsTable) -> int:
+        """What the household was entitled to for ``period`` on what is known now, whether or not it
+        is paid now (a suspension does not make a paid month an overpayment): 0 from its end."""
+        if self.ends_from is not None and period >= self.ends_from:
+            return 0
+        if self.status in (Status.REJECTED, Status.WITHDRAWN):
+            return 0
+        due = self._entitlement(period, standards)
+        return max(due[0], 0) if due is not None else 0
 
-# ---------------------------------------------------------------------------------------- decisions
 
 # ---------------------------------------------------------------------------------------- decisions
 
@@ -384,27 +431,91 @@ def withdraw(state: Household, *, reason: str) -> list[DomainEvent]:
 
 
 def member_died(
-    state: Household, *, resident_id: str, date_of_death: str, now: datetime, standards: StandardsTable
+    state: Household,
+    *,
+    resident_id: str,
+    date_of_death: date,
+    registration_id: str,
+    paid: Sequence[PaidMonth],
+    standards: StandardsTable,
 ) -> list[DomainEvent]:
-    """A death registered elsewhere: a sole member ends the benefit; otherwise the household is
-    flagged for recheck and paid for fewer members from the next period."""
+    """A death registered by the registry (死亡登记). The benefit is paid for the month of death and
+    stops from the next month, counted from ``date_of_death`` (not from when the registration
+    arrives): a sole member's death terminates the case from that month; in a larger household
+    it is flagged for recheck and paid for fewer members from then on. Months already ``paid``
+    from then on beyond what was due are an overpayment to recover (``OverpaymentRecorded``),
+    never a negative payment. A repeated report (same person) changes nothing."""
     member = next((m for m in state.living if m.resident_id == resident_id), None)
-    if member is None or state.status in CLOSED:
+    if member is None or state.status in CLOSED or state.status == Status.NONE:
         return []  # not ours, or already recorded: a repeated message changes nothing
     facts: list[DomainEvent] = [
-        ev.MemberDeceased(state.household_id, state.programme, resident_id, date_of_death)
+        ev.MemberDeceased(
+            state.household_id, state.programme, resident_id, date_of_death.isoformat(), registration_id
+        )
     ]
     remaining = [m for m in state.living if m.resident_id != resident_id]
-    next_period = Period.of(now.date()).next()
+    ends = Period.of(date_of_death).next()
     if not remaining:
-        facts.append(ev.BenefitTerminated(state.household_id, state.programme, "death", str(next_period)))
+        facts.append(ev.BenefitTerminated(state.household_id, state.programme, "death", str(ends)))
     elif state.status in (Status.ACTIVE, Status.SUSPENDED):
+        # a death before the approval took effect changes the amount from the approval on
+        effective = max(ends, min((b.effective_from for b in state.bases), default=ends))
         per_capita = per_capita_income(m.monthly_income_fen for m in remaining)
-        standard = standards.in_force(state.standard_parameter, state.residence, next_period.first_day)
+        standard = standards.in_force(state.standard_parameter, state.residence, effective.first_day)
         facts.append(
-            _amount_changed(state, len(remaining), per_capita, next_period, standard, "member_deceased")
+            _amount_changed(state, len(remaining), per_capita, effective, standard, "member_deceased")
+        )
+    after = state
+    for fact in facts:
+        after = evolve(after, fact)
+    months: list[ev.OverpaidMonth] = []
+    for month in sorted(paid, key=lambda p: p.period):
+        if month.period < ends:
+            continue
+        due = after.due_for(month.period, standards)
+        if month.amount_fen > due:
+            months.append(
+                ev.OverpaidMonth(
+                    period=str(month.period),
+                    payment_id=month.payment_id,
+                    paid_fen=month.amount_fen,
+                    due_fen=due,
+                    overpaid_fen=month.amount_fen - due,
+                )
+            )
+    if months:
+        facts.append(
+            ev.OverpaymentRecorded(
+                state.household_id,
+                state.programme,
+                overpayment_id=f"death/{registration_id}",
+                reason="death",
+                cause_date=date_of_death.isoformat(),
+                months=months,
+                total_fen=sum(m["overpaid_fen"] for m in months),
+            )
         )
     return facts
+
+
+def flag_recheck(
+    state: Household, *, key: str, reason: str, certificate_number: str, registered_on: date
+) -> list[DomainEvent]:
+    """Another office registered a fact about a member (a marriage, a divorce): the open case is
+    flagged for recheck (需复核); its amount does not change until the recheck. The same ``key``
+    again changes nothing."""
+    if key in state.flagged or state.status in CLOSED or state.status == Status.NONE:
+        return []
+    return [
+        ev.RecheckFlagged(
+            state.household_id,
+            state.programme,
+            key=key,
+            reason=reason,
+            certificate_number=certificate_number,
+            registered_on=registered_on.isoformat(),
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------------------- evolve
@@ -460,17 +571,32 @@ def evolve(state: Household, event: DomainEvent) -> Household:
             )
             return replace(state, members=members, recheck_due=False)
         case ev.AmountChanged():
+            # the latest decision holds from its month on: one dated back (a death reported late)
+            # replaces the bases it precedes
             basis = _basis(event.effective_from, event.member_count, event.per_capita_income_fen)
-            return replace(state, bases=(*state.bases, basis))
+            kept = tuple(b for b in state.bases if b.effective_from < basis.effective_from)
+            return replace(state, bases=(*kept, basis))
         case ev.BenefitSuspended():
             return replace(state, status=Status.SUSPENDED)
         case ev.BenefitResumed():
             return replace(state, status=Status.ACTIVE)
         case ev.BenefitWithdrawn(reason=reason):
             return replace(state, status=Status.WITHDRAWN, closed_reason=reason)
-        case ev.BenefitTerminated(reason=reason):
-            return replace(state, status=Status.TERMINATED, closed_reason=reason)
+        case ev.BenefitTerminated(reason=reason, effective_from=ends):
+            return replace(
+                state,
+                status=Status.TERMINATED,
+                closed_reason=reason,
+                ends_from=Period.parse(ends) if ends else None,
+            )
         case ev.MemberDeceased(resident_id=rid):
             members = tuple(replace(m, alive=False) if m.resident_id == rid else m for m in state.members)
             return replace(state, members=members, recheck_due=True)
+        case ev.OverpaymentRecorded():
+            overpayment = Overpayment(
+                event.overpayment_id, event.reason, event.cause_date, tuple(event.months), event.total_fen
+            )
+            return replace(state, overpayments=(*state.overpayments, overpayment))
+        case ev.RecheckFlagged(key=key):
+            return replace(state, flagged=(*state.flagged, key), recheck_due=True)
     return state
