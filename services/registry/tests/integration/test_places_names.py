@@ -94,6 +94,11 @@ async def test_the_procedure_by_role(registry: Running) -> None:
     # 15 days after 2026-03-02 is 2026-03-17, a Tuesday
     assert approved["status"] == "approved" and approved["publish_by"] == "2026-03-17"
     assert approved["names"] == [{"name": "文溪路", "valid_from": "2026-04-01", "valid_to": None}]
+    refused(
+        await registry.post(f"/places/{pid}/approval", {"document": "x"}, headers=approver),
+        409,
+        "not_reviewed",
+    )
     published = (
         await registry.post(f"/places/{pid}/publication", {"channel": "网站"}, headers=approver, expect=200)
     ).json()

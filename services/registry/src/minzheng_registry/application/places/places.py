@@ -140,14 +140,6 @@ async def approve(ctx: ServiceContext, actor: Actor, place_id: str, *, document:
         )
         calendar = await working_calendar(uow, state.division)
         publish_by = period_end(today, standard.value, calendar)
-        await deadlines.schedule(
-            uow.conn,
-            kind=PUBLICATION,
-            subject=place_stream(place_id),
-            due_at=end_of_day(publish_by),
-            starts_at=ctx.clock.now(),
-            jurisdiction=state.division,
-        )
         facts = p.approve(
             state,
             place_id=place_id,
@@ -155,6 +147,15 @@ async def approve(ctx: ServiceContext, actor: Actor, place_id: str, *, document:
             publish_by=publish_by,
             standard_id=standard.standard_id,
             document=document,
+        )
+        # scheduled after the decision: a refused approval writes no deadline
+        await deadlines.schedule(
+            uow.conn,
+            kind=PUBLICATION,
+            subject=place_stream(place_id),
+            due_at=end_of_day(publish_by),
+            starts_at=ctx.clock.now(),
+            jurisdiction=state.division,
         )
         return await uow.record(PLACE, place_stream(place_id), facts, jurisdiction=state.division)
 
