@@ -272,3 +272,32 @@ async def test_approval_and_renaming_are_published(registry: Running, stack: Any
         and seen["PlaceRenamed"]["effective_from"] == "2027-01-01"
     )
     assert uuid.UUID(road)
+
+
+async def test_the_scope_is_a_standard_township_wide_from_its_date(registry: Running) -> None:
+    await divisions(registry)
+    await named(registry, "人民路")
+    refused(
+        await registry.post("/places", proposal("人民路", "2026-06-01", division="330727102")),
+        409,
+        "name_in_use",
+    )
+    scope = {
+        "parameter": "place_name_uniqueness_scope",
+        "jurisdiction": "330727",
+        "effective_from": "2026-06-01",
+        "value": 1,
+    }
+    await registry.post("/standards", scope, expect=201)
+    # from 2026-06-01 only the same township counts: another township may use the name, the same may not
+    refused(
+        await registry.post("/places", proposal("人民路", "2026-05-31", division="330727102")),
+        409,
+        "name_in_use",
+    )
+    await registry.post("/places", proposal("人民路", "2026-06-01", division="330727102"), expect=201)
+    refused(
+        await registry.post("/places", proposal("人民路", "2026-06-01", division="330727101201")),
+        409,
+        "name_in_use",
+    )
