@@ -187,3 +187,54 @@ async def test_death_reads_are_bounded_and_masked(registry: Running) -> None:
     status = (await registry.get(f"/people/{d}/marital-status", headers=caseworker, expect=200)).json()
     assert status["resident_id"] != d and status["resident_id"].startswith("330727")
     assert status["status"] == "deceased"
+
+
+async def test_a_revoked_declaration_of_death_revives_the_marriage_unless_the_spouse_remarried(
+    registry: Running,
+) -> None:
+    h, w = person(date(1966, 1, 1), True), person(date(1968, 1, 1), False)
+    body = {"party_a": h, "party_b": w, "office": "330727", "both_present": True}
+    mid = (await registry.post("/marriages", body, expect=201)).json()["marriage_id"]
+    declared = (await registry.post("/deaths", death(h, declared=True), expect=201)).json()
+    plain = (await registry.post("/deaths", death(person(date(1930, 1, 1), True)), expect=201)).json()
+    reason = {"reason": "(2026)浙0727民特12号"}
+    refused(
+        await registry.post(f"/deaths/{plain['registration_id']}/revocation", reason),
+        409,
+        "not_a_declared_death",
+    )
+    got = (
+        await registry.post(f"/deaths/{declared['registration_id']}/revocation", reason, expect=200)
+    ).json()
+    assert got["revoked"] is True and got["marriage_revived"] == mid
+    refused(
+        await registry.post(f"/deaths/{declared['registration_id']}/revocation", reason), 409, "death_revoked"
+    )
+    for p_ in (h, w):
+        assert (await registry.get(f"/people/{p_}/marital-status", expect=200)).json()["status"] == "married"
+    assert (await registry.get(f"/marriages/{mid}", expect=200)).json()["status"] == "registered"
+    # declared dead again, the wife remarries: a revocation then revives nothing
+    again = (
+        await registry.post("/deaths", death(h, declared=True, date_of_death="2026-03-01"), expect=201)
+    ).json()
+    assert again["registration_id"] != declared["registration_id"]
+    await registry.post("/marriages", {**body, "party_a": person(date(1965, 1, 1), True)}, expect=201)
+    got = (await registry.post(f"/deaths/{again['registration_id']}/revocation", reason, expect=200)).json()
+    assert got["marriage_revived"] is None
+    assert (await registry.get(f"/people/{h}/marital-status", expect=200)).json()["status"] == "divorced"
+    assert (await registry.get(f"/marriages/{mid}", expect=200)).json()["status"] == "ended_by_death"
+
+
+async def test_a_spouse_who_declines_in_writing_keeps_the_marriage_ended(registry: Running) -> None:
+    h, w = person(date(1967, 1, 1), True), person(date(1969, 1, 1), False)
+    body = {"party_a": h, "party_b": w, "office": "330727", "both_present": True}
+    mid = (await registry.post("/marriages", body, expect=201)).json()["marriage_id"]
+    declared = (await registry.post("/deaths", death(w, declared=True), expect=201)).json()
+    revocation = {"reason": "(2026)浙0727民特13号", "spouse_declines_revival": True}
+    got = (
+        await registry.post(f"/deaths/{declared['registration_id']}/revocation", revocation, expect=200)
+    ).json()
+    assert got["marriage_revived"] is None
+    assert (await registry.get(f"/people/{h}/marital-status", expect=200)).json()["status"] == "widowed"
+    assert (await registry.get(f"/people/{w}/marital-status", expect=200)).json()["status"] == "divorced"
+    assert (await registry.get(f"/marriages/{mid}", expect=200)).json()["status"] == "ended_by_death"

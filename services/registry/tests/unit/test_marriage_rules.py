@@ -332,3 +332,28 @@ def test_a_reissue_voids_the_old_number() -> None:
     Scenario(MARRIAGE).when(
         lambda s: m.withdraw(s, application_id=AID, by=H, today=date(2026, 4, 1))
     ).then_refused("application_not_found", NotFound)
+
+
+def test_a_revoked_declaration_restores_the_status_and_revives_only_its_own_marriage() -> None:
+    married = p.PersonMarried(MID, W.reveal(), "2026-03-02")
+    dead = p.PersonDeceased("r", "2026-04-01")
+    Scenario(PERSON).given(married, dead).when(
+        lambda s: p.revoke_death(s, registration_id="r", marriage_revived=True)
+    ).then(p.PersonDeathRevoked("r", "married"))
+    Scenario(PERSON).given(married, dead).when(
+        lambda s: p.revoke_death(s, registration_id="r", marriage_revived=False)
+    ).then(p.PersonDeathRevoked("r", "divorced"))
+    Scenario(PERSON).given(dead).when(
+        lambda s: p.revoke_death(s, registration_id="r", marriage_revived=False)
+    ).then(p.PersonDeathRevoked("r", "unmarried"))
+    ended = m.MarriageEndedByDeath(MID, "husband", "r", "2026-04-01")
+    Scenario(MARRIAGE).given(REGISTERED, ended).when(
+        lambda s: m.revive(s, registration_id="r", on=date(2026, 9, 1))
+    ).then(m.MarriageRevived(MID, "r", "2026-09-01"))
+    Scenario(MARRIAGE).given(REGISTERED, ended).when(
+        lambda s: m.revive(s, registration_id="other", on=date(2026, 9, 1))
+    ).then()
+    remarried = Scenario(PERSON).given(
+        p.PersonWidowed(MID, "2026-04-01", "r"), p.PersonMarried("x", "y", "2026-05-01")
+    )
+    assert not p.may_revive(remarried.state, MID)

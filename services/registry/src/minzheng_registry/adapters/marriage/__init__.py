@@ -27,6 +27,7 @@ AREA = Area(
     migrations=[
         Migration("registry_marriage_0001", certificates.SQL),
         Migration("registry_marriage_0002", projection.SQL),
+        Migration("registry_marriage_0003", certificates.SQL_0003),
     ],
     routers=[router],
     permissions={

@@ -231,6 +231,14 @@ class MaritalStatusOut(BaseModel):
     marriages: list[str]
 
 
+class RevocationIn(BaseModel):
+    model_config = strict({"reason": "(2026)浙0727民特12号: the declaration of death is revoked"})
+    reason: Reason = Field(description="the court's judgment revoking the declaration")
+    spouse_declines_revival: bool = Field(
+        default=False, description="the spouse declared in writing not to revive the marriage"
+    )
+
+
 class DeathOut(BaseModel):
     registration_id: str
     deceased: str
@@ -240,6 +248,11 @@ class DeathOut(BaseModel):
     registered_at: str
     declared: bool
     corrections: int
+    revoked: bool = False
+
+
+class RevokedOut(DeathOut):
+    marriage_revived: str | None = Field(description="the marriage that revived, if one did")
 
 
 def _marriage_out(actor: Actor, m: Marriage) -> dict[str, Any]:
@@ -267,6 +280,7 @@ def _death_out(actor: Actor, d: DeathRecord) -> DeathOut:
         registered_at=d.registered_at or "",
         declared=d.declared,
         corrections=d.corrections,
+        revoked=d.revoked,
     )
 
 
@@ -602,3 +616,27 @@ async def correct_death(
         reason=body.reason,
     )
     return _death_out(actor, record)
+
+
+@router.post(
+    "/deaths/{registration_id}/revocation",
+    summary="Revoke a declaration of death (撤销死亡宣告)",
+    responses=refusals(404, 409, 422),
+)
+async def revoke_death(
+    registration_id: Annotated[uuid.UUID, Path(description="the registration's id")],
+    body: RevocationIn,
+    ctx: Ctx,
+    actor: DeathRegistrar,
+) -> RevokedOut:
+    """Only a court's declaration of death (`declared: true`) is revoked (409
+    `not_a_declared_death`). The person is alive again; the marriage it ended revives unless the
+    spouse has remarried or declined in writing (Civil Code art. 51)."""
+    r = await h.revoke_death(
+        ctx,
+        actor,
+        registration_id=registration_id,
+        reason=body.reason,
+        spouse_declines=body.spouse_declines_revival,
+    )
+    return RevokedOut(**_death_out(actor, r.record).model_dump(), marriage_revived=r.marriage_revived)

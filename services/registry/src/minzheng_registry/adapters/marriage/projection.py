@@ -65,6 +65,10 @@ async def project(events: list[RecordedEvent], conn: Connection) -> None:
                     _date(d["cooling_off_ends"]),
                     _date(d["certificate_deadline"]),
                 )
+            case "MarriageRevived":
+                await conn.execute(
+                    "UPDATE registry_marriages SET status = 'registered' WHERE marriage_id = $1", mid
+                )
             case "MarriageEndedByDeath":
                 await conn.execute(
                     "UPDATE registry_marriages SET status = 'ended_by_death' WHERE marriage_id = $1", mid

@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS registry_death_registrations (
     registration_id uuid PRIMARY KEY, stream_id text NOT NULL UNIQUE, office text NOT NULL);
 """
 
+SQL_0003 = """
+-- a revoked declaration of death lets the person's death be registered again (same stream)
+ALTER TABLE registry_death_registrations DROP CONSTRAINT IF EXISTS registry_death_registrations_stream_id_key;
+CREATE INDEX IF NOT EXISTS registry_death_registrations_stream ON registry_death_registrations (stream_id);
+"""
+
 
 async def next_number(conn: Connection, kind: CertificateKind, office: str, year: int) -> CertificateNumber:
     """The next serial of (kind, office, year), taken in the caller's transaction. A township's

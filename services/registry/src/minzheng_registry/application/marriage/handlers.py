@@ -452,3 +452,51 @@ async def correct_death(
         return await uow.record(DEATH_AGG, dstream, facts, jurisdiction=office)
 
     return await ctx.run(actor, unit)
+
+
+@dataclass(frozen=True, slots=True)
+class Revoked:
+    record: DeathRecord
+    marriage_revived: str | None
+
+
+async def revoke_death(
+    ctx: ServiceContext, actor: Actor, *, registration_id: UUID, reason: str, spouse_declines: bool = False
+) -> Revoked:
+    """A court revoked a declaration of death (撤销死亡宣告, Civil Code art. 51): the person is
+    alive again; the marriage the declaration ended revives, unless the spouse has remarried or
+    declined in writing (``spouse_declines``)."""
+    dstream, office = await death_stream_of(ctx, registration_id)
+    actor.require_within(office, "office")
+    rid = str(registration_id)
+
+    async def unit(uow: UnitOfWork) -> Revoked:
+        today = local_date(ctx.clock.now())
+        record = await uow.load(DEATH_AGG, dstream)
+        facts = deaths.revoke(record, registration_id=rid, reason=reason)
+        assert record.deceased is not None
+        pstream = person_stream(ctx.pseudonyms, record.deceased)
+        pstate = await uow.load(PERSON, pstream)
+        writes: dict[str, list[DomainEvent]] = {}
+        revived: tuple[str, list[DomainEvent]] | None = None
+        if pstate.before_death is person.MaritalStatus.MARRIED and pstate.marriage_id is not None:
+            mstream = marriage_stream(pstate.marriage_id)
+            mstate = await uow.load(MARRIAGE, mstream)
+            spouse = mstate.wife if mstate.party(record.deceased) == "husband" else mstate.husband
+            sstream = person_stream(ctx.pseudonyms, spouse)
+            sstate = await uow.load(PERSON, sstream)
+            mfacts = marriage.revive(mstate, registration_id=rid, on=today)
+            if mfacts and not spouse_declines and person.may_revive(sstate, pstate.marriage_id):
+                revived = (mstream, mfacts)
+                writes[sstream] = person.revive(sstate, marriage_id=pstate.marriage_id, on=today.isoformat())
+        writes[pstream] = person.revoke_death(
+            pstate, registration_id=rid, marriage_revived=revived is not None
+        )
+        after = await uow.record(DEATH_AGG, dstream, facts, jurisdiction=office)
+        for stream in sorted(writes):
+            await uow.record(PERSON, stream, writes[stream], jurisdiction=office)
+        if revived is not None:
+            await uow.record(MARRIAGE, revived[0], revived[1], jurisdiction=office)
+        return Revoked(after, None if revived is None else revived[0].removeprefix("marriage-"))
+
+    return await ctx.run(actor, unit)

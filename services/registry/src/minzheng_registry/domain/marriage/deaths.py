@@ -10,7 +10,7 @@ from minzheng_kernel.calendar import local_date
 from minzheng_kernel.errors import Conflict, DomainError, NotFound
 from minzheng_kernel.events import DomainEvent
 
-from ..death import DeathRecord, DeathRegistered, DeathRegistrationCorrected
+from ..death import DeathRecord, DeathRegistered, DeathRegistrationCorrected, DeathRegistrationRevoked
 
 
 def _dates(deceased: ResidentId, date_of_death: date, today: date) -> None:
@@ -43,7 +43,7 @@ def register(
 ) -> list[DomainEvent]:
     """Register a death; a second one of the person is refused (409
     ``death_already_registered``, naming the first registration)."""
-    if record.registration_id is not None:
+    if record.is_dead:
         raise Conflict(
             "death_already_registered",
             f"this person's death is already registered as {record.registration_id}",
@@ -94,3 +94,18 @@ def correct(
             registration_id, date_of_death.isoformat(), place, residence, reason, record.deceased
         )
     ]
+
+
+def revoke(record: DeathRecord, *, registration_id: str, reason: str) -> list[DomainEvent]:
+    """A court revoked a declaration of death (撤销死亡宣告): only a declared death is revoked."""
+    if record.registration_id != registration_id:
+        raise NotFound("death_not_found", "no such death registration", field="registration_id")
+    if not record.declared:
+        raise Conflict(
+            "not_a_declared_death", "only a court's declaration of death is revoked", field="registration_id"
+        )
+    if record.revoked:
+        raise Conflict(
+            "death_revoked", "the declaration of death was already revoked", field="registration_id"
+        )
+    return [DeathRegistrationRevoked(registration_id, reason)]

@@ -135,7 +135,18 @@ class MarriageEndedByDeath(DomainEvent):
     date_of_death: str
 
 
+@dataclass(frozen=True, slots=True)
+class MarriageRevived(DomainEvent):
+    """A spouse's declaration of death was revoked: the marriage revives (Civil Code art. 51),
+    the spouse having neither remarried nor declined in writing."""
+
+    marriage_id: str
+    registration_id: str
+    revived_on: str
+
+
 MARRIAGE_EVENTS = EventTypes(
+    MarriageRevived,
     MarriageRegistered,
     CertificateReissued,
     DivorceApplicationReceived,
@@ -177,6 +188,8 @@ class Marriage:
     divorce_certificate: str | None = None
     applications: tuple[DivorceApplication, ...] = ()
     ended_on: str | None = None
+    ended_by: str | None = None
+    """The death registration that ended the marriage."""
 
     @property
     def open_application(self) -> DivorceApplication | None:
@@ -245,7 +258,14 @@ def evolve(state: Marriage, event: DomainEvent) -> Marriage:
                 ended_on=event.registered_on,
             )
         case MarriageEndedByDeath():
-            return replace(state, status=MarriageStatus.ENDED_BY_DEATH, ended_on=event.date_of_death)
+            return replace(
+                state,
+                status=MarriageStatus.ENDED_BY_DEATH,
+                ended_on=event.date_of_death,
+                ended_by=event.registration_id,
+            )
+        case MarriageRevived():
+            return replace(state, status=MarriageStatus.REGISTERED, ended_on=None, ended_by=None)
     return state
 
 
@@ -486,3 +506,10 @@ def reissue(
     return [
         CertificateReissued(old_number, new_number, family, on.isoformat(), office, state.husband, state.wife)
     ]
+
+
+def revive(state: Marriage, *, registration_id: str, on: date) -> list[DomainEvent]:
+    """The marriage ended by the revoked declaration revives (nothing for any other)."""
+    if state.status is not MarriageStatus.ENDED_BY_DEATH or state.ended_by != registration_id:
+        return []
+    return [MarriageRevived(state.marriage_id or "", registration_id, on.isoformat())]

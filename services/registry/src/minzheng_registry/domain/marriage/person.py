@@ -65,8 +65,32 @@ class NoMarriageRecordCertified(DomainEvent):
     office: str
 
 
+@dataclass(frozen=True, slots=True)
+class PersonDeathRevoked(DomainEvent):
+    """A court revoked the person's declaration of death (撤销死亡宣告): ``status`` is theirs from
+    now on (married again if the marriage revived, else as before the declaration, a marriage
+    it dissolved counted as ``divorced`` [assume])."""
+
+    registration_id: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMarriageRevived(DomainEvent):
+    """The spouse's declaration of death was revoked and the marriage revived (art. 51)."""
+
+    marriage_id: str
+    revived_on: str
+
+
 PERSON_EVENTS = EventTypes(
-    PersonMarried, PersonDivorced, PersonWidowed, PersonDeceased, NoMarriageRecordCertified
+    PersonMarried,
+    PersonDivorced,
+    PersonWidowed,
+    PersonDeceased,
+    NoMarriageRecordCertified,
+    PersonDeathRevoked,
+    PersonMarriageRevived,
 )
 
 
@@ -78,6 +102,8 @@ class PersonStatus:
     spouse: str | None = None
     marriages: tuple[str, ...] = ()
     no_record_certificates: tuple[str, ...] = ()
+    before_death: MaritalStatus | None = None
+    """The status the person had when their death was registered (for a revocation)."""
 
     @property
     def married(self) -> bool:
@@ -99,7 +125,11 @@ def evolve(state: PersonStatus, event: DomainEvent) -> PersonStatus:
         case PersonWidowed():
             return replace(state, status=MaritalStatus.WIDOWED)
         case PersonDeceased():
-            return replace(state, status=MaritalStatus.DECEASED)
+            return replace(state, status=MaritalStatus.DECEASED, before_death=state.status)
+        case PersonDeathRevoked():
+            return replace(state, status=MaritalStatus(event.status), before_death=None)
+        case PersonMarriageRevived():
+            return replace(state, status=MaritalStatus.MARRIED, marriage_id=event.marriage_id)
         case NoMarriageRecordCertified():
             return replace(
                 state, no_record_certificates=(*state.no_record_certificates, event.certificate_number)
@@ -157,3 +187,27 @@ def require_no_current_marriage(state: PersonStatus) -> None:
         raise DomainError("party_deceased", "the person is registered as deceased", field="resident_id")
     if state.married:
         raise Conflict("currently_married", "the person is currently married", field="resident_id")
+
+
+def revoke_death(state: PersonStatus, *, registration_id: str, marriage_revived: bool) -> list[DomainEvent]:
+    """The person is alive again: married if their marriage revived; a marriage the declaration
+    dissolved and that did not revive counts as dissolved (``divorced`` [assume])."""
+    if state.status is not MaritalStatus.DECEASED:
+        return []
+    before = state.before_death or MaritalStatus.UNMARRIED
+    if marriage_revived:
+        after = MaritalStatus.MARRIED
+    elif before is MaritalStatus.MARRIED:
+        after = MaritalStatus.DIVORCED
+    else:
+        after = before
+    return [PersonDeathRevoked(registration_id, after.value)]
+
+
+def may_revive(state: PersonStatus, marriage_id: str) -> bool:
+    """The spouse is still widowed by this marriage (has not remarried)."""
+    return state.status is MaritalStatus.WIDOWED and state.marriage_id == marriage_id
+
+
+def revive(state: PersonStatus, *, marriage_id: str, on: str) -> list[DomainEvent]:
+    return [PersonMarriageRevived(marriage_id, on)] if may_revive(state, marriage_id) else []

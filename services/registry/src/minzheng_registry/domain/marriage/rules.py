@@ -4,8 +4,9 @@ numbers (证号), pure.
 - An age N is reached on the N-th birthday; a person born on 29 February reaches it on
   28 February of a common year (Civil Code art. 202 [mem]).
 - A certificate number is its kind (``J`` 结婚证, ``L`` 离婚证, ``BJ``/``BL`` 补发, ``W`` 无婚姻登记
-  记录证明 [assume]) + the registration authority's 6-digit division code (a township office's county) + ``-`` + the year + ``-`` + a 6-digit
-  serial, consecutive per (kind, office, year): ``J330727-2026-000001``.
+  记录证明 [assume]) + the registration authority's 6-digit division code (for a township's
+  office, its county's) + ``-`` + the year + ``-`` + a 6-digit serial, consecutive per (kind,
+  office, year): ``J330727-2026-000001``.
 """
 
 from __future__ import annotations
