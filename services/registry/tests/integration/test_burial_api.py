@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from minzheng_eventstore.identity import Role
 from minzheng_eventstore.testing import refused, request_example
 from minzheng_registry.adapters import burial
-from minzheng_registry.adapters.burial.http import DEMO_CEMETERY, EXAMPLE_CASE
+from minzheng_registry.adapters.burial.http import DEMO_CEMETERY, EXAMPLE_BURIED, EXAMPLE_CASE
 
 if TYPE_CHECKING:
     from conftest import Running
@@ -39,6 +39,7 @@ STORY = [
     ("post", "/funerals/cremations", "/funerals/cremations", 201),
     ("post", "/funerals/waivers", "/funerals/waivers", 201),
     ("post", "/funerals/dispositions", "/funerals/dispositions", 201),
+    ("post", "/funerals/burials", "/funerals/burials", 201),
     ("post", "/illegal-burials", "/illegal-burials", 201),
     ("post", "/illegal-burials/{case_id}/order", f"/illegal-burials/{EXAMPLE_CASE}/order", 201),
     ("post", "/illegal-burials/{case_id}/resolution", f"/illegal-burials/{EXAMPLE_CASE}/resolution", 201),
@@ -69,10 +70,15 @@ async def test_the_demo_loads_idempotently_and_every_example_is_accepted_as_writ
     await burial.AREA.seed_demo(ctx)
     assert await registry.fetchval("SELECT count(*) FROM events") == before
     plots = (await registry.get(f"/cemeteries/{DEMO_CEMETERY}/plots")).json()
-    assert len(plots) == 30 and {p["state"] for p in plots} == {"available"}
+    assert len(plots) == 35 and {p["state"] for p in plots} == {"available"}
 
     spec = await _spec(registry)
     await registry.post("/deaths", request_example(spec, "post", "/deaths"), expect=201)
+    # the burial example's deceased: died, holding the demo's body plot D-001
+    death = {**request_example(spec, "post", "/deaths"), "deceased": EXAMPLE_BURIED}  # type: ignore[dict-item]
+    await registry.post("/deaths", death, expect=201)
+    assignment = {"position": 1, "deceased": EXAMPLE_BURIED}
+    await registry.post(f"/cemeteries/{DEMO_CEMETERY}/plots/D-001/assignment", assignment, expect=201)
     for method, template, path, status in STORY:
         body = request_example(spec, method, template)
         response = await registry.request(method.upper(), path, json=body)
@@ -84,7 +90,7 @@ async def test_the_demo_loads_idempotently_and_every_example_is_accepted_as_writ
 async def test_every_route_is_documented_and_guarded(registry: Running) -> None:
     spec = await _spec(registry)
     operations = _burial_operations(spec)
-    assert len(operations) == 17
+    assert len(operations) == 18
     for method, path, op in operations:
         assert op.get("summary") and op.get("description"), f"{method} {path}"
         assert {"401", "403", "422"} <= set(op["responses"]), f"{method} {path}"

@@ -302,3 +302,49 @@ async def test_the_ashes_go_to_the_assigned_plot_a_niche_or_an_eco_burial(regist
         "role_not_permitted",
     )
     refused(await registry.get(f"/funerals/{uuid.uuid4()}", expect=None), 404, "unknown_funeral")
+
+
+async def test_a_body_is_buried_in_the_body_plot_assigned_and_never_also_cremated(registry: Running) -> None:
+    cemetery = {
+        "name": "尖山镇公益性公墓",
+        "kind": "public_interest",
+        "location": "330727101",
+        "villages": [VILLAGE],
+        "document": "磐民〔2026〕12号",
+    }
+    cid = (await registry.post("/cemeteries", cemetery, expect=201)).json()["cemetery_id"]
+    for run in (
+        {"section": "A", "first": 1, "count": 1, "plot_type": "ashes_single", "area_dm2": 80, "positions": 1},
+        {"section": "D", "first": 1, "count": 1, "plot_type": "body_single", "area_dm2": 400, "positions": 1},
+    ):
+        await registry.post(f"/cemeteries/{cid}/plots", run, expect=201)
+    body_plot, ashes_plot, none = resident(), resident(), resident()
+    registration = await given_death(registry, body_plot)
+    await given_death(registry, ashes_plot)
+    await given_death(registry, none)
+    await registry.post(
+        f"/cemeteries/{cid}/plots/D-001/assignment", {"position": 1, "deceased": body_plot}, expect=201
+    )
+    await registry.post(
+        f"/cemeteries/{cid}/plots/A-001/assignment", {"position": 1, "deceased": ashes_plot}, expect=201
+    )
+
+    def burial(person: str, on: str = "2026-03-01") -> dict[str, Any]:
+        return {"deceased": person, "buried_on": on}
+
+    refused(await registry.post("/funerals/burials", burial(none)), 422, "no_body_plot_assigned", "deceased")
+    refused(
+        await registry.post("/funerals/burials", burial(ashes_plot)), 422, "no_body_plot_assigned", "deceased"
+    )
+    refused(
+        await registry.post("/funerals/burials", burial(body_plot, "2026-02-26")), 422, "buried_before_death"
+    )
+    buried = (await registry.post("/funerals/burials", burial(body_plot), expect=201)).json()
+    assert buried == {"registration_id": registration, "place": f"{cid}/D-001/1", "buried_on": "2026-03-01"}
+    refused(await registry.post("/funerals/burials", burial(body_plot)), 409, "already_buried")
+    refused(await registry.post("/funerals/cremations", cremation(body_plot)), 409, "already_buried")
+    await registry.post("/funerals/cremations", cremation(ashes_plot), expect=201)
+    refused(await registry.post("/funerals/burials", burial(ashes_plot)), 409, "already_cremated")
+    record = (await registry.get(f"/funerals/{registration}")).json()
+    assert (record["cremated_on"], record["buried"]["place"]) == (None, f"{cid}/D-001/1")
+    assert await registry.fetchval("SELECT count(*) FROM events WHERE event_type = 'CremationRecorded'") == 1

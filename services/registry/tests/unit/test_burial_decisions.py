@@ -413,3 +413,19 @@ def test_an_order_sets_the_deadline_moved_to_a_working_day() -> None:
             today=TODAY,
         )
     ).then_refused("found_in_future")
+
+
+def test_a_body_is_buried_once_in_a_body_plot_and_never_also_cremated() -> None:
+    buried = f.BodyBuried("reg-1", VILLAGE, "cem-1/D-001/1", "2026-03-01")
+
+    def bury(plot: str | None, on: date = date(2026, 3, 1)) -> object:
+        return lambda s: f.bury_body(s, DEATH, body_plot=plot, on=on, today=TODAY)
+
+    Scenario(FUNERAL).when(bury("cem-1/D-001/1")).then(buried)
+    Scenario(FUNERAL).when(bury(None)).then_refused("no_body_plot_assigned")
+    Scenario(FUNERAL).when(bury("cem-1/D-001/1", date(2026, 3, 3))).then_refused("buried_in_future")
+    Scenario(FUNERAL).given(buried).when(bury("cem-1/D-001/1")).then_refused("already_buried", Conflict)
+    Scenario(FUNERAL).given(CREMATED).when(bury("cem-1/D-001/1")).then_refused("already_cremated", Conflict)
+    Scenario(FUNERAL).given(buried).when(
+        lambda s: f.record_cremation(s, DEATH, cremated_on=date(2026, 3, 1), funeral_home="x", today=TODAY)
+    ).then_refused("already_buried", Conflict)

@@ -75,6 +75,7 @@ SAMPLES: list[tuple[str, DomainEvent]] = [
         ),
     ),
     ("funeral", f.AshesDisposed(REGISTRATION, "columbarium", "县骨灰堂 3-12", "2026-03-02")),
+    ("funeral", f.BodyBuried(REGISTRATION, VILLAGE, "cem-1/D-001/1", "2026-03-02")),
     ("illegal-burial", i.IllegalBurialCaseOpened("case-1", VILLAGE, "后山", "新坟", "2026-03-01")),
     (
         "illegal-burial",

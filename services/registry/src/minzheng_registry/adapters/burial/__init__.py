@@ -25,7 +25,7 @@ DEMO_VILLAGES = ["330727101201", "330727101202"]
 
 async def seed_demo(ctx: ServiceContext) -> None:
     """A 公益性 cemetery of township 101 for two of its villages, with 20 double and 10 single
-    ashes plots (idempotent)."""
+    ashes plots and 5 body plots (idempotent)."""
     tool = Actor("demo-seed")
     with contextlib.suppress(Conflict):
         await cemeteries.approve_cemetery(
@@ -38,7 +38,11 @@ async def seed_demo(ctx: ServiceContext) -> None:
             villages=DEMO_VILLAGES,
             document="磐民〔2026〕8号",
         )
-    runs = (("A", 20, PlotType.ASHES_DOUBLE, 80, 2), ("B", 10, PlotType.ASHES_SINGLE, 50, 1))
+    runs = (
+        ("A", 20, PlotType.ASHES_DOUBLE, 80, 2),
+        ("B", 10, PlotType.ASHES_SINGLE, 50, 1),
+        ("D", 5, PlotType.BODY_SINGLE, 300, 1),
+    )
     for section, count, plot_type, area, positions in runs:
         with contextlib.suppress(Conflict):
             await cemeteries.create_plots(

@@ -37,6 +37,8 @@ FULL_ID_ROLES = frozenset({Role.REGISTRAR, Role.COUNTY_APPROVER, Role.AUDITOR})
 DEMO_CEMETERY = "c0e7e700-0000-4000-8000-000000000001"
 EXAMPLE_DECEASED = make_resident_id("330727", date(1940, 3, 1), 11).reveal()
 """The deceased of the ``POST /deaths`` example (the marriage area's), died 2026-02-27 in 330727101201."""
+EXAMPLE_BURIED = make_resident_id("330727", date(1936, 9, 20), 33).reveal()
+"""The deceased of the body burial example (土葬), holding the demo's body plot D-001."""
 EXAMPLE_CASE = "b1a1b2c3-0000-4000-8000-0000000000e1"
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
@@ -183,6 +185,12 @@ class DispositionIn(BaseModel):
     disposed_on: Day
 
 
+class BurialIn(BaseModel):
+    model_config = strict({"deceased": EXAMPLE_BURIED, "buried_on": "2026-03-02"})
+    deceased: ResidentId
+    buried_on: Day
+
+
 class CaseIn(BaseModel):
     model_config = strict(
         {
@@ -285,6 +293,12 @@ class DispositionOut(BaseModel):
     disposed_on: date
 
 
+class BurialOut(BaseModel):
+    registration_id: str
+    place: str = Field(description="the body plot: cemetery/plot/position")
+    buried_on: date
+
+
 class FuneralOut(BaseModel):
     registration_id: str
     deceased: str | None
@@ -293,6 +307,7 @@ class FuneralOut(BaseModel):
     funeral_home: str | None
     waiver: WaiverOut | None
     disposition: DispositionOut | None
+    buried: BurialOut | None
 
 
 class CaseOut(BaseModel):
@@ -627,6 +642,24 @@ async def dispose(body: DispositionIn, ctx: Ctx, actor: Cremation) -> Dispositio
     )
 
 
+@router.post(
+    "/funerals/burials",
+    status_code=201,
+    tags=["funerals"],
+    summary="Record a burial of the body (土葬)",
+    response_model=BurialOut,
+    responses=refusals(409),
+)
+async def bury(body: BurialIn, ctx: Ctx, actor: Cremation) -> BurialOut:
+    """Where burial of the body is allowed (土葬改革区): the body of a registered death, not
+    cremated (409 `already_cremated`), once (409 `already_buried`), in the body plot
+    (`body_single`/`body_double`) assigned to the deceased (422 `no_body_plot_assigned`)."""
+    fact = await fun.bury_body(ctx, actor, deceased=body.deceased, buried_on=body.buried_on)
+    return BurialOut(
+        registration_id=fact.registration_id, place=fact.place, buried_on=date.fromisoformat(fact.buried_on)
+    )
+
+
 @router.get(
     "/funerals/{registration_id}",
     tags=["funerals"],
@@ -639,8 +672,9 @@ async def get_funeral(
     ctx: Ctx,
     actor: FuneralReader,
 ) -> FuneralOut:
-    """The cremation, the waiver and the ashes' disposition of one death (by its registration
-    id); the deceased's ID in full for the registrar, county approver and auditor only."""
+    """The cremation (or the burial of the body), the waiver and the ashes' disposition of one
+    death (by its registration id); the deceased's ID in full for the registrar, county approver
+    and auditor only."""
     view = await q.funeral(ctx.store, actor, str(registration_id))
     s = view.case
     return FuneralOut(
@@ -665,6 +699,13 @@ async def get_funeral(
             disposition=s.disposition.disposition,
             place=s.disposition.place,
             disposed_on=date.fromisoformat(s.disposition.disposed_on),
+        ),
+        buried=None
+        if s.buried is None
+        else BurialOut(
+            registration_id=s.buried.registration_id,
+            place=s.buried.place,
+            buried_on=date.fromisoformat(s.buried.buried_on),
         ),
     )
 

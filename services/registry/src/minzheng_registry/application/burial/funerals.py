@@ -15,10 +15,13 @@ from minzheng_kernel.calendar import local_date
 from minzheng_kernel.errors import DomainError
 
 from ...domain.burial import funeral as f
+from ...domain.burial.cemetery import PlotType
 from ..configuration import standards_table
 from ..people import person_token, registered_death
 from . import guards, recipients
-from .streams import FUNERAL, funeral_stream
+from .streams import CEMETERY, FUNERAL, cemetery_stream, funeral_stream
+
+BODY_PLOTS = frozenset({PlotType.BODY_SINGLE.value, PlotType.BODY_DOUBLE.value})
 
 
 async def _death(uow: UnitOfWork, ctx: ServiceContext, actor: Actor, deceased: ResidentId) -> f.Death:
@@ -102,6 +105,33 @@ async def dispose_ashes(
         await uow.record(FUNERAL, stream, facts, jurisdiction=death.residence)
         fact = facts[0]
         assert isinstance(fact, f.AshesDisposed)
+        return fact
+
+    return await ctx.run(actor, unit)
+
+
+async def bury_body(
+    ctx: ServiceContext, actor: Actor, *, deceased: ResidentId, buried_on: date
+) -> f.BodyBuried:
+    """The body buried in the body plot assigned to the deceased (土葬)."""
+
+    async def unit(uow: UnitOfWork) -> f.BodyBuried:
+        death = await _death(uow, ctx, actor, deceased)
+        stream = funeral_stream(death.registration_id)
+        state = await uow.load(FUNERAL, stream)
+        held = await guards.position_of(uow.conn, person_token(ctx.pseudonyms, deceased))
+        body_plot = None
+        if held is not None:
+            cemetery_id, plot, _position = held.split("/")
+            where = await uow.load(CEMETERY, cemetery_stream(cemetery_id))
+            spec = where.plots.get(plot)
+            if spec is not None and spec.plot_type in BODY_PLOTS:
+                body_plot = held
+        today = local_date(ctx.clock.now())
+        facts = f.bury_body(state, death, body_plot=body_plot, on=buried_on, today=today)
+        await uow.record(FUNERAL, stream, facts, jurisdiction=death.residence)
+        fact = facts[0]
+        assert isinstance(fact, f.BodyBuried)
         return fact
 
     return await ctx.run(actor, unit)

@@ -71,7 +71,18 @@ class AshesDisposed(DomainEvent):
     disposed_on: str
 
 
-FUNERAL_EVENTS = EventTypes(CremationRecorded, BasicFuneralFeesWaived, AshesDisposed)
+@dataclass(frozen=True, slots=True)
+class BodyBuried(DomainEvent):
+    """The body buried uncremated (土葬) in the body plot assigned to the deceased
+    (``cemetery/plot/position``): where burial of the body is allowed (土葬改革区)."""
+
+    registration_id: str
+    residence: str
+    place: str
+    buried_on: str
+
+
+FUNERAL_EVENTS = EventTypes(CremationRecorded, BasicFuneralFeesWaived, AshesDisposed, BodyBuried)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +93,7 @@ class FuneralCase:
     funeral_home: str | None = None
     waiver: BasicFuneralFeesWaived | None = None
     disposition: AshesDisposed | None = None
+    buried: BodyBuried | None = None
 
 
 def evolve(state: FuneralCase, event: DomainEvent) -> FuneralCase:
@@ -100,6 +112,10 @@ def evolve(state: FuneralCase, event: DomainEvent) -> FuneralCase:
             )
         case AshesDisposed():
             return replace(state, disposition=event)
+        case BodyBuried():
+            return replace(
+                state, registration_id=event.registration_id, residence=event.residence, buried=event
+            )
     return state
 
 
@@ -118,6 +134,8 @@ def record_cremation(
 ) -> list[DomainEvent]:
     if state.cremated_on is not None:
         raise Conflict("already_cremated", "a cremation is already recorded for this death", field="deceased")
+    if state.buried is not None:
+        raise Conflict("already_buried", "the body is recorded as buried (土葬)", field="deceased")
     if cremated_on < death.date_of_death:
         raise DomainError(
             "cremated_before_death", "the cremation is on or after the date of death", field="cremated_on"
@@ -207,3 +225,25 @@ def dispose_ashes(
         place = plot_held
     assert state.registration_id is not None
     return [AshesDisposed(state.registration_id, disposition.value, place, on.isoformat())]
+
+
+def bury_body(
+    state: FuneralCase, death: Death, *, body_plot: str | None, on: date, today: date
+) -> list[DomainEvent]:
+    """Burial of the body (土葬), in the body plot (``body_single``/``body_double``) assigned to the
+    deceased (``body_plot``: its ``cemetery/plot/position``, ``None`` if the deceased holds none)."""
+    if state.cremated_on is not None:
+        raise Conflict("already_cremated", "the deceased was cremated", field="deceased")
+    if state.buried is not None:
+        raise Conflict("already_buried", "the burial is already recorded", field="deceased")
+    if body_plot is None:
+        raise DomainError(
+            "no_body_plot_assigned",
+            "a body is buried in a body plot assigned to the deceased",
+            field="deceased",
+        )
+    if on < death.date_of_death:
+        raise DomainError("buried_before_death", "the burial is after the death", field="buried_on")
+    if on > today:
+        raise DomainError("buried_in_future", "the burial date is not in the future", field="buried_on")
+    return [BodyBuried(death.registration_id, death.residence, body_plot, on.isoformat())]
