@@ -105,3 +105,22 @@ async def test_concurrent_registrations_get_serials_exactly_one_to_n(registry: R
     serials = sorted(int(a.json()["certificate_number"].rsplit("-", 1)[1]) for a in answers)
     assert serials == list(range(1, n + 1))
     assert await registry.fetchval("SELECT count(DISTINCT number) FROM registry_certificates") == n
+
+
+async def test_a_marriage_on_the_historical_record_refuses_a_new_one(registry: Running) -> None:
+    h, w = man(date(1950, 3, 3)), woman(date(1952, 4, 4))
+    row = {
+        "certificate_number": "婚字第 0001 号",
+        "party_a": h,
+        "party_b": w,
+        "registered_on": "1975-05-01",
+        "office": "330727101",
+        "kind": "marriage",
+    }
+    await registry.post("/archive/imports", {"rows": [row]}, expect=201)
+    refused(await registry.post("/marriages", body(h, woman())), 409, "already_married", "party_a")
+    refused(await registry.post("/marriages", body(man(), w)), 409, "already_married", "party_b")
+    # the former spouse's registered death ends it: the widow may marry
+    death = {"deceased": h, "date_of_death": "2020-01-01", "place": "330727101201"}
+    await registry.post("/deaths", {**death, "residence": "330727101201", "office": "330727"}, expect=201)
+    await registry.post("/marriages", body(man(), w), expect=201)
