@@ -8,6 +8,7 @@ contract (events must carry it) and :meth:`ResidentId.reveal` give the full valu
 
 from __future__ import annotations
 
+import operator
 import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Final, NoReturn
@@ -25,6 +26,7 @@ __all__ = [
 ]
 
 _WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ZERO_WEIGHTED: Final = ord("0") * sum(_WEIGHTS)
 _CHECK_CHARS: Final = "10X98765432"
 _SHAPE: Final = re.compile(r"[0-9]{17}[0-9X]")
 _MIN_BIRTH_YEAR: Final = 1900
@@ -85,7 +87,8 @@ def resident_id_checksum(first17: str) -> str:
     """Return the GB 11643-1999 check character (``0``-``9`` or ``X``) for the first 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise InvalidResidentIdError("resident ID body must be exactly 17 ASCII digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    # the digits' code points less 48 each (one C-level pass: a bulk import checks 100,000s of IDs)
+    total = sum(map(operator.mul, first17.encode("ascii"), _WEIGHTS)) - _ZERO_WEIGHTED
     return _CHECK_CHARS[total % 11]
 
 

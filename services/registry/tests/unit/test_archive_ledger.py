@@ -40,7 +40,9 @@ def person(born: date, sex: str) -> ResidentId:
 
 
 def candidate(kind: Kind, husband: ResidentId, wife: ResidentId, on: date, line: int = 1) -> Candidate:
-    row = ValidRow(line, kind, f"c{line}", husband, wife, on, "330727101")
+    row = ValidRow(
+        line, kind, f"c{line}", husband, wife, on, "330727101", husband.birth_date, wife.birth_date
+    )
     return Candidate(row, f"r{line}", f"t-{husband.reveal()}", f"t-{wife.reveal()}")
 
 

@@ -8,9 +8,9 @@ from minzheng_eventstore.identity import Role
 
 from ...application.archive import imports
 from ...area import Area
-from ...domain.archive.records import ARCHIVE_EVENTS, ArchiveRow, HistoricalMarriageImported
+from ...domain.archive.records import ARCHIVE_EVENTS, ArchiveRow, HistoricalRecordsImported
 from .http import router
-from .publication import record_imported
+from .publication import records_imported
 from .schema import MIGRATIONS
 
 DEMO_ROWS = (
@@ -42,7 +42,7 @@ async def seed_demo(ctx: ServiceContext) -> None:
 AREA = Area(
     name="archive",
     events=ARCHIVE_EVENTS,
-    publishers={HistoricalMarriageImported.event_type: record_imported},
+    publishers={HistoricalRecordsImported.event_type: records_imported},
     migrations=MIGRATIONS,
     routers=[router],
     permissions={

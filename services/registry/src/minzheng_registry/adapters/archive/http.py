@@ -114,7 +114,6 @@ class ReportOut(BaseModel):
 
 class RecordOut(BaseModel):
     record_id: UUID
-    import_id: UUID
     kind: str
     certificate_number: str
     husband: str = Field(
@@ -215,22 +214,22 @@ async def archive_record(record_id: UUID, ctx: Ctx, actor: RecordReader) -> Reco
     dissolves. IDs in full for the registrar, the county approver and the auditor, masked for
     other roles. 404 `no_such_record`; 403 for a record of an office outside the caller's division."""
     record = await imports.read_record(ctx, record_id)
-    actor.require_within(record.office, "record_id")
+    actor.require_within(record["office"], "record_id")
     full = bool(actor.roles & FULL_ID_ROLES)
 
     def shown(value: str) -> str:
         return value if full else ResidentId(value).masked
 
+    dissolves = record["dissolves"]
     return RecordOut(
-        record_id=UUID(record.record_id),
-        import_id=UUID(record.import_id),
-        kind=record.kind,
-        certificate_number=record.certificate_number,
-        husband=shown(record.husband),
-        wife=shown(record.wife),
-        registered_on=date.fromisoformat(record.registered_on),
-        office=record.office,
-        flags=record.flags,
-        standard_ids=record.standard_ids,
-        dissolves=None if record.dissolves is None else UUID(record.dissolves),
+        record_id=record_id,
+        kind=record["kind"],
+        certificate_number=record["certificate_number"],
+        husband=shown(record["husband"]),
+        wife=shown(record["wife"]),
+        registered_on=date.fromisoformat(record["registered_on"]),
+        office=record["office"],
+        flags=record["flags"],
+        standard_ids=record["standard_ids"],
+        dissolves=None if dissolves is None else UUID(dissolves),
     )

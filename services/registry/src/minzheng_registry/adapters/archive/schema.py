@@ -9,10 +9,12 @@ MIGRATIONS = [
     Migration(
         "registry_archive_0001",
         """
-        -- One row per archive record (the stream archive-<record_id>): a re-import finds it here.
+        -- One row per archive record: a re-import finds it here; its event is in the stream
+        -- archive-<import_id>-<chunk>.
         CREATE TABLE registry_archive_record (
             record_id uuid PRIMARY KEY,
             import_id uuid NOT NULL,
+            chunk integer NOT NULL,
             kind text NOT NULL CHECK (kind IN ('marriage', 'divorce')),
             registered_on date NOT NULL,
             flags text[] NOT NULL DEFAULT '{}'

@@ -160,9 +160,9 @@ def enter(candidates: Sequence[Candidate], ledger: Ledger, ages: MarriageAges) -
         flags: list[Flag] = []
         male = ages.of(MARRIAGE_AGE_MALE, row.office, on)
         female = ages.of(MARRIAGE_AGE_FEMALE, row.office, on)
-        if age_on(row.husband.birth_date, on) < male.value:
+        if age_on(row.husband_born, on) < male.value:
             flags.append(Flag.HUSBAND_UNDER_AGE)
-        if age_on(row.wife.birth_date, on) < female.value:
+        if age_on(row.wife_born, on) < female.value:
             flags.append(Flag.WIFE_UNDER_AGE)
         if ledger.married_on(candidate.husband, on):
             flags.append(Flag.HUSBAND_ALREADY_MARRIED)

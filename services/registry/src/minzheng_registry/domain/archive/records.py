@@ -96,6 +96,8 @@ class ValidRow:
     wife: ResidentId
     registered_on: date
     office: str
+    husband_born: date
+    wife_born: date
 
     @property
     def business_key(self) -> str:
@@ -225,30 +227,32 @@ def validate(line: int, row: ArchiveRow, county: str) -> ValidRow | Rejection:
             problems.append((Problem.SAME_PERSON, "party_b"))
         elif a.sex == b.sex:
             problems.append((Problem.SAME_SEX, "party_b"))
+    born = [None if p is None else p.birth_date for p in parties]
     if on is not None:
-        for name, person in (("party_a", a), ("party_b", b)):
-            if person is not None and person.birth_date > on:
+        for name, birth in zip(("party_a", "party_b"), born, strict=True):
+            if birth is not None and birth > on:
                 problems.append((Problem.BORN_AFTER_REGISTRATION, name))
     if problems:
         return Rejection(line, tuple(problems), row)
     assert a is not None and b is not None and on is not None and office is not None
     assert kind is not None and certificate is not None
-    husband, wife = (a, b) if a.sex == "male" else (b, a)
-    return ValidRow(line, kind, certificate.strip(), husband, wife, on, office)
+    born_a, born_b = born
+    assert born_a is not None and born_b is not None
+    if a.sex == "male":
+        return ValidRow(line, kind, certificate.strip(), a, b, on, office, born_a, born_b)
+    return ValidRow(line, kind, certificate.strip(), b, a, on, office, born_b, born_a)
 
 
 # ---------------------------------------------------------------------------------------- events
 
 
-@dataclass(frozen=True, slots=True)
-class HistoricalMarriageImported(DomainEvent):
-    """A historical record entered in the archive (历史婚姻档案补录), the first and only event of its
-    stream ``archive-<record_id>``. ``flags`` are the rules of its own time it breaks (``Flag``);
-    ``standard_ids`` the marriage ages it was checked against; a divorce names the marriage it
-    ``dissolves`` (``None``: the archive holds no matching marriage, flagged)."""
+class ArchivedRecord(TypedDict):
+    """A historical record entered in the archive (历史婚姻档案补录). ``flags`` are the rules of its
+    own time it breaks (``ledger.Flag``), ``standard_ids`` the marriage ages it was checked against;
+    a divorce names the marriage it ``dissolves`` (``None``: the archive holds no matching marriage,
+    flagged)."""
 
     record_id: str
-    import_id: str
     kind: str
     certificate_number: str
     husband: str
@@ -257,7 +261,17 @@ class HistoricalMarriageImported(DomainEvent):
     office: str
     flags: list[str]
     standard_ids: list[str]
-    dissolves: str | None = None
+    dissolves: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoricalRecordsImported(DomainEvent):
+    """Records of an import entered, at most ``RECORDS_PER_EVENT``, oldest first: the only event of
+    its stream ``archive-<import_id>-<chunk>`` (published as one message)."""
+
+    import_id: str
+    chunk: int
+    records: list[ArchivedRecord]
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,4 +298,6 @@ class HistoricalImportCompleted(DomainEvent):
 
 
 REPORT_CHUNK = 1000
-ARCHIVE_EVENTS = EventTypes(HistoricalMarriageImported, HistoricalRowsRejected, HistoricalImportCompleted)
+RECORDS_PER_EVENT = 1000
+"""As the contract's ``MAX_RECORDS``: one published message per event."""
+ARCHIVE_EVENTS = EventTypes(HistoricalRecordsImported, HistoricalRowsRejected, HistoricalImportCompleted)
