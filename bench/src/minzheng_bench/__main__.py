@@ -21,8 +21,8 @@ from minzheng_eventstore import EventStore, install
 from minzheng_eventstore.dsn import sqlalchemy_url
 from minzheng_infra.stack import EmbeddedStack
 
-from . import domain, eslib, platform, raw
-from .append import measure_append
+from . import domain, eslib, platform, raw, registry
+from .append import AppendFigures, measure_append
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Sizes:
     grown: int
     households: int
     sla: int
+    archive: int
+    marriages: int
 
 
 QUICK = Sizes(
@@ -46,6 +48,8 @@ QUICK = Sizes(
     grown=300_000,
     households=10_000,
     sla=2_000,
+    archive=20_000,
+    marriages=300,
 )
 FULL = Sizes(
     seq=4000,
@@ -56,6 +60,8 @@ FULL = Sizes(
     grown=5_000_000,
     households=100_000,
     sla=10_000,
+    archive=100_000,
+    marriages=4000,
 )
 
 
@@ -236,9 +242,59 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
             Row(f"SLA burst {sizes.sla:,}: all breaches raised after the deadline", sla["breaches_s"], "s"),
             Row("SLA scheduler CPU while idle (1 poll/s)", sla["idle_cpu_share"] * 100, "% of a core"),
         ]
+        rows += await _registry_rows(stack, sizes, ap, pg["pg_batched"], console)
     finally:
         stack.stop()
         shutil.rmtree(stack.root, ignore_errors=True)
+    return rows
+
+
+async def _registry_rows(
+    stack: EmbeddedStack, sizes: Sizes, ap: AppendFigures, pg_batched: float, console: Console
+) -> list[Row]:
+    """The registry's rows: the archive import end to end beside PostgreSQL's own batched insert,
+    marriage registration beside the store's single append, of the same run."""
+    console.log(f"registry: archive import, {sizes.archive:,} rows")
+    imp = await registry.archive_import(
+        await _database(stack, "archive", store=False), stack.nats_admin_url, sizes.archive
+    )
+    rows = [
+        Row(
+            f"archive import {sizes.archive:,} rows: validated, stored, published",
+            imp["rows_per_s"],
+            "rows/s",
+            "raw batched insert",
+            pg_batched,
+            "≥ 10,000 rows/s",
+        ),
+        Row(f"archive import {sizes.archive:,}: stored (import returned)", imp["stored_s"], "s"),
+        Row(f"archive import {sizes.archive:,}: last record published", imp["published_s"], "s"),
+        Row(f"archive re-import {sizes.archive:,}: records added", imp["reimport_added"], "rows", target="0"),
+    ]
+    rows += [
+        Row(f"archive import {sizes.archive:,}: CPU of {process}", seconds, "core-s")
+        for process, seconds in imp["cpu_s"].items()
+    ]
+    console.log(f"registry: marriage registration, {sizes.marriages:,} couples")
+    mar = await registry.marriage_registration(
+        await _database(stack, "marriage", store=False), stack.nats_admin_url, sizes.marriages
+    )
+    rows += [
+        Row(
+            "marriage registration, sequential (3 streams + serial, 1 unit)",
+            mar["sequential"],
+            "cmd/s",
+            "store append seq",
+            ap.store_seq,
+        ),
+        Row(
+            "marriage registration, 16 concurrent (one office's serial)",
+            mar["concurrent"],
+            "cmd/s",
+            "store append 16",
+            ap.store_16,
+        ),
+    ]
     return rows
 
 
