@@ -242,7 +242,7 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
             Row(f"SLA burst {sizes.sla:,}: all breaches raised after the deadline", sla["breaches_s"], "s"),
             Row("SLA scheduler CPU while idle (1 poll/s)", sla["idle_cpu_share"] * 100, "% of a core"),
         ]
-        rows += await _registry_rows(stack, sizes, ap, pg["pg_batched"], console)
+        rows += await _registry_rows(stack, sizes, ap, pg["pg_batched"], lat["p99"], console)
     finally:
         stack.stop()
         shutil.rmtree(stack.root, ignore_errors=True)
@@ -250,10 +250,16 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
 
 
 async def _registry_rows(
-    stack: EmbeddedStack, sizes: Sizes, ap: AppendFigures, pg_batched: float, console: Console
+    stack: EmbeddedStack,
+    sizes: Sizes,
+    ap: AppendFigures,
+    pg_batched: float,
+    platform_p99: float,
+    console: Console,
 ) -> list[Row]:
     """The registry's rows: the archive import end to end beside PostgreSQL's own batched insert,
-    marriage registration beside the store's single append, of the same run."""
+    marriage registration beside the store's single append, a death's way to assistance beside
+    the platform's command → other read model latency, all of the same run."""
     console.log(f"registry: archive import, {sizes.archive:,} rows")
     imp = await registry.archive_import(
         await _database(stack, "archive", store=False), stack.nats_admin_url, sizes.archive
@@ -295,6 +301,27 @@ async def _registry_rows(
             ap.store_16,
         ),
     ]
+    console.log(f"registry → assistance: deaths at 20/s for {sizes.latency_seconds} s")
+    death = await registry.death_to_benefit_stopped(
+        await _database(stack, "deaths_registry", store=False),
+        await _database(stack, "deaths_assistance", store=False),
+        stack.nats_admin_url,
+        20,
+        sizes.latency_seconds,
+    )
+    rows += [
+        Row(f"death registered → benefit terminated in assistance, {q}", death[q], "ms")
+        for q in ("p50", "p95")
+    ]
+    rows.append(
+        Row(
+            "death registered → benefit terminated in assistance, p99 (20/s)",
+            death["p99"],
+            "ms",
+            "platform command → read model p99",
+            platform_p99,
+        )
+    )
     return rows
 
 

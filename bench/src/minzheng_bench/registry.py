@@ -215,6 +215,161 @@ async def marriage_registration(database_url: str, nats_url: str, n: int) -> dic
     return {"sequential": sequential, "concurrent": concurrent}
 
 
+async def _sole_member_households(service: Any, people: list[str], village: str) -> dict[str, str]:
+    """Approved 低保 households of one member each, written as the events the commands would have
+    produced, with their enrolment rows (what the death policy finds them by); household id by
+    person. Set-up speed is not measured."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from minzheng_assistance.application.guards import ENROLMENT_PURPOSE
+    from minzheng_assistance.application.streams import HOUSEHOLD_GROUP
+    from minzheng_assistance.domain import events as ev
+    from minzheng_eventstore import EventMetadata, NewEvent
+    from minzheng_kernel.events import DomainEvent
+
+    at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    standard = 35_200
+    store = service.host.store
+    pseudonyms = service.context().pseudonyms
+    async with store.pool.acquire() as conn:
+        await conn.execute(
+            "INSERT INTO standards (parameter, jurisdiction, effective_from, value) "
+            "VALUES ('dibao_rural', $1, '2014-01-01', $2) ON CONFLICT DO NOTHING",
+            village[:6],
+            standard,
+        )
+    meta = EventMetadata(actor="bench-seed", jurisdiction=village)
+    households: dict[str, str] = {}
+    streams: list[tuple[str, list[NewEvent]]] = []
+    enrolments: list[tuple[str, str, uuid.UUID]] = []
+    for resident in people:
+        hid = uuid.uuid5(uuid.NAMESPACE_URL, f"bench-sole/{resident}")
+        households[resident] = str(hid)
+        member: ev.MemberData = {
+            "resident_id": resident,
+            "relationship": "self",
+            "monthly_income_fen": 0,
+            "employment": "unemployed",
+        }
+        facts: list[DomainEvent] = [
+            ev.HouseholdApplied(str(hid), "dibao_rural", village, False, at.isoformat(), [member]),
+            *[
+                ev.ReviewStepRecorded(str(hid), "dibao_rural", step, True, "bench-caseworker", "")
+                for step in ("investigation", "economic_check", "appraisal", "township_review")
+            ],
+            ev.PublicNoticePosted(
+                str(hid), "dibao_rural", at.isoformat(), (at + timedelta(days=7)).isoformat(), "bench"
+            ),
+            ev.ApprovalGranted(
+                str(hid),
+                "dibao_rural",
+                category="rural",
+                classification=None,
+                member_count=1,
+                per_capita_income_fen=0,
+                standard_id=f"dibao_rural:{village[:6]}:2014-01-01",
+                standard_monthly_fen=standard,
+                monthly_amount_fen=standard,
+                effective_from="2026-01",
+                approved_by="bench-approver",
+            ),
+        ]
+        events = [
+            NewEvent(event_type=f.event_type, data=f.to_data(), occurred_at=at, metadata=meta) for f in facts
+        ]
+        streams.append((f"household-{hid}", events))
+        enrolments.append((pseudonyms.token(ENROLMENT_PURPOSE, resident), HOUSEHOLD_GROUP, hid))
+    await store.create_streams_once("household", streams)
+    async with store.pool.acquire() as conn:
+        await conn.executemany(
+            "INSERT INTO enrolments (resident_id, grp, case_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            enrolments,
+        )
+    return households
+
+
+async def death_to_benefit_stopped(
+    registry_url: str, assistance_url: str, nats_url: str, per_second: float, seconds: float
+) -> dict[str, float]:
+    """Deaths registered by the registry (``register_death``) at ``per_second``, each of a sole
+    member of an approved assistance household; the latency from the registration's start until
+    assistance's read model shows the household terminated (DeathRegistered published by the
+    registry's relay, consumed by assistance's durable consumer, the household's unit, the
+    projection). Both services run as they would (relay, consumers, projections), in this process."""
+    from minzheng_assistance.entrypoints.app import Assistance
+    from minzheng_contracts import ResidentId, make_resident_id
+    from minzheng_eventstore import Actor
+    from minzheng_kernel.calendar import local_date
+    from minzheng_registry.application.configuration import load_national_standards
+    from minzheng_registry.application.marriage.handlers import register_death
+    from minzheng_registry.entrypoints.app import Registry
+
+    village = "330727101201"
+    n = int(per_second * seconds)
+    people = [make_resident_id("330727", date(1930, 1, 1) + timedelta(days=k), 17 + k % 2) for k in range(n)]
+    registry = Registry(registry_settings(registry_url, nats_url), clock=SystemClock(), scheduler=False)
+    assistance_settings = ServiceSettings("assistance", assistance_url, nats_url, PSEUDONYM_KEY)
+    seeding = Assistance(assistance_settings, clock=SystemClock())
+    await seeding.host.migrate()
+    async with seeding.host.running(consume=False, relay=False):
+        households = await _sole_member_households(seeding, [p.reveal() for p in people], village)
+        await seeding.context().projection("assistance-read-models").catch_up()
+    assistance = Assistance(assistance_settings, clock=SystemClock())
+    await registry.host.migrate()
+    async with (
+        registry.host.running(consume=False),
+        assistance.host.running(relay=False),
+        assistance.host.store.pool.acquire() as conn,
+    ):
+        ctx = registry.context()
+        await load_national_standards(ctx)
+        actor = Actor("bench-registrar")
+        started: dict[str, float] = {}
+        seen: dict[str, float] = {}
+        wanted = set(households.values())
+
+        async def die(person: ResidentId) -> None:
+            started[households[person.reveal()]] = time.perf_counter()
+            await register_death(
+                ctx,
+                actor,
+                deceased=person,
+                date_of_death=local_date(ctx.clock.now()),
+                place=village,
+                residence=village,
+                office="330727",
+            )
+
+        async def watch() -> None:
+            while len(seen) < len(wanted):
+                rows = await conn.fetch(
+                    "SELECT household_id::text FROM households WHERE status = 'terminated' "
+                    "AND household_id = ANY($1::uuid[])",
+                    [h for h in wanted if h not in seen],
+                )
+                now = time.perf_counter()
+                for row in rows:
+                    seen.setdefault(row[0], now)
+                await asyncio.sleep(0.002)
+
+        watching = asyncio.create_task(watch())
+        deaths: list[asyncio.Task[None]] = []
+        t0 = time.perf_counter()
+        for k, person in enumerate(people):  # an open loop: one death every 1/per_second s
+            await asyncio.sleep(max(0.0, t0 + k / per_second - time.perf_counter()))
+            deaths.append(asyncio.create_task(die(person)))
+        await asyncio.gather(*deaths)
+        await asyncio.wait_for(watching, 120)
+    latencies = sorted((seen[h] - started[h]) * 1000 for h in wanted)
+    return {
+        "deaths": n,
+        "p50": latencies[len(latencies) // 2],
+        "p95": latencies[int(len(latencies) * 0.95) - 1],
+        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)],
+    }
+
+
 if __name__ == "__main__":  # python -m minzheng_bench.registry N: the import alone, on its own stack
     import shutil
 
