@@ -5,15 +5,21 @@ area, refuses an anonymous caller (401) and a role the table does not name (403)
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from minzheng_contracts import make_resident_id
 from minzheng_eventstore.identity import Role
 from minzheng_eventstore.testing import refused, request_example
+from minzheng_kernel.calendar import CHINA
 from minzheng_registry.adapters import burial
 from minzheng_registry.adapters.burial.http import DEMO_CEMETERY, EXAMPLE_BURIED, EXAMPLE_CASE
+from minzheng_registry.application.burial.scheduler import raise_due
 
 if TYPE_CHECKING:
     from conftest import Running
+
+OTHER = make_resident_id("330727", date(1937, 1, 9), 51).reveal()
 
 STORY = [
     ("post", "/cemeteries", "/cemeteries", 201),
@@ -85,12 +91,25 @@ async def test_the_demo_loads_idempotently_and_every_example_is_accepted_as_writ
         assert response.status_code == status, f"{method} {template}: {response.text}"
     record = (await registry.get(f"/cemeteries/{DEMO_CEMETERY}/plots", state="interred")).json()
     assert [p["plot"] for p in record] == ["A-001"]
+    # the reclamation example: a position whose use expired (A-002, assigned to another deceased)
+    other = {**request_example(spec, "post", "/deaths"), "deceased": OTHER}  # type: ignore[dict-item]
+    await registry.post("/deaths", other, expect=201)
+    await registry.post(
+        f"/cemeteries/{DEMO_CEMETERY}/plots/A-002/assignment", {"position": 1, "deceased": OTHER}, expect=201
+    )
+    registry.clock.set(datetime(2046, 3, 2, 0, 0, tzinfo=CHINA))
+    assert (await raise_due(ctx))["plot-use"] == 2  # A-002 and the body plot D-001
+    example = request_example(spec, "post", "/cemeteries/{cemetery_id}/plots/{plot}/reclamation")
+    reclaimed = await registry.post(
+        f"/cemeteries/{DEMO_CEMETERY}/plots/A-002/reclamation", example, expect=201
+    )
+    assert reclaimed.json()["state"] == "reclaimed"
 
 
 async def test_every_route_is_documented_and_guarded(registry: Running) -> None:
     spec = await _spec(registry)
     operations = _burial_operations(spec)
-    assert len(operations) == 18
+    assert len(operations) == 19
     for method, path, op in operations:
         assert op.get("summary") and op.get("description"), f"{method} {path}"
         assert {"401", "403", "422"} <= set(op["responses"]), f"{method} {path}"

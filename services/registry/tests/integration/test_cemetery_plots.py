@@ -323,3 +323,23 @@ def restarted(database: str, stack: Any, clock: ManualClock) -> Any:
 async def fetchval(client: ServiceClient, sql: str, *args: object) -> Any:
     async with client.service.host.store.pool.acquire() as conn:
         return await conn.fetchval(sql, *args)
+
+
+async def test_an_expired_position_is_reclaimed_and_never_given_again(registry: Running) -> None:
+    cid = await given_cemetery(registry)
+    person, next_person = resident(), resident()
+    await given_death(registry, person)
+    url = f"/cemeteries/{cid}/plots/A-001"
+    await registry.post(f"{url}/assignment", _assignment(person), expect=201)
+    reclaim = {"position": 1, "reason": "期满未续, 公告 90 日无人认领"}
+    refused(await registry.post(f"{url}/reclamation", reclaim), 409, "use_not_expired", "position")
+    registry.clock.set(datetime(2046, 9, 1, 9, 0, tzinfo=CHINA))
+    assert (await raise_due(registry.service.context()))["plot-use"] == 1
+    plot = (await registry.post(f"{url}/reclamation", reclaim, expect=201)).json()
+    assert (plot["state"], plot["positions"][0]["reclaimed"]) == ("reclaimed", True)
+    refused(await registry.post(f"{url}/reclamation", reclaim), 409, "already_reclaimed")
+    refused(await registry.post(f"{url}/renewal", {"position": 1}), 409, "plot_reclaimed")
+    await given_death(registry, next_person, died=date(2046, 8, 30))
+    refused(await registry.post(f"{url}/assignment", _assignment(next_person)), 409, "position_taken")
+    listed = (await registry.get(f"/cemeteries/{cid}/plots", state="reclaimed")).json()
+    assert [p["plot"] for p in listed] == ["A-001"]

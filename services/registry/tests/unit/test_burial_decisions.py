@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from minzheng_eventstore.testing import Scenario
 from minzheng_kernel.calendar import WorkingCalendar
 from minzheng_kernel.errors import Conflict, NotFound
+from minzheng_kernel.events import DomainEvent
 from minzheng_kernel.standards import Standard, StandardsTable
 from minzheng_registry.application.burial.streams import CEMETERY, FUNERAL, ILLEGAL_BURIAL, PLOT
 from minzheng_registry.application.configuration import NATIONAL
@@ -429,3 +430,22 @@ def test_a_body_is_buried_once_in_a_body_plot_and_never_also_cremated() -> None:
     Scenario(FUNERAL).given(buried).when(
         lambda s: f.record_cremation(s, DEATH, cremated_on=date(2026, 3, 1), funeral_home="x", today=TODAY)
     ).then_refused("already_buried", Conflict)
+
+
+def test_an_expired_position_is_reclaimed_once_and_never_renewed() -> None:
+    expired = c.PlotUseExpired("cem-1", "A-001", 1, 1, "2046-03-02")
+    reclaimed = c.PlotUseReclaimed("cem-1", "A-001", 1, "2046-09-01", "期满未续")
+
+    def reclaim(s: c.Plot) -> list[DomainEvent]:
+        return c.reclaim("cem-1", s, plot_no="A-001", position=1, on=date(2046, 9, 1), reason="期满未续")
+
+    Scenario(PLOT).given(ASSIGNED).when(reclaim).then_refused("use_not_expired", Conflict)
+    state = Scenario(PLOT).given(ASSIGNED, expired).when(reclaim).then(reclaimed)
+    assert state.state(2) == "reclaimed"
+    Scenario(PLOT).given(ASSIGNED, expired, reclaimed).when(reclaim).then_refused(
+        "already_reclaimed", Conflict
+    )
+    where = cemetery()
+    Scenario(PLOT).given(ASSIGNED, expired, reclaimed).when(
+        lambda s: c.renew(where, s, NATIONAL_TABLE, plot_no="A-001", position=1, on=date(2046, 9, 2))
+    ).then_refused("plot_reclaimed", Conflict)

@@ -63,6 +63,7 @@ SAMPLES: list[tuple[str, DomainEvent]] = [
             "plot_use_years:330727:1998-01-01",
         ),
     ),
+    ("plot", c.PlotUseReclaimed("cem-1", "A-001", 1, "2046-09-01", "期满未续")),
     ("funeral", f.CremationRecorded(REGISTRATION, DECEASED, "2026-02-28", "磐安县殡仪馆", VILLAGE)),
     (
         "funeral",
@@ -123,5 +124,5 @@ def test_every_burial_event_maps_to_a_valid_contract_or_is_internal() -> None:
 
 def test_only_the_cremation_is_published() -> None:
     assert BURIAL_EVENTS.names - REGISTRY.internal_events == {"CremationRecorded"}
-    message = REGISTRY.publication(recorded("funeral", SAMPLES[6][1], 1))  # type: ignore[misc]
+    message = REGISTRY.publication(recorded("funeral", SAMPLES[7][1], 1))  # type: ignore[misc]
     assert message is not None and message.subject == "registry.cremation.recorded"

@@ -140,6 +140,12 @@ class RenewalIn(BaseModel):
     position: int = Field(ge=1, le=2, strict=True)
 
 
+class ReclamationIn(BaseModel):
+    model_config = strict({"position": 1, "reason": "期满未续, 公告 90 日无人认领"})
+    position: int = Field(ge=1, le=2, strict=True)
+    reason: LongText
+
+
 class CremationIn(BaseModel):
     model_config = strict(
         {"deceased": EXAMPLE_DECEASED, "cremated_on": "2026-03-01", "funeral_home": "磐安县殡仪馆"}
@@ -241,6 +247,7 @@ class PositionOut(BaseModel):
     period: int
     interred_on: date | None
     expired: bool
+    reclaimed: bool
 
 
 class PlotOut(BaseModel):
@@ -248,7 +255,7 @@ class PlotOut(BaseModel):
     plot_type: str
     area_dm2: int
     capacity: int
-    state: Literal["available", "assigned", "interred", "use_expired"]
+    state: Literal["available", "assigned", "interred", "use_expired", "reclaimed"]
     positions: list[PositionOut]
 
 
@@ -369,6 +376,7 @@ def _plot(actor: Actor, v: q.PlotView) -> PlotOut:
                 period=p.period,
                 interred_on=_day(p.interred_on),
                 expired=p.expired,
+                reclaimed=p.reclaimed,
             )
             for n, p in sorted(v.positions.items())
         ],
@@ -469,11 +477,12 @@ async def list_plots(
     ctx: Ctx,
     actor: CemeteryReader,
     state: Annotated[
-        Literal["available", "assigned", "interred", "use_expired"] | None, Query(description="filter")
+        Literal["available", "assigned", "interred", "use_expired", "reclaimed"] | None,
+        Query(description="filter"),
     ] = None,
 ) -> list[PlotOut]:
-    """Every plot, by number, with its state (available, assigned, interred, use_expired) and
-    its assigned positions."""
+    """Every plot, by number, with its state (available, assigned, interred, use_expired,
+    reclaimed) and its assigned positions."""
     views = await q.plots(ctx.store, actor, str(cemetery_id), state=state)
     return [_plot(actor, v) for v in views]
 
@@ -557,6 +566,25 @@ async def renew(
         use_until=date.fromisoformat(fact.use_until),
         standard_id=fact.standard_id,
     )
+
+
+@router.post(
+    "/cemeteries/{cemetery_id}/plots/{plot}/reclamation",
+    status_code=201,
+    tags=["cemeteries"],
+    summary="Reclaim an expired position (收回)",
+    response_model=PlotOut,
+    responses=refusals(404, 409),
+)
+async def reclaim(
+    cemetery_id: CemeteryPath, plot: PlotNo, body: ReclamationIn, ctx: Ctx, actor: Keeper
+) -> PlotOut:
+    """A position whose use expired without renewal (409 `use_not_expired`) is taken back, once
+    (409 `already_reclaimed`); it is never assigned again (no resale) nor renewed (409
+    `plot_reclaimed`)."""
+    await cem.reclaim_plot_use(ctx, actor, str(cemetery_id), plot, position=body.position, reason=body.reason)
+    views = await q.plots(ctx.store, actor, str(cemetery_id), state=None)
+    return next(_plot(actor, v) for v in views if v.plot == plot)
 
 
 # ------------------------------------------------------------------------------------ funerals

@@ -206,3 +206,19 @@ async def renew_plot_use(
         return fact
 
     return await ctx.run(actor, unit)
+
+
+async def reclaim_plot_use(
+    ctx: ServiceContext, actor: Actor, cemetery_id: str, plot: str, *, position: int, reason: str
+) -> c.Plot:
+    """An expired, unrenewed position taken back (收回); it is never assigned again."""
+    stream = plot_stream(cemetery_id, plot)
+
+    async def unit(uow: UnitOfWork) -> c.Plot:
+        cemetery = await _cemetery(uow, actor, cemetery_id)
+        state = await uow.load(PLOT, stream)
+        on = local_date(ctx.clock.now())
+        facts = c.reclaim(cemetery_id, state, plot_no=plot, position=position, on=on, reason=reason)
+        return await uow.record(PLOT, stream, facts, jurisdiction=cemetery.location)
+
+    return await ctx.run(actor, unit)

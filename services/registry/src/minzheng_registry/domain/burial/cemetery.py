@@ -153,8 +153,20 @@ class PlotUseRenewed(DomainEvent):
     standard_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class PlotUseReclaimed(DomainEvent):
+    """An expired position taken back by the cemetery (收回), not renewed: never assigned again
+    (no resale), and no more renewal."""
+
+    cemetery_id: str
+    plot: str
+    position: int
+    reclaimed_on: str
+    reason: str
+
+
 CEMETERY_EVENTS = EventTypes(CemeteryApproved, PlotsCreated)
-PLOT_EVENTS = EventTypes(PlotAssigned, IntermentRecorded, PlotUseExpired, PlotUseRenewed)
+PLOT_EVENTS = EventTypes(PlotAssigned, IntermentRecorded, PlotUseExpired, PlotUseRenewed, PlotUseReclaimed)
 
 
 # --------------------------------------------------------------------------------------- states
@@ -216,6 +228,7 @@ class Position:
     period: int = 1
     interred_on: str | None = None
     expired: bool = False
+    reclaimed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,9 +236,12 @@ class Plot:
     positions: dict[int, Position] = field(default_factory=dict)
 
     def state(self, capacity: int) -> str:
-        """available | assigned | interred | use_expired (the plot's most advanced position)."""
+        """available | assigned | interred | use_expired | reclaimed (the plot's most advanced
+        position)."""
         if not self.positions:
             return "available"
+        if any(p.reclaimed for p in self.positions.values()):
+            return "reclaimed"
         if any(p.expired for p in self.positions.values()):
             return "use_expired"
         if len(self.positions) < capacity:
@@ -248,6 +264,9 @@ def evolve_plot(state: Plot, event: DomainEvent) -> Plot:
             p = state.positions[event.position]
             renewed = replace(p, period=event.period, use_until=event.use_until, expired=False)
             return Plot({**state.positions, event.position: renewed})
+        case PlotUseReclaimed():
+            p = state.positions[event.position]
+            return Plot({**state.positions, event.position: replace(p, reclaimed=True)})
     return state
 
 
@@ -453,7 +472,7 @@ def inter(
 def expire(cemetery_id: str, plot: Plot, *, plot_no: str, position: int, period: int) -> list[DomainEvent]:
     """The deadline of ``period`` came: expired once (nothing if renewed meanwhile or raised)."""
     p = plot.positions.get(position)
-    if p is None or p.period != period or p.expired:
+    if p is None or p.period != period or p.expired or p.reclaimed:
         return []
     return [PlotUseExpired(cemetery_id, plot_no, position, period, p.use_until)]
 
@@ -463,6 +482,10 @@ def renew(
 ) -> list[DomainEvent]:
     """A new period: from the end of the current one, or from ``on`` if it has expired already."""
     p = _assigned(plot, plot_no, position)
+    if p.reclaimed:
+        raise Conflict(
+            "plot_reclaimed", f"position {position} of plot {plot_no} was reclaimed", field="position"
+        )
     start = max(date.fromisoformat(p.use_until), on)
     years = standards.in_force(Parameter.PLOT_USE_YEARS.value, cemetery.location, on)
     return [
@@ -477,3 +500,21 @@ def renew(
             years.standard_id,
         )
     ]
+
+
+def reclaim(
+    cemetery_id: str, plot: Plot, *, plot_no: str, position: int, on: date, reason: str
+) -> list[DomainEvent]:
+    """Take back a position whose use expired without renewal."""
+    p = _assigned(plot, plot_no, position)
+    if p.reclaimed:
+        raise Conflict(
+            "already_reclaimed", f"position {position} of plot {plot_no} was reclaimed", field="position"
+        )
+    if not p.expired:
+        raise Conflict(
+            "use_not_expired",
+            f"the use of position {position} of plot {plot_no} runs until {p.use_until}",
+            field="position",
+        )
+    return [PlotUseReclaimed(cemetery_id, plot_no, position, on.isoformat(), reason)]
