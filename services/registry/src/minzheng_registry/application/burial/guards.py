@@ -7,6 +7,8 @@ A unique violation retries the unit, which then sees the other writer's event an
 
 from __future__ import annotations
 
+from datetime import date
+
 from minzheng_eventstore.store import Connection
 
 
@@ -27,7 +29,7 @@ async def hold_position(
     position: int,
     person_token: str,
     registration_id: str,
-    assigned_on: object,
+    assigned_on: date,
 ) -> None:
     await conn.execute(
         "INSERT INTO registry_burial_positions "
