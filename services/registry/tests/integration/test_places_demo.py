@@ -26,6 +26,12 @@ async def test_the_demo_data_is_loaded_once(registry: Running) -> None:
     wenxi = demo_place_id("wenxi")
     numbers = (await registry.get(f"/roads/{wenxi}/numbers")).json()
     assert [n["number"] for n in numbers["numbers"]] == ["1", "3", "5", "7", "2", "4", "6", "8"]
+    renmin = demo_place_id("renmin")
+    today = (await registry.get("/gazetteer", on="2026-03-02")).json()
+    former = next(e for e in today if e["place_id"] == renmin)["former_names"]
+    assert former == [{"name": "解放路", "valid_from": "1966-01-01", "valid_to": "2005-01-01"}]
+    address = (await registry.get(f"/addresses/{renmin}/1", on="2026-03-02")).json()
+    assert address["address"] == "安文镇人民路1号"
     later = (await registry.get("/gazetteer", on="2026-06-01")).json()
     assert next(e for e in later if e["place_id"] == wenxi)["former_names"][0]["name"] == "文溪路"
 
@@ -48,6 +54,7 @@ async def test_every_request_example_is_accepted_as_written(registry: Running) -
     await post("/divisions/{code}/abolition", code="330727103201")
     await post("/divisions/republish")
     await post("/places")
+    await post("/places/records")
     for step in ("review", "approval", "publication", "renaming", "extension", "retirement"):
         await post("/places/{place_id}/" + step, place_id=EXAMPLE_PLACE)
     other = (

@@ -301,3 +301,38 @@ async def test_the_scope_is_a_standard_township_wide_from_its_date(registry: Run
         409,
         "name_in_use",
     )
+
+
+async def test_a_historical_place_claims_each_of_its_intervals(registry: Running) -> None:
+    await divisions(registry)
+    body = {
+        "kind": "road",
+        "division": "330727101",
+        "names": [
+            {"name": "解放路", "valid_from": "1966-01-01", "valid_to": "2005-01-01"},
+            {"name": "人民路", "valid_from": "2005-01-01"},
+        ],
+        "document": "普查 0142",
+    }
+    caseworker = registry.as_caller("township-caseworker", division="330727101")
+    refused(await registry.post("/places/records", body, headers=caseworker), 403, "role_not_permitted")
+    pid = (await registry.post("/places/records", body, expect=201)).json()["place_id"]
+    assert (await registry.get(f"/places/{pid}/name", on="1990-06-01")).json()["name"] == "解放路"
+    assert (await registry.get(f"/places/{pid}/name", on="2005-01-01")).json()["name"] == "人民路"
+    refused(
+        await registry.get(f"/places/{pid}/name", on="1965-12-31", expect=None), 404, "place_not_in_force"
+    )
+    # 解放路 is free from 2005 on, 人民路 is not; the same history again overlaps
+    await registry.post("/places", proposal("解放路"), expect=201)
+    refused(await registry.post("/places", proposal("人民路", "2030-01-01")), 409, "name_in_use")
+    refused(await registry.post("/places/records", body), 409, "name_in_use")
+    bad = {
+        **body,
+        "names": [
+            {"name": "老街", "valid_from": "1966-01-01", "valid_to": "1970-01-01"},
+            {"name": "新街", "valid_from": "1971-01-01"},
+        ],
+    }
+    refused(await registry.post("/places/records", bad), 422, "names_not_consecutive", "names[0]")
+    in_1990 = (await registry.get("/gazetteer", on="1990-06-01")).json()
+    assert [(e["name"], e["since"]) for e in in_1990] == [("解放路", "1966-01-01")]

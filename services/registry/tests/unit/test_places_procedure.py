@@ -158,3 +158,41 @@ def test_only_roads_and_lanes_are_extended_and_only_longer() -> None:
     longer.when(lambda s: p.extend(s, place_id=PID, length_m=1200, description="", today=TODAY)).then_refused(
         "not_longer"
     )
+
+
+def test_a_historical_place_is_recorded_with_consecutive_names() -> None:
+    def record(names: list[tuple[str, date, date | None]]) -> Scenario[p.Place]:
+        return Scenario(PLACE).when(
+            lambda s: p.record(
+                s,
+                place_id=PID,
+                kind=p.PlaceKind.ROAD,
+                division="330727101",
+                names=names,
+                today=TODAY,
+                document="普查",
+            )
+        )
+
+    old, new = date(1966, 1, 1), date(2005, 1, 1)
+    after = record([("解放路", old, new), ("人民路", new, None)]).then(
+        p.PlaceNameRecorded(
+            PID,
+            "road",
+            "330727101",
+            [
+                {"name": "解放路", "valid_from": "1966-01-01", "valid_to": "2005-01-01"},
+                {"name": "人民路", "valid_from": "2005-01-01", "valid_to": None},
+            ],
+            "2026-03-02",
+            "普查",
+        )
+    )
+    assert (after.name_on(date(1990, 1, 1)), after.name_on(TODAY)) == ("解放路", "人民路")
+    assert after.status is p.Status.APPROVED and not after.retired
+    record([("解放路", old, date(2004, 1, 1)), ("人民路", new, None)]).then_refused("names_not_consecutive")
+    record([("解放路", old, None), ("人民路", new, None)]).then_refused("names_not_consecutive")
+    record([("解放路", old, new), ("解放 路", new, None)]).then_refused("same_name")
+    record([("人民路", TODAY, None)]).then_refused("not_historical")
+    record([]).then_refused("names_missing")
+    record([("解放路", new, old)]).then_refused("valid_to_not_after_valid_from")

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from minzheng_eventstore.deps import Ctx
 from minzheng_eventstore.errors_api import refusals
@@ -52,6 +52,35 @@ class ProposeIn(BaseModel):
     division: DivisionText = Field(description="the township or village the place lies in")
     effective_from: Day = Field(description="when the name is to come into force (today or later)")
     reason: Note = ""
+
+
+class NameIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Name
+    valid_from: Day
+    valid_to: Day | None = Field(default=None, description="the first day out of force; null: in force")
+
+
+class RecordIn(BaseModel):
+    model_config = strict(
+        {
+            "place_id": "5f0c1a9e-0000-4000-8000-000000000002",
+            "kind": "road",
+            "division": "330727102",
+            "names": [
+                {"name": "解放街", "valid_from": "1966-01-01", "valid_to": "1981-01-01"},
+                {"name": "渥溪路", "valid_from": "1981-01-01"},
+            ],
+            "document": "第二次全国地名普查 330727-0142",
+        }
+    )
+    place_id: uuid.UUID | None = Field(default=None, description="your id for the place (default: a new one)")
+    kind: PlaceKind
+    division: DivisionText
+    names: list[NameIn] = Field(
+        min_length=1, max_length=20, description="oldest first, consecutive intervals"
+    )
+    document: Document = Field(description="the census record or archive file (普查档案号)")
 
 
 class ReviewIn(BaseModel):
@@ -172,6 +201,31 @@ async def propose(body: ProposeIn, ctx: Ctx, actor: Proposer) -> PlaceOut:
         division=body.division,
         effective_from=body.effective_from,
         reason=body.reason,
+    )
+    return out(result.place, result.warnings)
+
+
+@router.post(
+    "/places/records",
+    status_code=201,
+    summary="Record a historical place (地名普查)",
+    responses=refusals(409, 422),
+)
+async def record(body: RecordIn, ctx: Ctx, actor: Approver) -> PlaceOut:
+    """A place named before this register (the place-name census 地名普查, the archive), entered by
+    the county with its names and their intervals, oldest first: each ends the day the next
+    starts (422 `names_not_consecutive`), only the last may be open, the first began before today
+    (422 `not_historical`: a new name is proposed). Every interval is claimed as a new name is:
+    409 `name_in_use` on an overlap with another place of the scope. Not published again (the
+    national database holds it from the census)."""
+    result = await app.record(
+        ctx,
+        actor,
+        place_id=body.place_id,
+        kind=body.kind,
+        division=body.division,
+        history=[(n.name, n.valid_from, n.valid_to) for n in body.names],
+        document=body.document,
     )
     return out(result.place, result.warnings)
 

@@ -38,6 +38,18 @@ ROADS = (
     ("yongjin", PlaceKind.BRIDGE, "永进桥", "102201", None, 0),
 )
 
+HISTORICAL = (
+    # (key, kind, township suffix, names oldest first, numbers per side)
+    (
+        "renmin",
+        PlaceKind.ROAD,
+        "101",
+        (("解放路", date(1966, 1, 1), date(2005, 1, 1)), ("人民路", date(2005, 1, 1), None)),
+        3,
+    ),
+)
+"""[assume] a road of the place-name census with a former name."""
+
 NAMESPACE = uuid.UUID("6d1f5b1e-8a40-4c3e-9f37-2f0f5c7b0a11")
 
 
@@ -58,6 +70,20 @@ async def seed_demo(ctx: ServiceContext) -> None:
             divisions.establish(ctx, tool, code=ctx.county + suffix, name=name, valid_from=date(2001, 1, 1))
         )
     today = local_date(ctx.clock.now())
+    for key, kind, suffix, history, per_side in HISTORICAL:
+        pid = demo_place_id(key)
+        await _quietly(
+            places.record(
+                ctx,
+                tool,
+                place_id=uuid.UUID(pid),
+                kind=kind,
+                division=ctx.county + suffix,
+                history=list(history),
+                document="演示: 地名普查",
+            )
+        )
+        await _numbers(ctx, tool, pid, per_side)
     for key, kind, name, suffix, renamed, per_side in ROADS:
         pid = demo_place_id(key)
         await _quietly(
@@ -81,8 +107,15 @@ async def seed_demo(ctx: ServiceContext) -> None:
                     ctx, tool, pid, name=renamed, effective_from=today + timedelta(days=60), document="演示"
                 )
             )
-        _, state = await numbering.current(ctx, tool, pid)
-        if kind.numbered and not state.numbers:
-            for _n in range(per_side):
-                for side in (Side.LEFT, Side.RIGHT):
-                    await numbering.issue(ctx, tool, pid, side=side, number=None, after=None, division=None)
+        if kind.numbered:
+            await _numbers(ctx, tool, pid, per_side)
+
+
+async def _numbers(ctx: ServiceContext, tool: Actor, road_id: str, per_side: int) -> None:
+    """The road's first numbers on both sides, once."""
+    _, state = await numbering.current(ctx, tool, road_id)
+    if state.numbers:
+        return
+    for _n in range(per_side):
+        for side in (Side.LEFT, Side.RIGHT):
+            await numbering.issue(ctx, tool, road_id, side=side, number=None, after=None, division=None)

@@ -103,6 +103,53 @@ async def propose(
     return await ctx.run(actor, unit)
 
 
+async def record(
+    ctx: ServiceContext,
+    actor: Actor,
+    *,
+    place_id: uuid.UUID | None,
+    kind: p.PlaceKind,
+    division: str,
+    history: list[tuple[str, date, date | None]],
+    document: str,
+) -> Outcome:
+    """A historical place (地名普查, the archive) with its names: each interval claimed in the
+    indexes (refused ``name_in_use`` on an overlap), as a proposal's is."""
+    actor.require_within(division, "division")
+    pid = str(place_id or uuid.uuid4())
+
+    async def unit(uow: UnitOfWork) -> Outcome:
+        if (await divisions.load(uow, ctx.county)).get(division) is None:
+            raise DomainError(
+                "division_not_in_force", f"division {division} is not recorded", field="division"
+            )
+        state = await uow.load(PLACE, place_stream(pid))
+        facts = p.record(
+            state,
+            place_id=pid,
+            kind=kind,
+            division=division,
+            names=history,
+            today=local_date(ctx.clock.now()),
+            document=document,
+        )
+        found: list[str] = []
+        for name, start, end in history:
+            scope = await names.scope(uow, division, start)
+            found += await names.claim(
+                uow,
+                place_id=pid,
+                name=name.strip(),
+                township=division[:9],
+                interval=Interval(start, end),
+                scope=scope,
+            )
+        after = await uow.record(PLACE, place_stream(pid), facts, jurisdiction=division)
+        return Outcome(after, _warnings(sorted(set(found))))
+
+    return await ctx.run(actor, unit)
+
+
 async def review(ctx: ServiceContext, actor: Actor, place_id: str, *, passed: bool, opinion: str) -> p.Place:
     """初审; a failed review withdraws the name's claim."""
 

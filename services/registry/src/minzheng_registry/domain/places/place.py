@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import TypedDict
 
 from minzheng_kernel.errors import Conflict, DomainError, NotFound
 from minzheng_kernel.events import DomainEvent, EventTypes
@@ -41,6 +42,25 @@ class Status(StrEnum):
     REVIEWED = "reviewed"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+
+class NameRecord(TypedDict):
+    name: str
+    valid_from: str
+    valid_to: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceNameRecorded(DomainEvent):
+    """A place named before this register (地名普查 or the archive), entered with its names and
+    their intervals: in force as approved and published long ago."""
+
+    place_id: str
+    kind: str
+    division: str
+    names: list[NameRecord]
+    recorded_on: str
+    document: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +165,7 @@ class PlaceNameRetired(DomainEvent):
 
 
 PLACE_EVENTS = EventTypes(
+    PlaceNameRecorded,
     PlaceNameProposed,
     PlaceNameReviewed,
     PlaceNameRejected,
@@ -218,7 +239,29 @@ def _close_last(spans: tuple[Span, ...], end: date) -> tuple[Span, ...]:
     return (*spans[:-1], Span(last.name, Interval(last.interval.start, end)))
 
 
+def _span(record: NameRecord) -> Span:
+    end = record["valid_to"]
+    return Span(
+        record["name"],
+        Interval(date.fromisoformat(record["valid_from"]), None if end is None else date.fromisoformat(end)),
+    )
+
+
 def evolve(state: Place, event: DomainEvent) -> Place:
+    if isinstance(event, PlaceNameRecorded):
+        spans = tuple(_span(r) for r in event.names)
+        recorded = date.fromisoformat(event.recorded_on)
+        return Place(
+            place_id=event.place_id,
+            kind=PlaceKind(event.kind),
+            division=event.division,
+            status=Status.APPROVED,
+            proposed_name=spans[0].name,
+            effective_from=spans[0].interval.start,
+            spans=spans,
+            publish_by=recorded,
+            published_on=recorded,
+        )
     if isinstance(event, PlaceNameProposed):
         return Place(
             place_id=event.place_id,
@@ -298,6 +341,46 @@ def propose(
             homophones,
         )
     ]
+
+
+def record(
+    state: Place,
+    *,
+    place_id: str,
+    kind: PlaceKind,
+    division: str,
+    names: list[tuple[str, date, date | None]],
+    today: date,
+    document: str,
+) -> list[DomainEvent]:
+    """A historical place with its names, oldest first: consecutive intervals (each ends the day
+    the next starts), only the last may be open, the first began before today; neighbours differ."""
+    if state.status is not Status.NONE:
+        raise Conflict("place_exists", f"place {place_id} is already recorded", field="place_id")
+    if not names:
+        raise DomainError("names_missing", "a recorded place has at least one name", field="names")
+    records: list[NameRecord] = []
+    for i, (name, start, end) in enumerate(names):
+        where = f"names[{i}]"
+        text = checked_name(name, field=where)
+        if end is not None and end <= start:
+            raise DomainError("valid_to_not_after_valid_from", f"{where} ends before it starts", field=where)
+        if i + 1 < len(names) and end != names[i + 1][1]:
+            raise DomainError(
+                "names_not_consecutive", f"{where} must end the day {names[i + 1][0]} starts", field=where
+            )
+        if records and normalise(records[-1]["name"]) == normalise(text):
+            raise DomainError("same_name", f"{where} repeats the name before it", field=where)
+        records.append(
+            NameRecord(
+                name=text, valid_from=start.isoformat(), valid_to=None if end is None else end.isoformat()
+            )
+        )
+    if names[0][1] >= today:
+        raise DomainError(
+            "not_historical", "a recorded name came into force before today: propose a new one", field="names"
+        )
+    return [PlaceNameRecorded(place_id, kind.value, division, records, today.isoformat(), document)]
 
 
 def review(state: Place, *, place_id: str, passed: bool, opinion: str, today: date) -> list[DomainEvent]:
