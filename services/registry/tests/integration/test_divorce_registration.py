@@ -177,6 +177,26 @@ async def test_either_party_withdraws_until_the_cooling_off_ends_and_a_new_appli
     assert [a["application_id"] for a in listed] == [first["application_id"]]
 
 
+async def test_concurrent_certificate_requests_register_one_divorce_with_one_serial(
+    registry: Running,
+) -> None:
+    for round_ in range(1, 4):
+        registry.clock.set(START)
+        mid, _, _ = await married(registry)
+        a = (await registry.post(f"/marriages/{mid}/divorce-applications", APPLY, expect=201)).json()
+        at(registry.clock, date(2026, 4, 2))
+        path = f"/marriages/{mid}/divorce-applications/{a['application_id']}/certificate"
+        answers = await asyncio.gather(*(registry.post(path, ISSUE) for _ in range(4)))
+        assert sorted(r.status_code for r in answers) == [201, 409, 409, 409]
+        for r in answers:
+            if r.status_code == 409:
+                refused(r, 409, "application_closed")
+        assert (
+            await registry.fetchval("SELECT last FROM registry_certificate_serials WHERE kind = 'L'")
+            == round_
+        )
+
+
 async def test_a_missed_deadline_lapses_once_across_a_restart(fresh_database: str, stack: Any) -> None:
     clock = ManualClock(START)
     async with process(fresh_database, stack, clock) as client:

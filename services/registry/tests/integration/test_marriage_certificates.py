@@ -170,6 +170,11 @@ async def test_every_example_is_accepted_as_written(registry: Running) -> None:
     d = (await registry.post("/deaths", death, expect=201)).json()
     correction = request_example(spec, "post", "/deaths/{registration_id}/corrections")
     await registry.post(f"/deaths/{d['registration_id']}/corrections", correction, expect=200)
+    declared = (
+        await registry.post("/deaths", {**death, "deceased": couple()[0], "declared": True}, expect=201)
+    ).json()
+    revocation = request_example(spec, "post", "/deaths/{registration_id}/revocation")
+    await registry.post(f"/deaths/{declared['registration_id']}/revocation", revocation, expect=200)
     for path, op in (
         ("/marriages", "get"),
         ("/marriages/{marriage_id}", "get"),

@@ -13,7 +13,7 @@ from datetime import date
 from uuid import UUID
 
 from minzheng_contracts import ResidentId
-from minzheng_eventstore import Actor, deadlines
+from minzheng_eventstore import Actor, ConcurrencyError, deadlines
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.uow import UnitOfWork
 from minzheng_kernel.calendar import end_of_day, local_date
@@ -305,6 +305,15 @@ async def request_divorce_certificate(
         marriage.check_certificate_request(
             state, application_id=aid, today=today, office=office, both_present=both_present
         )
+        # every load before the serial: a unit that waited for the serial's row lock appends on
+        # what it loaded, so a rival's commit meanwhile is a conflict (retried), not a refusal
+        people: list[tuple[str, list[DomainEvent]]] = []
+        for pstream in sorted(person_stream(ctx.pseudonyms, p) for p in (state.husband, state.wife)):
+            pstate = await uow.load(PERSON, pstream)
+            if not pstate.married or pstate.marriage_id != mid:
+                # the marriage read said married: a rival committed between the two reads
+                raise ConcurrencyError(pstream, uow.version(pstream), -1)
+            people.append((pstream, person.divorce(pstate, marriage_id=mid, on=today.isoformat())))
         number = await certificates.next_number(uow.conn, CertificateKind.DIVORCE, office, today.year)
         facts = marriage.register_divorce(
             state,
@@ -315,9 +324,7 @@ async def request_divorce_certificate(
             certificate_number=str(number),
         )
         await certificates.issue(uow.conn, number, subject=stream, on=today)
-        for pstream in sorted(person_stream(ctx.pseudonyms, p) for p in (state.husband, state.wife)):
-            pstate = await uow.load(PERSON, pstream)
-            pfacts = person.divorce(pstate, marriage_id=mid, on=today.isoformat())
+        for pstream, pfacts in people:
             await uow.record(PERSON, pstream, pfacts, jurisdiction=office)
         await deadlines.close(uow.conn, LAPSE, lapse_subject(mid, aid), at=now)
         await uow.record(MARRIAGE, stream, facts, jurisdiction=office)
