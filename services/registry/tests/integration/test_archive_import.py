@@ -15,7 +15,10 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from minzheng_contracts import make_resident_id
 from minzheng_eventstore import Actor
-from minzheng_eventstore.testing import refused
+from minzheng_eventstore.testing import refused, request_example
+from minzheng_registry.adapters.archive import seed_demo
+from minzheng_registry.adapters.archive.files import read_rows
+from minzheng_registry.application.archive.imports import import_rows
 from minzheng_registry.application.people import (
     DEATH,
     death_stream,
@@ -307,3 +310,33 @@ async def test_the_request_is_bounded(registry: Running) -> None:
     refused(
         await registry.post("/archive/imports", {"rows": VALID}, headers=village), 403, "role_not_permitted"
     )
+
+
+async def test_the_documented_example_is_accepted_and_the_demo_is_idempotent(registry: Running) -> None:
+    spec = (await registry.http.get("/openapi.json")).json()
+    example = request_example(spec, "post", "/archive/imports")
+    out = (await registry.post("/archive/imports", example, expect=201)).json()
+    assert (out["imported"], out["rejected"]) == (2, 0)
+    ctx = registry.service.context()
+    await seed_demo(ctx)
+    events = await registry.fetchval("SELECT count(*) FROM events")
+    await seed_demo(ctx)
+    assert await registry.fetchval("SELECT count(*) FROM events") == events
+    demo = await registry.fetchval("SELECT count(*) FROM registry_archive_record WHERE flags <> '{}'")
+    assert demo == 1  # the 1958 marriage under the 1950 law's ages
+
+
+async def test_a_file_goes_through_the_bulk_path(registry: Running, tmp_path: Any) -> None:
+    path = tmp_path / "archive.csv"
+    lines = ["登记日期,男方,女方,证书编号,登记机关,类别"]
+    lines += [
+        f"1975-05-{d:02d},{rid(date(1950, 1, d), 11)},{rid(date(1952, 2, d), 22)},婚字第 {d} 号,330727,结婚"
+        for d in range(1, 29)
+    ]
+    lines.append("1975-05-01,123,456,婚字第 99 号,330727,结婚")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(read_rows(f))
+    summary = await import_rows(registry.service.context(), Actor("file"), rows, source=path.name, batch=10)
+    assert (summary.rows, summary.imported, summary.rejected) == (29, 28, 1)
+    assert await registry.fetchval("SELECT count(DISTINCT chunk) FROM registry_archive_record") == 3
