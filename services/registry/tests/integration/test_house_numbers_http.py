@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import nats
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+from minzheng_eventstore import StreamNotFoundError
 from minzheng_eventstore.testing import refused
 
 if TYPE_CHECKING:
@@ -205,3 +206,52 @@ async def test_issued_numbers_are_published(registry: Running, stack: Any) -> No
         (1, 1, "left"),
     ]
     assert seen[2]["address"] == "安文镇文溪路1-1号" and seen[2]["road_name"] == "文溪路"
+
+
+async def census_road(registry: Running) -> str:
+    await road(registry)  # the divisions
+    body = {
+        "kind": "road",
+        "division": "330727101",
+        "names": [{"name": "解放路", "valid_from": "2000-01-01"}],
+        "document": "普查",
+    }
+    return str((await registry.post("/places/records", body, expect=201)).json()["place_id"])
+
+
+async def test_numbers_issued_while_the_road_is_renamed_carry_the_name_in_force_when_they_commit(
+    registry: Running,
+) -> None:
+    rid = await census_road(registry)
+    renaming = {"name": "人民路", "effective_from": "2026-03-02", "document": "更名"}
+    answers = await asyncio.gather(
+        *(issue(registry, rid, {"side": "left"}, None) for _ in range(5)),
+        registry.post(f"/places/{rid}/renaming", renaming),
+        *(issue(registry, rid, {"side": "left"}, None) for _ in range(5)),
+    )
+    assert all(a.status_code in (200, 201) for a in answers), [a.text for a in answers]
+    events = await registry.service.host.store.read_stream(f"place-{rid}")
+    renamed_at = next(e.position for e in events if e.event_type == "PlaceRenamed")
+    issued = await registry.service.host.store.read_stream(f"numbering-{rid}")
+    assert len(issued) == 10
+    for e in issued:  # before the renaming committed: the old name; after it: the new one
+        assert e.data["road_name"] == ("人民路" if e.position > renamed_at else "解放路"), e.data
+
+
+async def test_no_number_is_issued_after_the_road_is_retired(registry: Running) -> None:
+    rid = await census_road(registry)
+    answers = await asyncio.gather(
+        *(issue(registry, rid, {"side": "right"}, None) for _ in range(4)),
+        registry.post(f"/places/{rid}/retirement", {"valid_to": "2026-03-02", "reason": "拆除"}),
+        *(issue(registry, rid, {"side": "right"}, None) for _ in range(4)),
+    )
+    assert answers[4].status_code == 200
+    assert {a.status_code for a in answers[:4] + answers[5:]} <= {201, 409}
+    events = await registry.service.host.store.read_stream(f"place-{rid}")
+    retired_at = next(e.position for e in events if e.event_type == "PlaceNameRetired")
+    try:
+        issued = await registry.service.host.store.read_stream(f"numbering-{rid}")
+    except StreamNotFoundError:  # none issued before the retirement
+        issued = []
+    assert all(e.position < retired_at for e in issued)
+    assert len(issued) == sum(a.status_code == 201 for a in answers)

@@ -10,6 +10,7 @@ from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.uow import UnitOfWork
 
 from ...domain.places import divisions as d
+from . import locks
 
 DIVISIONS = Aggregate("divisions", d.DIVISION_EVENTS, d.initial, d.evolve)
 
@@ -19,7 +20,14 @@ def divisions_stream(county: str) -> str:
 
 
 async def load(uow: UnitOfWork, county: str) -> d.Divisions:
-    """The county's divisions, in the unit's transaction (loaded once per unit)."""
+    """The county's divisions to change them (the exclusive lock: readers finish first)."""
+    await locks.exclusive(uow, divisions_stream(county))
+    return await uow.load(DIVISIONS, divisions_stream(county))
+
+
+async def read(uow: UnitOfWork, county: str) -> d.Divisions:
+    """The county's divisions to decide on, not changed by another unit until this one commits."""
+    await locks.share(uow, divisions_stream(county))
     return await uow.load(DIVISIONS, divisions_stream(county))
 
 

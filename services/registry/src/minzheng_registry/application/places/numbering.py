@@ -15,7 +15,7 @@ from minzheng_kernel.errors import Conflict, DomainError, NotFound
 
 from ...domain.places import numbering as h
 from ...domain.places import place as p
-from . import divisions
+from . import divisions, locks
 from .places import PLACE, place_stream
 
 NUMBERING = Aggregate("road_numbering", h.NUMBERING_EVENTS, h.initial, h.evolve)
@@ -31,6 +31,8 @@ def serial_stream(county: str, year: int) -> str:
 
 
 async def _road(uow: UnitOfWork, actor: Actor, road_id: str, today: date) -> tuple[p.Place, str]:
+    """The road and its name today, not renamed or retired by another unit until this one commits."""
+    await locks.share(uow, place_stream(road_id))
     road = await uow.load(PLACE, place_stream(road_id))
     if road.status is p.Status.NONE:
         raise NotFound("road_not_found", f"road {road_id} is not recorded", field="road_id")
@@ -63,7 +65,7 @@ async def issue(
         road, road_name = await _road(uow, actor, road_id, today)
         where = division or road.division
         actor.require_within(where, "division")
-        known = await divisions.load(uow, ctx.county)
+        known = await divisions.read(uow, ctx.county)
         township = known.get(road.township)
         place = known.get(where)
         if place is None or not place.in_force(today) or not where.startswith(road.township):

@@ -19,7 +19,7 @@ from ...domain.configuration import Parameter
 from ...domain.places import place as p
 from ...domain.places.names import Interval, checked_name, normalise
 from ..configuration import standards_table, working_calendar
-from . import divisions, names
+from . import divisions, locks, names
 
 PLACE = Aggregate("place_name", p.PLACE_EVENTS, p.initial, p.evolve)
 PUBLICATION = "place-publication"
@@ -37,6 +37,8 @@ class Outcome:
 
 
 async def _load(uow: UnitOfWork, actor: Actor, place_id: str) -> p.Place:
+    """The place to change (the exclusive lock: a house number being issued on it finishes first)."""
+    await locks.exclusive(uow, place_stream(place_id))
     state = await uow.load(PLACE, place_stream(place_id))
     if state.status is p.Status.NONE:
         raise NotFound("place_not_found", f"place {place_id} is not recorded", field="place_id")
@@ -66,7 +68,7 @@ async def propose(
 
     async def unit(uow: UnitOfWork) -> Outcome:
         today = local_date(ctx.clock.now())
-        known = (await divisions.load(uow, ctx.county)).get(division)
+        known = (await divisions.read(uow, ctx.county)).get(division)
         if known is None or not known.in_force(effective_from):
             raise DomainError(
                 "division_not_in_force",
@@ -119,7 +121,7 @@ async def record(
     pid = str(place_id or uuid.uuid4())
 
     async def unit(uow: UnitOfWork) -> Outcome:
-        if (await divisions.load(uow, ctx.county)).get(division) is None:
+        if (await divisions.read(uow, ctx.county)).get(division) is None:
             raise DomainError(
                 "division_not_in_force", f"division {division} is not recorded", field="division"
             )
