@@ -109,7 +109,7 @@ async def test_the_demo_loads_idempotently_and_every_example_is_accepted_as_writ
 async def test_every_route_is_documented_and_guarded(registry: Running) -> None:
     spec = await _spec(registry)
     operations = _burial_operations(spec)
-    assert len(operations) == 19
+    assert len(operations) == 20
     for method, path, op in operations:
         assert op.get("summary") and op.get("description"), f"{method} {path}"
         assert {"401", "403", "422"} <= set(op["responses"]), f"{method} {path}"
@@ -143,4 +143,5 @@ async def test_every_route_is_documented_and_guarded(registry: Running) -> None:
         "burial.illegal.order",
         "burial.illegal.resolve",
         "burial.illegal.read",
+        "burial.statistics.read",
     }

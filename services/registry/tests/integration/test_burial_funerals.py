@@ -348,3 +348,38 @@ async def test_a_body_is_buried_in_the_body_plot_assigned_and_never_also_cremate
     record = (await registry.get(f"/funerals/{registration}")).json()
     assert (record["cremated_on"], record["buried"]["place"]) == (None, f"{cid}/D-001/1")
     assert await registry.fetchval("SELECT count(*) FROM events WHERE event_type = 'CremationRecorded'") == 1
+
+
+async def test_the_cremation_rate_of_an_area_counts_its_residents_deaths(registry: Running) -> None:
+    other_village = "330727101202"
+    cremated = [resident() for _ in range(3)]
+    for person in cremated:
+        await given_death(registry, person)
+        await registry.post("/funerals/cremations", cremation(person), expect=201)
+    waiting = resident()
+    await given_death(registry, waiting)
+    elsewhere = resident()
+    await given_death(registry, elsewhere, residence=other_village)
+    await registry.post("/funerals/cremations", cremation(elsewhere), expect=201)
+    earlier = resident()
+    await given_death(registry, earlier, died=date(2025, 12, 30))
+    period = {"start": "2026-01-01", "end": "2026-12-31"}
+    village = (await registry.get("/funerals/cremation-rate", division=VILLAGE, **period)).json()
+    assert (village["deaths"], village["cremated"], village["buried"], village["rate"]) == (4, 3, 0, 0.75)
+    township = (await registry.get("/funerals/cremation-rate", division="330727101", **period)).json()
+    assert (township["deaths"], township["cremated"], township["rate"]) == (5, 4, 0.8)
+    none = (await registry.get("/funerals/cremation-rate", division="330727102", **period)).json()
+    assert (none["deaths"], none["rate"]) == (0, None)
+    backwards = await registry.get(
+        "/funerals/cremation-rate", expect=None, division=VILLAGE, start="2026-02-01", end="2026-01-01"
+    )
+    refused(backwards, 422, "invalid_period", "end")
+    other = registry.as_caller("township-caseworker", division="330727102")
+    refused(
+        await registry.get(
+            "/funerals/cremation-rate", expect=None, headers=other, division=VILLAGE, **period
+        ),
+        403,
+        "outside_jurisdiction",
+        "division",
+    )

@@ -120,7 +120,7 @@ def test_no_burial_request_gets_a_5xx_and_no_log_holds_a_resident_id(deployed, s
     schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     operations = [op for op in operations if op.path.startswith(BURIAL)]
-    assert len(operations) == 19
+    assert len(operations) == 20
     # anonymously (only 401, or the edge guard's refusal of the input), then as every role
     callers: list[tuple[str, dict[str, str]]] = [("anonymous", {})]
     callers += [(r, bearer(stack.issuer, r, division="330727", subject=f"fuzz-{r}")) for r in ROLES]

@@ -82,6 +82,7 @@ AREA = Area(
         "burial.illegal.order": frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_APPROVER}),
         "burial.illegal.resolve": frozenset({Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_REVIEWER}),
         "burial.illegal.read": OFFICIALS,
+        "burial.statistics.read": OFFICIALS,
     },
     subscriptions=[RECIPIENTS],
     background=[BackgroundDef("burial-deadlines", run_scheduler)],

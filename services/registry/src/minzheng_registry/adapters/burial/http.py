@@ -23,6 +23,7 @@ from minzheng_eventstore.access import permit
 from minzheng_eventstore.deps import Ctx
 from minzheng_eventstore.errors_api import refusals
 from minzheng_eventstore.identity import Role
+from minzheng_kernel.errors import DomainError
 
 from ...application.burial import cemeteries as cem
 from ...application.burial import funerals as fun
@@ -67,6 +68,7 @@ CaseOpener = Annotated[Actor, permit("burial.illegal.open")]
 CaseOrderer = Annotated[Actor, permit("burial.illegal.order")]
 CaseResolver = Annotated[Actor, permit("burial.illegal.resolve")]
 CaseReader = Annotated[Actor, permit("burial.illegal.read")]
+StatisticsReader = Annotated[Actor, permit("burial.statistics.read")]
 
 
 def strict(*examples: dict[str, Any]) -> ConfigDict:
@@ -315,6 +317,18 @@ class FuneralOut(BaseModel):
     waiver: WaiverOut | None
     disposition: DispositionOut | None
     buried: BurialOut | None
+
+
+class CremationRateOut(BaseModel):
+    division: str
+    start: date
+    end: date
+    deaths: int = Field(
+        description="registered deaths (not revoked) of the area's residents, by date of death"
+    )
+    cremated: int
+    buried: int = Field(description="buried uncremated (土葬)")
+    rate: float | None = Field(description="火化率 = cremated ÷ deaths; null without deaths")
 
 
 class CaseOut(BaseModel):
@@ -685,6 +699,41 @@ async def bury(body: BurialIn, ctx: Ctx, actor: Cremation) -> BurialOut:
     fact = await fun.bury_body(ctx, actor, deceased=body.deceased, buried_on=body.buried_on)
     return BurialOut(
         registration_id=fact.registration_id, place=fact.place, buried_on=date.fromisoformat(fact.buried_on)
+    )
+
+
+@router.get(
+    "/funerals/cremation-rate",
+    tags=["funerals"],
+    summary="The cremation rate of an area (火化率)",
+    response_model=CremationRateOut,
+)
+async def rate(
+    ctx: Ctx,
+    actor: StatisticsReader,
+    division: Annotated[
+        str, Query(pattern=r"^[1-9]\d{5}(\d{3}(\d{3})?)?$", description="county, township or village")
+    ],
+    start: Annotated[
+        date, Query(ge=date(1949, 10, 1), le=date(2199, 12, 31), description="first day of death")
+    ],
+    end: Annotated[date, Query(ge=date(1949, 10, 1), le=date(2199, 12, 31), description="last day of death")],
+) -> CremationRateOut:
+    """Of the registered deaths of the division's residents (by 户籍 village) with a date of death
+    from `start` to `end`, how many were cremated and buried: 火化率 = cremations ÷ deaths. The
+    division lies in the caller's (403 `outside_jurisdiction`); `end` is not before `start`."""
+    actor.require_within(division, "division")
+    if end < start:
+        raise DomainError("invalid_period", "end is not before start", field="end")
+    found = await q.cremation_rate(ctx.store, division=division, start=start, end=end)
+    return CremationRateOut(
+        division=division,
+        start=start,
+        end=end,
+        deaths=found.deaths,
+        cremated=found.cremated,
+        buried=found.buried,
+        rate=found.rate,
     )
 
 

@@ -7,6 +7,7 @@ village. Lists are filtered, single reads refused (403)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from minzheng_eventstore import Actor, RecordedEvent
@@ -18,6 +19,7 @@ from minzheng_kernel.errors import Forbidden, NotFound
 from ...domain.burial import cemetery as c
 from ...domain.burial import funeral as f
 from ...domain.burial import illegal as i
+from ..people import DEATH
 from .streams import (
     CEMETERY,
     FUNERAL,
@@ -131,3 +133,33 @@ async def funeral(store: EventStore, actor: Actor, registration_id: str) -> Fune
     deceased = next((e.data.get("deceased") for e in events if e.event_type == "CremationRecorded"), None)
     actor.require_within(case.residence or "", "registration_id")
     return FuneralView(case, deceased)
+
+
+@dataclass(frozen=True, slots=True)
+class CremationRate:
+    """火化率 of an area over a period: of the registered deaths (not revoked) of its residents
+    with a date of death in the period, how many were cremated, how many buried uncremated."""
+
+    deaths: int
+    cremated: int
+    buried: int
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.deaths == 0 else self.cremated / self.deaths
+
+
+async def cremation_rate(store: EventStore, *, division: str, start: date, end: date) -> CremationRate:
+    deaths = cremated = buried = 0
+    for stream in await store.stream_ids("death-", stream_type=DEATH.stream_type):
+        record = DEATH.fold(await store.read_stream(stream))
+        if not record.is_dead or record.residence is None or not record.residence.startswith(division):
+            continue
+        if record.date_of_death is None or not start <= record.date_of_death <= end:
+            continue
+        deaths += 1
+        assert record.registration_id is not None
+        case = await _fold(store, FUNERAL, funeral_stream(record.registration_id))
+        cremated += case.cremated_on is not None
+        buried += case.buried is not None
+    return CremationRate(deaths, cremated, buried)
