@@ -255,3 +255,23 @@ async def test_no_number_is_issued_after_the_road_is_retired(registry: Running) 
         issued = []
     assert all(e.position < retired_at for e in issued)
     assert len(issued) == sum(a.status_code == 201 for a in answers)
+
+
+async def test_plates_are_counted_per_kind(registry: Running) -> None:
+    rid = await road(registry)
+    await issue(registry, rid, {"side": "left"})
+    await registry.post(f"/roads/{rid}/signs", {"kind": "door", "number": "1"}, expect=201)
+    await registry.post(f"/roads/{rid}/signs", {"kind": "building", "number": "1"}, expect=201)
+    signs = (await registry.post(f"/roads/{rid}/signs", {"kind": "road", "count": 2}, expect=201)).json()
+    assert signs["signs"] == {"door": 1, "building": 1, "road": 2}
+    refused(await registry.post(f"/roads/{rid}/signs", {"kind": "door"}), 422, "number_missing", "number")
+    refused(
+        await registry.post(f"/roads/{rid}/signs", {"kind": "unit", "number": "3"}),
+        404,
+        "house_number_not_found",
+    )
+    assert (await registry.get(f"/roads/{rid}/numbers")).json()["signs"] == {
+        "door": 1,
+        "building": 1,
+        "road": 2,
+    }

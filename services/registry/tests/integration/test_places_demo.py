@@ -68,6 +68,7 @@ async def test_every_request_example_is_accepted_as_written(registry: Running) -
     assert (await post("/roads/{road_id}/numbers", road_id=wenxi))["number"] == "9"
     await post("/roads/{road_id}/reservations", road_id=wenxi)
     await post("/roads/{road_id}/numbers/{number}/certificate", road_id=wenxi, number="5")
+    await post("/roads/{road_id}/signs", road_id=wenxi)
     await post("/roads/{road_id}/numbers/{number}/retirement", road_id=wenxi, number="5")
     ours = {
         p

@@ -164,3 +164,30 @@ def test_numbers_rise_without_gap_or_duplicate_except_reservations(
     for m in in_sequence:  # below a number issued in sequence, each of its side is used or reserved: no gap
         for lower in range(h.Side.of(m).first, m, 2):
             assert state.used(lower) or lower in state.reserved
+
+
+def test_plates_show_an_issued_number_and_signs_name_the_road() -> None:
+    def install(kind: h.SignKind, number: int | None, road: bool = True) -> Scenario[h.RoadNumbering]:
+        return (
+            Scenario(NUMBERING)
+            .given(issued(1))
+            .when(
+                lambda s: h.install(
+                    s,
+                    road_id=ROAD,
+                    kind=kind,
+                    number=number,
+                    sub=None,
+                    count=2,
+                    road_kind_numbered=road,
+                    today=TODAY,
+                )
+            )
+        )
+
+    after = install(h.SignKind.DOOR, 1).then(h.SignInstalled(ROAD, "door", 1, None, 2, "2026-03-02"))
+    assert after.signs == {"door": 2}
+    install(h.SignKind.DOOR, None).then_refused("number_missing")
+    install(h.SignKind.UNIT, 3).then_refused("house_number_not_found")
+    install(h.SignKind.ROAD, 1).then_refused("number_not_shown")
+    install(h.SignKind.ROAD, None, road=False).then_refused("not_a_road")

@@ -53,6 +53,7 @@ SAMPLES: list[DomainEvent] = [
     h.HouseNumberRetired(PID, "left", 5, 1, "2026-05-02", "", None),
     h.DoorplateCertificateIssued(PID, 5, 1, "MP330727-2026-000001", "业主", "2026-04-02", None),
     h.CertificateSerialTaken(1, "MP330727-2026-000001"),
+    h.SignInstalled(PID, "door", 5, 1, 1, "2026-04-03"),
 ]
 
 

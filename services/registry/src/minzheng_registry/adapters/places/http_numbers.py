@@ -15,7 +15,7 @@ from minzheng_kernel.calendar import local_date
 from minzheng_kernel.errors import DomainError
 
 from ...application.places import numbering as app
-from ...domain.places.numbering import MAX_NUMBER, Issued, Side, label, parse_label
+from ...domain.places.numbering import MAX_NUMBER, Issued, Side, SignKind, label, parse_label
 from .common import (
     DayQuery,
     DivisionText,
@@ -71,6 +71,20 @@ class CertifyIn(BaseModel):
     holder: Note = Field(min_length=1, description="to whom it is issued (户主 or unit)")
 
 
+class SignIn(BaseModel):
+    model_config = strict({"kind": "door", "number": "5", "count": 1}, {"kind": "road", "count": 2})
+    kind: SignKind = Field(
+        description="building 楼牌, door 门牌, unit 单元牌 (with a number); road 路牌, lane 巷牌"
+    )
+    number: str | None = Field(default=None, pattern=r"^[1-9]\d{0,3}(-[1-9]\d?)?$", description="5 or 5-1")
+    count: int = Field(default=1, ge=1, le=1000, strict=True)
+
+
+class Signs(BaseModel):
+    road_id: str
+    signs: dict[str, int] = Field(description="kind → plates installed on the road")
+
+
 class NumberOut(BaseModel):
     road_id: str
     number: str = Field(description="5 or 5-1")
@@ -111,6 +125,7 @@ class NumberList(BaseModel):
     reserved: list[int]
     next_left: int
     next_right: int
+    signs: dict[str, int] = Field(description="kind → plates installed")
 
 
 def out(road_id: str, n: Issued) -> NumberOut:
@@ -191,9 +206,24 @@ async def certify(
     return CertificateOut(certificate_no=cert.certificate_no, voids=cert.voids)
 
 
+@router.post(
+    "/roads/{road_id}/signs",
+    status_code=201,
+    summary="Record plates put up (标志设置)",
+    responses=refusals(404, 409, 422),
+)
+async def install(road_id: PlacePath, body: SignIn, ctx: Ctx, actor: NumberIssuer) -> Signs:
+    """Plates put up on a road in force today: building, door and unit plates show an issued number
+    in use (422 `number_missing`, 409 `number_retired`), road and lane signs none."""
+    main, sub = (None, None) if body.number is None else parse_label(body.number)
+    state = await app.install(ctx, actor, road_id, kind=body.kind, number=main, sub=sub, count=body.count)
+    return Signs(road_id=road_id, signs=dict(state.signs))
+
+
 @router.get("/roads/{road_id}/numbers", summary="A road's house numbers", responses=refusals(404))
 async def numbers(road_id: PlacePath, ctx: Ctx, actor: NumberReader) -> NumberList:
-    """Every number of the road (retired ones too), the reservations and each side's next number."""
+    """Every number of the road (retired ones too), the reservations, each side's next number and
+    the plates put up."""
     road, state = await app.current(ctx, actor, road_id)
     today = local_date(ctx.clock.now())
     items = sorted(state.numbers.values(), key=lambda n: (n.side.value, n.number, n.sub_number or 0))
@@ -201,6 +231,7 @@ async def numbers(road_id: PlacePath, ctx: Ctx, actor: NumberReader) -> NumberLi
         road_id=road_id,
         road_name=road.name_on(today),
         numbers=[out(road_id, n) for n in items],
+        signs=dict(state.signs),
         reserved=sorted(state.reserved),
         next_left=state.next_number(Side.LEFT),
         next_right=state.next_number(Side.RIGHT),

@@ -134,6 +134,37 @@ async def retire(
     return await ctx.run(actor, unit)
 
 
+async def install(
+    ctx: ServiceContext,
+    actor: Actor,
+    road_id: str,
+    *,
+    kind: h.SignKind,
+    number: int | None,
+    sub: int | None,
+    count: int,
+) -> h.RoadNumbering:
+    """标志设置: plates put up on a road in force today."""
+
+    async def unit(uow: UnitOfWork) -> h.RoadNumbering:
+        today = local_date(ctx.clock.now())
+        road, _ = await _road(uow, actor, road_id, today)
+        state = await uow.load(NUMBERING, numbering_stream(road_id))
+        facts = h.install(
+            state,
+            road_id=road_id,
+            kind=kind,
+            number=number,
+            sub=sub,
+            count=count,
+            road_kind_numbered=road.kind.numbered,
+            today=today,
+        )
+        return await uow.record(NUMBERING, numbering_stream(road_id), facts, jurisdiction=road.division)
+
+    return await ctx.run(actor, unit)
+
+
 @dataclass(frozen=True, slots=True)
 class Certificate:
     certificate_no: str

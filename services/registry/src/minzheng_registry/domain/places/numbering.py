@@ -108,8 +108,35 @@ class DoorplateCertificateIssued(DomainEvent):
     voids: str | None
 
 
+class SignKind(StrEnum):
+    """The plates put up (标志): 楼牌, 门牌, 单元牌, 路牌, 巷牌."""
+
+    BUILDING = "building"
+    DOOR = "door"
+    UNIT = "unit"
+    ROAD = "road"
+    LANE = "lane"
+
+    @property
+    def numbered(self) -> bool:
+        """A building, door or unit plate shows a house number; a road or lane sign does not."""
+        return self in (SignKind.BUILDING, SignKind.DOOR, SignKind.UNIT)
+
+
+@dataclass(frozen=True, slots=True)
+class SignInstalled(DomainEvent):
+    """标志设置: ``count`` plates of a kind put up (one number's, or the road's own signs)."""
+
+    road_id: str
+    kind: str
+    number: int | None
+    sub_number: int | None
+    count: int
+    installed_on: str
+
+
 NUMBERING_EVENTS = EventTypes(
-    HouseNumberIssued, HouseNumbersReserved, HouseNumberRetired, DoorplateCertificateIssued
+    HouseNumberIssued, HouseNumbersReserved, HouseNumberRetired, DoorplateCertificateIssued, SignInstalled
 )
 
 Key = tuple[int, int | None]
@@ -132,6 +159,8 @@ class RoadNumbering:
     road_id: str = ""
     numbers: dict[Key, Issued] = field(default_factory=dict)
     reserved: frozenset[int] = frozenset()
+    signs: dict[str, int] = field(default_factory=dict)
+    """kind → plates installed."""
 
     def used(self, number: int) -> bool:
         """Issued or retired: never issued again."""
@@ -191,6 +220,8 @@ def evolve(state: RoadNumbering, event: DomainEvent) -> RoadNumbering:
                 key: replace(old, retired_on=date.fromisoformat(event.retired_on), certificate=None),
             },
         )
+    if isinstance(event, SignInstalled):
+        return replace(state, signs={**state.signs, event.kind: state.signs.get(event.kind, 0) + event.count})
     if isinstance(event, DoorplateCertificateIssued):
         key = (event.number, event.sub_number)
         old = state.numbers[key]
@@ -333,6 +364,36 @@ def certify(
             road_id, number, sub, certificate_no, holder, today.isoformat(), issued.certificate
         )
     ]
+
+
+def install(
+    state: RoadNumbering,
+    *,
+    road_id: str,
+    kind: SignKind,
+    number: int | None,
+    sub: int | None,
+    count: int,
+    road_kind_numbered: bool,
+    today: date,
+) -> list[DomainEvent]:
+    """Plates put up: a building, door or unit plate for an issued number in use; a road or lane
+    sign for the road itself (a lane sign on a lane, a road sign on a road)."""
+    if not 1 <= count <= 1000:
+        raise DomainError("bad_count", "1..1000 plates at once", field="count")
+    if kind.numbered:
+        if number is None:
+            raise DomainError("number_missing", f"a {kind.value} plate shows a house number", field="number")
+        issued = state.require(number, sub)
+        if issued.retired_on is not None:
+            raise Conflict(
+                "number_retired", f"{label(number, sub)} is retired since {issued.retired_on}", field="number"
+            )
+    elif number is not None:
+        raise DomainError("number_not_shown", f"a {kind.value} sign shows no house number", field="number")
+    elif not road_kind_numbered:
+        raise DomainError("not_a_road", "road and lane signs are for roads and lanes", field="kind")
+    return [SignInstalled(road_id, kind.value, number, sub, count, today.isoformat())]
 
 
 @dataclass(frozen=True, slots=True)
