@@ -133,7 +133,7 @@ async def import_rows(
     if earlier is not None:
         return ImportSummary(**{**earlier.__dict__, "repeated": True})
     rejections: list[Rejection] = []
-    candidates: list[Candidate] = []
+    candidates: list[tuple[ValidRow, str]] = []
     seen: set[UUID] = set()
     duplicates = 0
     county = ctx.county
@@ -147,15 +147,18 @@ async def import_rows(
             duplicates += 1
             continue
         seen.add(record_id)
-        candidates.append(_candidate(ctx, checked, record_id))
+        candidates.append((checked, str(record_id)))
     # oldest first across the batches: a divorce finds its marriage wherever the rows list it
-    candidates.sort(key=lambda c: (c.row.registered_on, c.row.kind is Kind.MARRIAGE, c.row.line))
+    candidates.sort(key=lambda c: (c[0].registered_on, c[0].kind is Kind.MARRIAGE, c[0].line))
     counts = _Counts(already_present=duplicates)
     per_unit = -(-batch // RECORDS_PER_EVENT)  # the chunk numbers a unit may use
     for unit_no, start in enumerate(range(0, len(candidates), batch)):
         part = candidates[start : start + batch]
         first = unit_no * per_unit
-        await ctx.run(actor, lambda uow, p=part, f=first: _enter(uow, import_id, p, f, counts))  # type: ignore[misc]
+        done = await ctx.run(actor, lambda uow, p=part, f=first: _enter(ctx, uow, import_id, p, f))  # type: ignore[misc]
+        counts.imported += done.imported
+        counts.already_present += done.already_present
+        counts.flagged += done.flagged
     summary = ImportSummary(
         import_id, len(rows), counts.imported, counts.already_present, len(rejections), counts.flagged
     )
@@ -172,10 +175,11 @@ async def import_rows(
     return written
 
 
-def _candidate(ctx: ServiceContext, row: ValidRow, record_id: UUID) -> Candidate:
+def _candidate(ctx: ServiceContext, row: ValidRow, record_id: str) -> Candidate:
+    """The row with the parties' tokens (computed only for records not in the archive yet)."""
     return Candidate(
         row,
-        str(record_id),
+        record_id,
         person_token(ctx.pseudonyms, row.husband),
         person_token(ctx.pseudonyms, row.wife),
     )
@@ -195,12 +199,16 @@ WHERE p.person_token = u.token AND p.record_id = u.record_id
 
 
 async def _enter(
-    uow: UnitOfWork, import_id: UUID, chunk: Sequence[Candidate], first_chunk: int, counts: _Counts
-) -> None:
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    import_id: UUID,
+    chunk: Sequence[tuple[ValidRow, str]],
+    first_chunk: int,
+) -> _Counts:
     conn = uow.conn
     await conn.execute("SELECT pg_advisory_xact_lock($1)", _LOCK)
-    existing = {r[0] for r in await conn.fetch(_EXISTING, [c.record_id for c in chunk])}
-    new = [c for c in chunk if c.record_id not in existing]
+    existing = {r[0] for r in await conn.fetch(_EXISTING, [record_id for _, record_id in chunk])}
+    new = [_candidate(ctx, row, record_id) for row, record_id in chunk if record_id not in existing]
     entered: list[Archived] = []
     if new:
         tokens = list({t for c in new for t in (c.husband, c.wife)})
@@ -222,9 +230,7 @@ async def _enter(
         ages = MarriageAges(await standards_table(uow))
         entered = enter(new, ledger, ages)
         await _write(uow, import_id, first_chunk, entered, ledger, stored)
-    counts.imported += len(new)
-    counts.already_present += len(chunk) - len(new)
-    counts.flagged += sum(1 for a in entered if a.flags)
+    return _Counts(len(new), len(chunk) - len(new), sum(1 for a in entered if a.flags))
 
 
 async def _write(
@@ -241,6 +247,7 @@ async def _write(
     iid = str(import_id)
     streams: list[tuple[str, Sequence[NewEvent]]] = []
     records: list[tuple[UUID, UUID, int, str, object, list[str]]] = []
+    uuids: dict[str, UUID] = {}
     for n, start in enumerate(range(0, len(entered), RECORDS_PER_EVENT)):
         chunk = first_chunk + n
         part: list[ArchivedRecord] = []
@@ -262,7 +269,8 @@ async def _write(
                     dissolves=item.dissolves,
                 )
             )
-            records.append((UUID(c.record_id), import_id, chunk, row.kind.value, row.registered_on, flags))
+            uid = uuids[c.record_id] = UUID(c.record_id)
+            records.append((uid, import_id, chunk, row.kind.value, row.registered_on, flags))
         fact = HistoricalRecordsImported(iid, chunk, part)
         event_id = uuid5(import_id, f"records/{chunk}")
         streams.append(
@@ -281,8 +289,8 @@ async def _write(
     for token, entries in ledger.people.items():
         for e in entries:
             if e.record_id in new_ids:
-                by = None if e.dissolved_by is None else UUID(e.dissolved_by)
-                people.append((token, UUID(e.record_id), e.spouse, e.registered_on, e.dissolved_on, by))
+                by = None if e.dissolved_by is None else uuids[e.dissolved_by]
+                people.append((token, uuids[e.record_id], e.spouse, e.registered_on, e.dissolved_on, by))
             elif (token, e.record_id) in stored_open and e.dissolved_on is not None:
                 assert e.dissolved_by is not None
                 dissolved.append((token, e.record_id, e.dissolved_on, e.dissolved_by))
