@@ -13,7 +13,7 @@ from minzheng_eventstore.identity import Role
 from minzheng_eventstore.testing import refused, request_example
 from minzheng_kernel.calendar import CHINA
 from minzheng_registry.adapters import burial
-from minzheng_registry.adapters.burial.http import DEMO_CEMETERY, EXAMPLE_BURIED, EXAMPLE_CASE
+from minzheng_registry.adapters.burial.common import DEMO_CEMETERY, EXAMPLE_BURIED, EXAMPLE_CASE
 from minzheng_registry.application.burial.scheduler import raise_due
 
 if TYPE_CHECKING:

@@ -10,14 +10,17 @@ from minzheng_eventstore.identity import Role
 from minzheng_eventstore.kit import BackgroundDef
 from minzheng_kernel.errors import Conflict
 
-from ...application.burial import cemeteries
+from ...application.burial import cemeteries as handlers
 from ...application.burial.recipients import RECIPIENTS
 from ...application.burial.scheduler import run_scheduler
 from ...area import Area
 from ...domain.burial import BURIAL_EVENTS
 from ...domain.burial.cemetery import CemeteryKind, PlotType
+from . import cemeteries as cemetery_routes
+from . import funerals as funeral_routes
+from . import illegal as illegal_routes
 from . import schema
-from .http import DEMO_CEMETERY, router
+from .common import DEMO_CEMETERY
 from .publication import PUBLISHERS
 
 DEMO_VILLAGES = ["330727101201", "330727101202"]
@@ -28,7 +31,7 @@ async def seed_demo(ctx: ServiceContext) -> None:
     ashes plots and 5 body plots (idempotent)."""
     tool = Actor("demo-seed")
     with contextlib.suppress(Conflict):
-        await cemeteries.approve_cemetery(
+        await handlers.approve_cemetery(
             ctx,
             tool,
             cemetery_id=DEMO_CEMETERY,
@@ -45,7 +48,7 @@ async def seed_demo(ctx: ServiceContext) -> None:
     )
     for section, count, plot_type, area, positions in runs:
         with contextlib.suppress(Conflict):
-            await cemeteries.create_plots(
+            await handlers.create_plots(
                 ctx,
                 tool,
                 DEMO_CEMETERY,
@@ -68,7 +71,7 @@ AREA = Area(
     events=BURIAL_EVENTS,
     publishers=PUBLISHERS,
     migrations=[schema.MIGRATION],
-    routers=[router],
+    routers=[cemetery_routes.router, funeral_routes.router, illegal_routes.router],
     permissions={
         "cemetery.approve": frozenset({Role.COUNTY_APPROVER}),
         "cemetery.plots.create": frozenset({Role.COUNTY_APPROVER}),
