@@ -73,11 +73,23 @@ async def test_resident_ids_are_masked_for_roles_that_do_not_need_them(registry:
     auditor = registry.as_caller("auditor")
     full = (await registry.get(f"/marriages/{m['marriage_id']}", headers=auditor, expect=200)).json()
     assert (full["husband"], full["wife"]) == (h, w)
+    # the full read is recorded, naming the record by its id, never by a resident ID
+    reads = await registry.fetchval(
+        "SELECT array_agg(reader || ' ' || record || ' ' || view) FROM registry_marriage_reads"
+    )
+    assert reads == [f"official-test marriage/{m['marriage_id']} marriage"]
     reviewer = registry.as_caller("township-reviewer", division="330727101")
     status = (await registry.get(f"/people/{h}/marital-status", headers=reviewer, expect=200)).json()
     assert status["status"] == "married"
     assert h not in str(status) and w not in str(status)
     assert status["spouse"].endswith(w[-4:])
+    # a masked read is not a full read: nothing more recorded
+    assert await registry.fetchval("SELECT count(*) FROM registry_marriage_reads") == 1
+    await registry.get(f"/people/{h}/marital-status", headers=auditor, expect=200)
+    records = await registry.fetchval(
+        "SELECT array_agg(record ORDER BY read_at, record) FROM registry_marriage_reads"
+    )
+    assert records[1].startswith("person-") and h not in records[1]
     refused(
         await registry.get(f"/marriages/{m['marriage_id']}", expect=None, headers=reviewer),
         403,

@@ -6,7 +6,7 @@ from minzheng_eventstore.host import Migration
 from minzheng_eventstore.identity import Role
 from minzheng_eventstore.kit import BackgroundDef, ProjectionDef
 
-from ...application.marriage import certificates, scheduler
+from ...application.marriage import certificates, reads, scheduler
 from ...area import Area
 from ...domain.death import DEATH_EVENTS
 from ...domain.marriage.marriage import MARRIAGE_EVENTS
@@ -28,6 +28,7 @@ AREA = Area(
         Migration("registry_marriage_0001", certificates.SQL),
         Migration("registry_marriage_0002", projection.SQL),
         Migration("registry_marriage_0003", certificates.SQL_0003),
+        Migration("registry_marriage_0004", reads.SQL),
     ],
     routers=[router],
     permissions={

@@ -26,6 +26,7 @@ from minzheng_eventstore.identity import Role
 from minzheng_kernel.errors import DomainError, NotFound
 
 from ...application.marriage import handlers as h
+from ...application.marriage.reads import record_full_reads
 from ...application.marriage.streams import MARRIAGE, PERSON, marriage_stream
 from ...application.people import DEATH, person_stream
 from ...domain.death import DeathRecord
@@ -71,9 +72,19 @@ DeathReader = Annotated[Actor, permit("death.read")]
 FULL_ID_ROLES = frozenset({Role.REGISTRAR.value, Role.COUNTY_APPROVER.value, Role.AUDITOR.value})
 
 
+def full(actor: Actor) -> bool:
+    return bool(actor.roles & FULL_ID_ROLES)
+
+
 def shown(actor: Actor, resident: str) -> str:
     """The full resident ID for the roles that need it, else masked."""
-    return resident if actor.roles & FULL_ID_ROLES else ResidentId(resident).masked
+    return resident if full(actor) else ResidentId(resident).masked
+
+
+async def recorded(ctx: ServiceContext, actor: Actor, records: list[str], view: str) -> None:
+    """Record the full reads of a response that shows resident IDs in full."""
+    if full(actor):
+        await record_full_reads(ctx, actor, records, view=view)
 
 
 def strict(*examples: dict[str, Any]) -> ConfigDict:
@@ -328,7 +339,7 @@ async def register_marriage(body: MarriageIn, ctx: Ctx, actor: Registrar) -> Mar
     )
 
 
-@router.get("/marriages", summary="Marriages registered, by office and year")
+@router.get("/marriages", summary="Marriages registered, by office and year", responses=refusals(422))
 async def list_marriages(
     ctx: Ctx,
     actor: Reader,
@@ -350,6 +361,7 @@ async def list_marriages(
             limit,
             offset,
         )
+    await recorded(ctx, actor, [f"marriage/{r['marriage_id']}" for r in rows], "marriages")
     return [
         MarriageOut(
             marriage_id=str(r["marriage_id"]),
@@ -364,11 +376,12 @@ async def list_marriages(
     ]
 
 
-@router.get("/marriages/{marriage_id}", summary="One marriage", responses=refusals(404))
+@router.get("/marriages/{marriage_id}", summary="One marriage", responses=refusals(404, 422))
 async def get_marriage(marriage_id: MarriagePath, ctx: Ctx, actor: Reader) -> MarriageOut:
     """The marriage as its stream says (404 `marriage_not_found`)."""
     m = await _load_marriage(ctx, marriage_id)
     actor.require_within(m.office, "office")
+    await recorded(ctx, actor, [f"marriage/{marriage_id}"], "marriage")
     return MarriageOut(**_marriage_out(actor, m))
 
 
@@ -493,7 +506,7 @@ async def request_divorce_certificate(
     )
 
 
-@router.get("/divorce-applications", summary="Divorce applications, by state")
+@router.get("/divorce-applications", summary="Divorce applications, by state", responses=refusals(422))
 async def list_divorce_applications(
     ctx: Ctx,
     actor: DivorceReader,
@@ -547,10 +560,12 @@ async def marital_status(
         resident = ResidentId(resident_id)
     except ValueError:
         raise DomainError("invalid_resident_id", "not a valid resident ID", field="resident_id") from None
+    stream = person_stream(ctx.pseudonyms, resident)
     try:
-        events = await ctx.store.read_stream(person_stream(ctx.pseudonyms, resident))
+        events = await ctx.store.read_stream(stream)
     except StreamNotFoundError:
         events = []
+    await recorded(ctx, actor, [stream], "marital-status")
     s = PERSON.fold(events)
     return MaritalStatusOut(
         resident_id=shown(actor, resident.reveal()),
@@ -581,7 +596,7 @@ async def register_death(body: DeathIn, ctx: Ctx, actor: DeathRegistrar) -> Deat
     return _death_out(actor, record)
 
 
-@router.get("/deaths/{registration_id}", summary="One death registration", responses=refusals(404))
+@router.get("/deaths/{registration_id}", summary="One death registration", responses=refusals(404, 422))
 async def get_death(
     registration_id: Annotated[uuid.UUID, Path(description="the registration's id")],
     ctx: Ctx,
@@ -590,6 +605,7 @@ async def get_death(
     """The registration with its corrections applied (404 `death_not_found`)."""
     stream, office = await h.death_stream_of(ctx, registration_id)
     actor.require_within(office, "registration_id")
+    await recorded(ctx, actor, [stream], "death")
     return _death_out(actor, DEATH.fold(await ctx.store.read_stream(stream)))
 
 
