@@ -184,6 +184,14 @@ async def test_a_homophone_is_a_warning_not_a_refusal(registry: Running) -> None
     place = (await registry.post("/places", proposal("仁民路"), expect=201)).json()
     assert place["homophones"] == ["人民路"]
     assert place["warnings"] and "人民路" in place["warnings"][0]
+    # a place renamed to a homophone of its own name: one sound index, its old claim closed first
+    own = await named(registry, "和平街")
+    renamed = await registry.post(
+        f"/places/{own}/renaming",
+        {"name": "合平街", "effective_from": "2026-09-01", "document": "x"},
+        expect=200,
+    )
+    assert renamed.json()["homophones"] == [] and renamed.json()["name"] == "合平街"
     # not once 人民路 is out of force before 仁民路 starts
     other = await named(registry, "复兴路")
     await registry.post(f"/places/{other}/retirement", {"valid_to": "2026-05-01", "reason": "x"}, expect=200)
