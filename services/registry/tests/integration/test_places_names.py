@@ -344,3 +344,21 @@ async def test_a_historical_place_claims_each_of_its_intervals(registry: Running
     refused(await registry.post("/places/records", bad), 422, "names_not_consecutive", "names[0]")
     in_1990 = (await registry.get("/gazetteer", on="1990-06-01")).json()
     assert [(e["name"], e["since"]) for e in in_1990] == [("解放路", "1966-01-01")]
+
+
+async def test_the_scope_standard_is_named_on_the_event(registry: Running) -> None:
+    await divisions(registry)
+    before = await named(registry, "春晖路")
+    scope = {
+        "parameter": "place_name_uniqueness_scope",
+        "jurisdiction": "330727",
+        "effective_from": "2026-06-01",
+        "value": 0,
+    }
+    await registry.post("/standards", scope, expect=201)
+    after = (await registry.post("/places", proposal("秋实路", "2026-06-01"), expect=201)).json()["place_id"]
+    proposed = {}
+    for pid in (before, after):
+        events = await registry.service.host.store.read_stream(f"place-{pid}")
+        proposed[pid] = events[0].data["scope_standard"]
+    assert proposed == {before: None, after: "place_name_uniqueness_scope:330727:2026-06-01"}

@@ -98,7 +98,7 @@ async def propose(
             interval=Interval(effective_from),
             scope=scope,
         )
-        facts = decide(homophones=found)
+        facts = decide(homophones=found, scope_standard=scope.standard_id)
         after = await uow.record(PLACE, place_stream(pid), facts, jurisdiction=division)
         return Outcome(after, _warnings(found))
 
@@ -250,7 +250,7 @@ async def rename(
             interval=Interval(effective_from),
             scope=scope,
         )
-        facts = decide(homophones=found)
+        facts = decide(homophones=found, scope_standard=scope.standard_id)
         after = await uow.record(PLACE, place_stream(place_id), facts, jurisdiction=state.division)
         return Outcome(after, _warnings(found))
 

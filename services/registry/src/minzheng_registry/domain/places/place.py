@@ -73,6 +73,8 @@ class PlaceNameProposed(DomainEvent):
     proposed_on: str
     reason: str
     homophones: list[str]
+    scope_standard: str | None = None
+    """The standard that set the uniqueness scope (None: the county, by default)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,8 @@ class PlaceRenamed(DomainEvent):
     renamed_on: str
     document: str
     homophones: list[str]
+    scope_standard: str | None = None
+    """The standard that set the uniqueness scope (None: the county, by default)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +322,7 @@ def propose(
     today: date,
     reason: str,
     homophones: list[str],
+    scope_standard: str | None = None,
 ) -> list[DomainEvent]:
     """申报: a new place's name, to be in force from ``effective_from`` (not before today)."""
     if state.status is not Status.NONE:
@@ -339,6 +344,7 @@ def propose(
             today.isoformat(),
             reason,
             homophones,
+            scope_standard,
         )
     ]
 
@@ -486,6 +492,7 @@ def rename(
     today: date,
     document: str,
     homophones: list[str],
+    scope_standard: str | None = None,
 ) -> list[DomainEvent]:
     """更名 from ``effective_from`` (after the current name's first day; may be in the future)."""
     last = _require_in_force(state, place_id)
@@ -509,6 +516,7 @@ def rename(
             today.isoformat(),
             document,
             homophones,
+            scope_standard,
         )
     ]
 
