@@ -49,6 +49,8 @@ async def test_a_death_is_registered_once_naming_the_first(registry: Running) ->
         404,
         "death_not_found",
     )
+    other = death(person(date(1940, 3, 1), False), registration_id=first["registration_id"])
+    refused(await registry.post("/deaths", other), 409, "registration_id_taken", "registration_id")
 
 
 async def test_concurrent_registrations_of_one_death_commit_one(registry: Running) -> None:

@@ -161,6 +161,8 @@ async def test_either_party_withdraws_until_the_cooling_off_ends_and_a_new_appli
         "SELECT state FROM deadlines WHERE subject LIKE $1", f"%{first['application_id']}"
     )
     assert state == "cancelled"
+    reused = {**APPLY, "application_id": first["application_id"]}
+    refused(await registry.post(base, reused), 409, "application_exists", "application_id")
     second = (await registry.post(base, APPLY, expect=201)).json()
     assert (second["received_on"], second["cooling_off_ends"], second["certificate_deadline"]) == (
         "2026-04-01",

@@ -30,7 +30,7 @@ from ...application.marriage.reads import record_full_reads
 from ...application.marriage.streams import MARRIAGE, PERSON, marriage_stream
 from ...application.people import DEATH, person_stream
 from ...domain.death import DeathRecord
-from ...domain.marriage.marriage import Marriage
+from ...domain.marriage.marriage import DivorceApplication, Marriage
 from ...domain.marriage.person import MaritalStatus
 from . import projection
 
@@ -417,7 +417,7 @@ async def certify_no_marriage_record(body: NoRecordIn, ctx: Ctx, actor: Certifie
     return NoRecordOut(certificate_number=number, certified_on=on)
 
 
-def _application_out(marriage_id: str, a: Any) -> ApplicationOut:
+def _application_out(marriage_id: str, a: DivorceApplication) -> ApplicationOut:
     return ApplicationOut(
         application_id=a.application_id,
         marriage_id=marriage_id,

@@ -392,6 +392,13 @@ async def register_death(
             writes[sstream] = person.widow(
                 sstate, marriage_id=state.marriage_id, date_of_death=dod, registration_id=rid
             )
+        taken = await uow.conn.fetchval(
+            "SELECT stream_id FROM registry_death_registrations WHERE registration_id = $1", uuid.UUID(rid)
+        )
+        if taken is not None:
+            raise Conflict(
+                "registration_id_taken", "this registration id is already used", field="registration_id"
+            )
         await uow.conn.execute(
             "INSERT INTO registry_death_registrations (registration_id, stream_id, office) "
             "VALUES ($1, $2, $3)",

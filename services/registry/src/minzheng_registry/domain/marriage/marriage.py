@@ -367,6 +367,8 @@ def apply_for_divorce(
             "a written divorce agreement on children, property and debts is required (art. 1076)",
             field="written_agreement",
         )
+    if any(a.application_id == application_id for a in state.applications):
+        raise Conflict("application_exists", "this application id is already used", field="application_id")
     if state.open_application is not None:
         raise Conflict(
             "divorce_application_open",
