@@ -357,3 +357,31 @@ def test_a_revoked_declaration_restores_the_status_and_revives_only_its_own_marr
         p.PersonWidowed(MID, "2026-04-01", "r"), p.PersonMarried("x", "y", "2026-05-01")
     )
     assert not p.may_revive(remarried.state, MID)
+
+
+@given(
+    st.dates(min_value=date(2021, 1, 1), max_value=date(2030, 12, 31)),
+    st.sets(st.dates(min_value=date(2021, 1, 1), max_value=date(2031, 6, 30)), max_size=30),
+)
+def test_the_clocks_end_on_a_working_day_no_earlier_than_day_n_and_no_later_than_needed(
+    received: date, holidays: set[date]
+) -> None:
+    cal = WorkingCalendar(non_working=frozenset(holidays))
+    (event,) = m.apply_for_divorce(
+        MARRIAGE.apply(m.Marriage(), [REGISTERED]),
+        application_id=AID,
+        received_on=received,
+        office="330727",
+        both_present=True,
+        written_agreement=True,
+        cooling_off=COOL,
+        window=WINDOW,
+        calendar=cal,
+    )
+    assert isinstance(event, m.DivorceApplicationReceived)
+    assert event.cooling_off_ends is not None and event.certificate_deadline is not None
+    for text, n in ((event.cooling_off_ends, 30), (event.certificate_deadline, 60)):
+        end = date.fromisoformat(text)
+        day_n = received + timedelta(days=n)
+        assert end >= day_n and cal.is_working(end)
+        assert all(not cal.is_working(day_n + timedelta(days=k)) for k in range((end - day_n).days))
