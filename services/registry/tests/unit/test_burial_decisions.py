@@ -18,6 +18,7 @@ from minzheng_registry.application.configuration import NATIONAL
 from minzheng_registry.domain.burial import cemetery as c
 from minzheng_registry.domain.burial import funeral as f
 from minzheng_registry.domain.burial import illegal as i
+from minzheng_registry.domain.burial import plot as pl
 
 COUNTY = "330727"
 VILLAGE = "330727101201"
@@ -34,8 +35,8 @@ APPROVED = c.CemeteryApproved("cem-1", "公墓", "public_interest", "330727101",
 PLOTS = c.PlotsCreated(
     "cem-1", "A", 1, 3, "ashes_double", 80, 2, "plot_area_max_ashes:330727:1998-01-01", "2026-01-05"
 )
-WHO = c.Deceased("reg-1", DECEASED, VILLAGE)
-ASSIGNED = c.PlotAssigned(
+WHO = pl.Deceased("reg-1", DECEASED, VILLAGE)
+ASSIGNED = pl.PlotAssigned(
     "cem-1",
     "A-001",
     1,
@@ -154,13 +155,13 @@ def test_plots_are_within_the_area_limit_in_force_on_the_day() -> None:
 
 def _assign(
     position: int = 1,
-    who: c.Deceased | None = WHO,
+    who: pl.Deceased | None = WHO,
     spouse: bool = False,
     standards: StandardsTable = NATIONAL_TABLE,
     plot: str = "A-001",
 ):
     where = cemetery()
-    return lambda s: c.assign(
+    return lambda s: pl.assign(
         where, s, standards, plot_no=plot, position=position, deceased=who, spouse_of_first=spouse, on=TODAY
     )
 
@@ -168,7 +169,7 @@ def _assign(
 def test_a_position_goes_once_to_a_registered_death_of_the_service_area() -> None:
     Scenario(PLOT).when(_assign()).then(ASSIGNED)
     Scenario(PLOT).when(_assign(who=None)).then_refused("not_deceased")
-    Scenario(PLOT).when(_assign(who=c.Deceased("reg-2", DECEASED, "330727102203"))).then_refused(
+    Scenario(PLOT).when(_assign(who=pl.Deceased("reg-2", DECEASED, "330727102203"))).then_refused(
         "outside_service_area"
     )
     Scenario(PLOT).given(ASSIGNED).when(_assign()).then_refused("position_taken", Conflict)
@@ -177,14 +178,14 @@ def test_a_position_goes_once_to_a_registered_death_of_the_service_area() -> Non
 
 
 def test_the_second_position_is_kept_for_the_spouse_while_the_parameter_is_one() -> None:
-    spouse = c.Deceased("reg-2", "330727194001020162", VILLAGE)
+    spouse = pl.Deceased("reg-2", "330727194001020162", VILLAGE)
     Scenario(PLOT).given(ASSIGNED).when(_assign(2, spouse)).then_refused("position_kept_for_spouse", Conflict)
     state = (
         Scenario(PLOT)
         .given(ASSIGNED)
         .when(_assign(2, spouse, spouse=True))
         .then(
-            c.PlotAssigned(
+            pl.PlotAssigned(
                 "cem-1",
                 "A-001",
                 2,
@@ -205,7 +206,7 @@ def test_the_second_position_is_kept_for_the_spouse_while_the_parameter_is_one()
         .given(ASSIGNED)
         .when(_assign(2, spouse, standards=off))
         .then(
-            c.PlotAssigned(
+            pl.PlotAssigned(
                 "cem-1",
                 "A-001",
                 2,
@@ -222,45 +223,45 @@ def test_the_second_position_is_kept_for_the_spouse_while_the_parameter_is_one()
 
 
 def test_interment_expiry_and_renewal() -> None:
-    inter = c.IntermentRecorded("cem-1", "A-001", 1, "reg-1", "2026-03-02")
+    inter = pl.IntermentRecorded("cem-1", "A-001", 1, "reg-1", "2026-03-02")
     Scenario(PLOT).given(ASSIGNED).when(
-        lambda s: c.inter("cem-1", s, plot_no="A-001", position=1, on=TODAY, today=TODAY)
+        lambda s: pl.inter("cem-1", s, plot_no="A-001", position=1, on=TODAY, today=TODAY)
     ).then(inter)
     Scenario(PLOT).given(ASSIGNED, inter).when(
-        lambda s: c.inter("cem-1", s, plot_no="A-001", position=1, on=TODAY, today=TODAY)
+        lambda s: pl.inter("cem-1", s, plot_no="A-001", position=1, on=TODAY, today=TODAY)
     ).then_refused("already_interred", Conflict)
     Scenario(PLOT).given(ASSIGNED).when(
-        lambda s: c.inter("cem-1", s, plot_no="A-001", position=1, on=TODAY - timedelta(days=1), today=TODAY)
+        lambda s: pl.inter("cem-1", s, plot_no="A-001", position=1, on=TODAY - timedelta(days=1), today=TODAY)
     ).then_refused("interred_before_assignment")
     Scenario(PLOT).when(
-        lambda s: c.inter("cem-1", s, plot_no="A-001", position=1, on=TODAY, today=TODAY)
+        lambda s: pl.inter("cem-1", s, plot_no="A-001", position=1, on=TODAY, today=TODAY)
     ).then_refused("position_not_assigned", Conflict)
 
-    expired = c.PlotUseExpired("cem-1", "A-001", 1, 1, "2046-03-02")
+    expired = pl.PlotUseExpired("cem-1", "A-001", 1, 1, "2046-03-02")
     state = (
         Scenario(PLOT)
         .given(ASSIGNED, inter)
-        .when(lambda s: c.expire("cem-1", s, plot_no="A-001", position=1, period=1))
+        .when(lambda s: pl.expire("cem-1", s, plot_no="A-001", position=1, period=1))
         .then(expired)
     )
     assert state.state(2) == "use_expired"
     # raised once: a repeat, or the deadline of a period renewed meanwhile, raises nothing
     Scenario(PLOT).given(ASSIGNED, expired).when(
-        lambda s: c.expire("cem-1", s, plot_no="A-001", position=1, period=1)
+        lambda s: pl.expire("cem-1", s, plot_no="A-001", position=1, period=1)
     ).then()
     where = cemetery()
-    renewed = c.PlotUseRenewed(
+    renewed = pl.PlotUseRenewed(
         "cem-1", "A-001", 1, 2, "2046-05-06", "2046-05-06", "2066-05-06", "plot_use_years:330727:1998-01-01"
     )
     state = (
         Scenario(PLOT)
         .given(ASSIGNED, inter, expired)
-        .when(lambda s: c.renew(where, s, NATIONAL_TABLE, plot_no="A-001", position=1, on=date(2046, 5, 6)))
+        .when(lambda s: pl.renew(where, s, NATIONAL_TABLE, plot_no="A-001", position=1, on=date(2046, 5, 6)))
         .then(renewed)
     )
     assert state.state(2) == "interred" and state.positions[1].period == 2
     Scenario(PLOT).given(ASSIGNED, renewed).when(
-        lambda s: c.expire("cem-1", s, plot_no="A-001", position=1, period=1)
+        lambda s: pl.expire("cem-1", s, plot_no="A-001", position=1, period=1)
     ).then()
 
 
@@ -269,7 +270,7 @@ def test_interment_expiry_and_renewal() -> None:
     st.integers(min_value=1, max_value=100),
 )
 def test_the_use_period_ends_on_the_anniversary(day: date, years: int) -> None:
-    end = c.anniversary(day, years)
+    end = pl.anniversary(day, years)
     assert end.year == day.year + years
     assert (end.month, end.day) == (day.month, day.day) or (day.month, day.day, end.day) == (2, 29, 28)
 
@@ -433,11 +434,11 @@ def test_a_body_is_buried_once_in_a_body_plot_and_never_also_cremated() -> None:
 
 
 def test_an_expired_position_is_reclaimed_once_and_never_renewed() -> None:
-    expired = c.PlotUseExpired("cem-1", "A-001", 1, 1, "2046-03-02")
-    reclaimed = c.PlotUseReclaimed("cem-1", "A-001", 1, "2046-09-01", "期满未续")
+    expired = pl.PlotUseExpired("cem-1", "A-001", 1, 1, "2046-03-02")
+    reclaimed = pl.PlotUseReclaimed("cem-1", "A-001", 1, "2046-09-01", "期满未续")
 
-    def reclaim(s: c.Plot) -> list[DomainEvent]:
-        return c.reclaim("cem-1", s, plot_no="A-001", position=1, on=date(2046, 9, 1), reason="期满未续")
+    def reclaim(s: pl.Plot) -> list[DomainEvent]:
+        return pl.reclaim("cem-1", s, plot_no="A-001", position=1, on=date(2046, 9, 1), reason="期满未续")
 
     Scenario(PLOT).given(ASSIGNED).when(reclaim).then_refused("use_not_expired", Conflict)
     state = Scenario(PLOT).given(ASSIGNED, expired).when(reclaim).then(reclaimed)
@@ -447,5 +448,5 @@ def test_an_expired_position_is_reclaimed_once_and_never_renewed() -> None:
     )
     where = cemetery()
     Scenario(PLOT).given(ASSIGNED, expired, reclaimed).when(
-        lambda s: c.renew(where, s, NATIONAL_TABLE, plot_no="A-001", position=1, on=date(2046, 9, 2))
+        lambda s: pl.renew(where, s, NATIONAL_TABLE, plot_no="A-001", position=1, on=date(2046, 9, 2))
     ).then_refused("plot_reclaimed", Conflict)

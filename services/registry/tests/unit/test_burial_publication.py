@@ -15,6 +15,7 @@ from minzheng_registry.domain.burial import BURIAL_EVENTS
 from minzheng_registry.domain.burial import cemetery as c
 from minzheng_registry.domain.burial import funeral as f
 from minzheng_registry.domain.burial import illegal as i
+from minzheng_registry.domain.burial import plot as pl
 from minzheng_registry.entrypoints.app import Registry
 from minzheng_registry.service import REGISTRY
 
@@ -36,7 +37,7 @@ SAMPLES: list[tuple[str, DomainEvent]] = [
     ),
     (
         "plot",
-        c.PlotAssigned(
+        pl.PlotAssigned(
             "cem-1",
             "A-001",
             1,
@@ -48,11 +49,11 @@ SAMPLES: list[tuple[str, DomainEvent]] = [
             "plot_use_years:330727:1998-01-01",
         ),
     ),
-    ("plot", c.IntermentRecorded("cem-1", "A-001", 1, REGISTRATION, "2026-03-02")),
-    ("plot", c.PlotUseExpired("cem-1", "A-001", 1, 1, "2046-03-02")),
+    ("plot", pl.IntermentRecorded("cem-1", "A-001", 1, REGISTRATION, "2026-03-02")),
+    ("plot", pl.PlotUseExpired("cem-1", "A-001", 1, 1, "2046-03-02")),
     (
         "plot",
-        c.PlotUseRenewed(
+        pl.PlotUseRenewed(
             "cem-1",
             "A-001",
             1,
@@ -63,7 +64,7 @@ SAMPLES: list[tuple[str, DomainEvent]] = [
             "plot_use_years:330727:1998-01-01",
         ),
     ),
-    ("plot", c.PlotUseReclaimed("cem-1", "A-001", 1, "2046-09-01", "期满未续")),
+    ("plot", pl.PlotUseReclaimed("cem-1", "A-001", 1, "2046-09-01", "期满未续")),
     ("funeral", f.CremationRecorded(REGISTRATION, DECEASED, "2026-02-28", "磐安县殡仪馆", VILLAGE)),
     (
         "funeral",

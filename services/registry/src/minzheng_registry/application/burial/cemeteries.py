@@ -15,6 +15,7 @@ from minzheng_kernel.calendar import end_of_day, local_date
 from minzheng_kernel.errors import Conflict, NotFound
 
 from ...domain.burial import cemetery as c
+from ...domain.burial import plot as pl
 from ..configuration import standards_table
 from ..people import person_token, registered_death
 from . import guards
@@ -107,23 +108,23 @@ async def assign_plot(
     position: int,
     deceased: ResidentId,
     spouse_of_first: bool = False,
-) -> c.PlotAssigned:
+) -> pl.PlotAssigned:
     """Assign a position to a registered deceased of the service area: 404 unknown cemetery or
     plot, 422 ``not_deceased`` / ``outside_service_area``, 409 ``position_taken`` /
     ``already_has_grave`` / ``position_kept_for_spouse``."""
     stream = plot_stream(cemetery_id, plot)
     token = person_token(ctx.pseudonyms, deceased)
 
-    async def unit(uow: UnitOfWork) -> c.PlotAssigned:
+    async def unit(uow: UnitOfWork) -> pl.PlotAssigned:
         cemetery = await _cemetery(uow, actor, cemetery_id)
         state = await uow.load(PLOT, stream)
         death = await registered_death(uow, ctx.pseudonyms, deceased)
         who = None
         if death.is_dead:
             assert death.registration_id is not None and death.residence is not None
-            who = c.Deceased(death.registration_id, deceased.reveal(), death.residence)
+            who = pl.Deceased(death.registration_id, deceased.reveal(), death.residence)
         today = local_date(ctx.clock.now())
-        facts = c.assign(
+        facts = pl.assign(
             cemetery,
             state,
             await standards_table(uow),
@@ -137,7 +138,7 @@ async def assign_plot(
         if held is not None:
             raise Conflict("already_has_grave", "the deceased already has a plot position", field="deceased")
         fact = facts[0]
-        assert isinstance(fact, c.PlotAssigned)
+        assert isinstance(fact, pl.PlotAssigned)
         await guards.hold_position(
             uow.conn,
             cemetery_id=cemetery_id,
@@ -163,14 +164,14 @@ async def assign_plot(
 
 async def record_interment(
     ctx: ServiceContext, actor: Actor, cemetery_id: str, plot: str, *, position: int, interred_on: date
-) -> c.Plot:
+) -> pl.Plot:
     stream = plot_stream(cemetery_id, plot)
 
-    async def unit(uow: UnitOfWork) -> c.Plot:
+    async def unit(uow: UnitOfWork) -> pl.Plot:
         cemetery = await _cemetery(uow, actor, cemetery_id)
         state = await uow.load(PLOT, stream)
         today = local_date(ctx.clock.now())
-        facts = c.inter(cemetery_id, state, plot_no=plot, position=position, on=interred_on, today=today)
+        facts = pl.inter(cemetery_id, state, plot_no=plot, position=position, on=interred_on, today=today)
         return await uow.record(PLOT, stream, facts, jurisdiction=cemetery.location)
 
     return await ctx.run(actor, unit)
@@ -178,19 +179,19 @@ async def record_interment(
 
 async def renew_plot_use(
     ctx: ServiceContext, actor: Actor, cemetery_id: str, plot: str, *, position: int
-) -> c.PlotUseRenewed:
+) -> pl.PlotUseRenewed:
     """A new use period; the current period's deadline is closed and the next one's scheduled."""
     stream = plot_stream(cemetery_id, plot)
 
-    async def unit(uow: UnitOfWork) -> c.PlotUseRenewed:
+    async def unit(uow: UnitOfWork) -> pl.PlotUseRenewed:
         cemetery = await _cemetery(uow, actor, cemetery_id)
         state = await uow.load(PLOT, stream)
         now = ctx.clock.now()
-        facts = c.renew(
+        facts = pl.renew(
             cemetery, state, await standards_table(uow), plot_no=plot, position=position, on=local_date(now)
         )
         fact = facts[0]
-        assert isinstance(fact, c.PlotUseRenewed)
+        assert isinstance(fact, pl.PlotUseRenewed)
         await deadlines.close(
             uow.conn, PLOT_USE, plot_use_subject(cemetery_id, plot, position, fact.period - 1), at=now
         )
@@ -210,15 +211,15 @@ async def renew_plot_use(
 
 async def reclaim_plot_use(
     ctx: ServiceContext, actor: Actor, cemetery_id: str, plot: str, *, position: int, reason: str
-) -> c.Plot:
+) -> pl.Plot:
     """An expired, unrenewed position taken back (收回); it is never assigned again."""
     stream = plot_stream(cemetery_id, plot)
 
-    async def unit(uow: UnitOfWork) -> c.Plot:
+    async def unit(uow: UnitOfWork) -> pl.Plot:
         cemetery = await _cemetery(uow, actor, cemetery_id)
         state = await uow.load(PLOT, stream)
         on = local_date(ctx.clock.now())
-        facts = c.reclaim(cemetery_id, state, plot_no=plot, position=position, on=on, reason=reason)
+        facts = pl.reclaim(cemetery_id, state, plot_no=plot, position=position, on=on, reason=reason)
         return await uow.record(PLOT, stream, facts, jurisdiction=cemetery.location)
 
     return await ctx.run(actor, unit)

@@ -19,6 +19,7 @@ from minzheng_kernel.errors import Forbidden, NotFound
 from ...domain.burial import cemetery as c
 from ...domain.burial import funeral as f
 from ...domain.burial import illegal as i
+from ...domain.burial import plot as pl
 from ..people import DEATH
 from .streams import (
     CEMETERY,
@@ -84,7 +85,7 @@ class PlotView:
     plot: str
     spec: c.PlotSpec
     state: str
-    positions: dict[int, c.Position]
+    positions: dict[int, pl.Position]
 
 
 async def plots(store: EventStore, actor: Actor, cemetery_id: str, *, state: str | None) -> list[PlotView]:
@@ -93,7 +94,7 @@ async def plots(store: EventStore, actor: Actor, cemetery_id: str, *, state: str
     views = []
     for number, spec in sorted(where.plots.items()):
         stream = plot_stream(cemetery_id, number)
-        folded = PLOT.fold(await store.read_stream(stream)) if stream in used else c.Plot()
+        folded = PLOT.fold(await store.read_stream(stream)) if stream in used else pl.Plot()
         view = PlotView(number, spec, folded.state(spec.positions), folded.positions)
         if state is None or view.state == state:
             views.append(view)

@@ -14,7 +14,8 @@ from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.deadlines import Due
 from minzheng_eventstore.uow import UnitOfWork
 
-from ...domain.burial import cemetery, illegal
+from ...domain.burial import illegal
+from ...domain.burial import plot as pl
 from .streams import (
     CEMETERY,
     ILLEGAL_BURIAL,
@@ -36,7 +37,7 @@ async def _plot_use_due(uow: UnitOfWork, due: Due) -> None:
     where = await uow.load(CEMETERY, cemetery_stream(cemetery_id))
     stream = plot_stream(cemetery_id, plot)
     state = await uow.load(PLOT, stream)
-    facts = cemetery.expire(cemetery_id, state, plot_no=plot, position=position, period=period)
+    facts = pl.expire(cemetery_id, state, plot_no=plot, position=position, period=period)
     await uow.record(
         PLOT, stream, facts, jurisdiction=where.location, at=due.at, event_ids=[due.event_id][: len(facts)]
     )

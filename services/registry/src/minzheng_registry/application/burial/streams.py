@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from minzheng_eventstore.uow import Aggregate
 
-from ...domain.burial import cemetery, funeral, illegal
+from ...domain.burial import cemetery, funeral, illegal, plot
 
 CEMETERY: Aggregate[cemetery.Cemetery] = Aggregate(
     "cemetery", cemetery.CEMETERY_EVENTS, cemetery.Cemetery, cemetery.evolve_cemetery
 )
-PLOT: Aggregate[cemetery.Plot] = Aggregate("plot", cemetery.PLOT_EVENTS, cemetery.Plot, cemetery.evolve_plot)
+PLOT: Aggregate[plot.Plot] = Aggregate("plot", plot.PLOT_EVENTS, plot.Plot, plot.evolve_plot)
 FUNERAL: Aggregate[funeral.FuneralCase] = Aggregate(
     "funeral", funeral.FUNERAL_EVENTS, funeral.FuneralCase, funeral.evolve
 )
