@@ -1,4 +1,27 @@
-"""Funeral and burial (殡葬): cremation, fee waivers, public-interest cemeteries, illegal burial."""
+"""Funeral and burial (殡葬): cremation, fee waivers, public-interest cemeteries, illegal burial.
+
+Streams: ``cemetery-<id>`` (approval, plot runs), ``plot-<cemetery>-<number>`` (its positions),
+``funeral-<death registration id>`` (cremation or burial of the body, waiver, the ashes),
+``illegal-burial-<id>``. Guard table ``registry_burial_positions`` (a position once, one grave per
+person_token); read table of 低保/特困 recipients from the assistance service's contracts
+(subscription ``registry-recipients-v1``); durable deadlines ``plot-use`` (one per position and
+period) and ``illegal-burial-rectification``, raised by the ``burial-deadlines`` background task.
+Only ``CremationRecorded`` is published (``registry.cremation.recorded``).
+
+Decided where the rules are silent:
+
+- the use period ends on the anniversary of the assignment (29 Feb → 28 Feb), the deadline at
+  00:00 +08:00 of that day; a renewal runs from the end of the current period, or from the
+  renewal day when it has expired already; a renewal is allowed at any time after assignment;
+- the second position of a double plot kept for the spouse (``plot_keep_for_spouse`` = 1) is
+  given on the registrar's attestation (``spouse_of_first``): the area does not read the marriage
+  area's records;
+- waiver scope 1: a recipient on the date of death is a member of a 低保/特困 household approved
+  from that month or earlier and not terminated before it; without such a record the officer's
+  assistance certificate number is accepted and recorded as the basis;
+- lists and the cremation rate are folded from the streams (no projection): always current, fine
+  for a county's numbers (a few cemeteries, thousands of plots and deaths a year).
+"""
 
 from __future__ import annotations
 
