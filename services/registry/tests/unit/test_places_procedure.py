@@ -137,11 +137,35 @@ def test_renaming_rules() -> None:
     )
 
 
+def test_a_renaming_or_a_retirement_takes_effect_today_or_later() -> None:
+    """A past date would change what the road was called on days already answered (the addresses
+    of the numbers issued under the old name, the gazetteer already published)."""
+    given = Scenario(PLACE).given(PROPOSED, REVIEWED, APPROVED)
+    today = date(2026, 6, 1)
+    given.when(
+        lambda s: p.rename(
+            s,
+            place_id=PID,
+            name="文溪大道",
+            effective_from=date(2026, 5, 31),
+            today=today,
+            document="d",
+            homophones=[],
+        )
+    ).then_refused("effective_in_past")
+    given.when(
+        lambda s: p.retire(s, place_id=PID, valid_to=date(2026, 5, 31), reason="", today=today)
+    ).then_refused("effective_in_past")
+    given.when(lambda s: p.retire(s, place_id=PID, valid_to=today, reason="", today=today)).then(
+        p.PlaceNameRetired(PID, "文溪路", "2026-06-01", "")
+    )
+
+
 def test_retirement_does_not_skip_a_pending_renaming() -> None:
     given = Scenario(PLACE).given(PROPOSED, REVIEWED, APPROVED, RENAMED)
-    given.when(lambda s: p.retire(s, place_id=PID, valid_to=date(2026, 12, 1), reason="")).then_refused(
-        "retire_before_current_name"
-    )
+    given.when(
+        lambda s: p.retire(s, place_id=PID, valid_to=date(2026, 12, 1), reason="", today=TODAY)
+    ).then_refused("retire_before_current_name")
     Scenario(PLACE).given(
         PROPOSED, REVIEWED, APPROVED, p.PlaceNameRetired(PID, "文溪路", "2027-01-01", "")
     ).when(lambda s: p.extend(s, place_id=PID, length_m=10, description="", today=TODAY)).then_refused(

@@ -270,8 +270,9 @@ async def publish(place_id: PlacePath, body: PublishIn, ctx: Ctx, actor: Approve
 async def rename(place_id: PlacePath, body: RenameIn, ctx: Ctx, actor: Approver) -> PlaceOut:
     """The approved renaming: the current name is in force until the day before `effective_from`
     (which may be in the future), the new one from it. The new name must be free on its whole
-    interval, future renamings of other places included (409 `name_in_use`). Published as
-    `PlaceRenamed`."""
+    interval, future renamings of other places included (409 `name_in_use`); `effective_from`
+    is today or later (422 `effective_in_past`: a past date would change the addresses already
+    issued under the old name). Published as `PlaceRenamed`."""
     result = await app.rename(
         ctx, actor, place_id, name=body.name, effective_from=body.effective_from, document=body.document
     )
@@ -291,7 +292,8 @@ async def extend(place_id: PlacePath, body: ExtendIn, ctx: Ctx, actor: Approver)
 )
 async def retire(place_id: PlacePath, body: RetireIn, ctx: Ctx, actor: Approver) -> PlaceOut:
     """The last name is out of force from `valid_to` (the record stays: the name on an earlier day
-    is still answered); the name is free for another place from that day."""
+    is still answered); the name is free for another place from that day. `valid_to` is today
+    or later (422 `effective_in_past`)."""
     return out(await app.retire(ctx, actor, place_id, valid_to=body.valid_to, reason=body.reason))
 
 

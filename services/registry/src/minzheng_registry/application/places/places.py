@@ -279,7 +279,9 @@ async def retire(ctx: ServiceContext, actor: Actor, place_id: str, *, valid_to: 
 
     async def unit(uow: UnitOfWork) -> p.Place:
         state = await _load(uow, actor, place_id)
-        facts = p.retire(state, place_id=place_id, valid_to=valid_to, reason=reason)
+        facts = p.retire(
+            state, place_id=place_id, valid_to=valid_to, reason=reason, today=local_date(ctx.clock.now())
+        )
         await names.close(uow, place_id=place_id, name=state.name, end=valid_to)
         return await uow.record(PLACE, place_stream(place_id), facts, jurisdiction=state.division)
 

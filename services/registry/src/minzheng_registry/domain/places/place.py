@@ -483,6 +483,16 @@ def _require_in_force(state: Place, place_id: str) -> Span:
     return state.spans[-1]
 
 
+def _not_in_past(day: date, today: date, field: str) -> None:
+    """A change of a name in force takes effect today or later (as a proposal does)."""
+    if day < today:
+        raise DomainError(
+            "effective_in_past",
+            f"a change of a name in force takes effect today ({today}) or later",
+            field=field,
+        )
+
+
 def rename(
     state: Place,
     *,
@@ -494,8 +504,11 @@ def rename(
     homophones: list[str],
     scope_standard: str | None = None,
 ) -> list[DomainEvent]:
-    """更名 from ``effective_from`` (after the current name's first day; may be in the future)."""
+    """更名 from ``effective_from`` (after the current name's first day, not before today: a past
+    date would rewrite what the road was called on days already answered and published, and the
+    addresses of the numbers issued under the old name; it may be in the future)."""
     last = _require_in_force(state, place_id)
+    _not_in_past(effective_from, today, "effective_from")
     text = checked_name(name)
     if normalise(text) == normalise(last.name):
         raise Conflict("same_name", f"place {place_id} is already called {last.name}", field="name")
@@ -531,9 +544,11 @@ def extend(state: Place, *, place_id: str, length_m: int, description: str, toda
     return [RoadExtended(place_id, today.isoformat(), length_m, description)]
 
 
-def retire(state: Place, *, place_id: str, valid_to: date, reason: str) -> list[DomainEvent]:
-    """注销 from ``valid_to`` (after the last name's first day: a pending renaming is not skipped)."""
+def retire(state: Place, *, place_id: str, valid_to: date, reason: str, today: date) -> list[DomainEvent]:
+    """注销 from ``valid_to`` (after the last name's first day: a pending renaming is not skipped;
+    not before today, as a renaming)."""
     last = _require_in_force(state, place_id)
+    _not_in_past(valid_to, today, "valid_to")
     if valid_to <= last.interval.start:
         raise DomainError(
             "retire_before_current_name",
