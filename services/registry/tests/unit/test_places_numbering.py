@@ -52,6 +52,22 @@ def test_odd_on_the_left_even_on_the_right_in_sequence() -> None:
     Scenario(NUMBERING).when(issue(h.Side.LEFT, number=2)).then_refused("wrong_side")
 
 
+def test_no_number_beyond_what_an_address_can_name() -> None:
+    """Past 9999 on a side, or past the 99th sub-number of an infill, nothing is issued: such a
+    number could never be retired, certified or addressed (the labels stop at 9999 and 5-99)."""
+    full = [
+        h.HouseNumbersReserved(ROAD, "left", first, min(first + 398, h.MAX_NUMBER), "", "2026-03-02")
+        for first in range(1, h.MAX_NUMBER + 1, 400)
+    ]
+    Scenario(NUMBERING).given(*full).when(issue(h.Side.LEFT)).then_refused("no_number_left", Conflict)
+    Scenario(NUMBERING).given(*full).when(issue(h.Side.RIGHT)).then(issued(2))
+    infilled = [issued(5), issued(7), *(issued(5, sub) for sub in range(1, h.MAX_SUB + 1))]
+    Scenario(NUMBERING).given(*infilled).when(issue(h.Side.LEFT, after=5)).then_refused(
+        "no_sub_number_left", Conflict
+    )
+    Scenario(NUMBERING).given(*infilled[:-1]).when(issue(h.Side.LEFT, after=5)).then(issued(5, h.MAX_SUB))
+
+
 def test_reservations_are_skipped_unless_asked_for() -> None:
     kept = h.HouseNumbersReserved(ROAD, "left", 3, 7, "预留", "2026-03-02")
     Scenario(NUMBERING).given(issued(1), kept).when(issue(h.Side.LEFT)).then(issued(9))

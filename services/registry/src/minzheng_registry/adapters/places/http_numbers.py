@@ -151,7 +151,9 @@ async def issue(road_id: PlacePath, body: IssueIn, ctx: Ctx, actor: NumberIssuer
     """The side's next number: numbers rise with no gap and no duplicate, skipping reservations and
     never reusing a retired number. `number` takes a reserved number (or names the next one:
     another is 422 `not_next_number`); `after` gives an infill sub-number (5-1, 5-2) between
-    existing numbers. The road must have a name in force today. Published as `HouseNumberIssued`."""
+    existing numbers. The road must have a name in force today. A side has numbers up to 9999 and
+    a number sub-numbers up to 99: 409 `no_number_left` / `no_sub_number_left` past them. Published
+    as `HouseNumberIssued`."""
     if body.number is not None and body.after is not None:
         raise DomainError("number_and_after", "give either number or after", field="after")
     issued = await app.issue(

@@ -23,6 +23,9 @@ from minzheng_kernel.errors import Conflict, DomainError, NotFound
 from minzheng_kernel.events import DomainEvent, EventTypes
 
 MAX_NUMBER = 9999
+"""The highest house number (and so the last of each side): what an address label can name."""
+MAX_SUB = 99
+"""The highest sub-number of an infill (5-99)."""
 MAX_RESERVATION = 200
 
 
@@ -52,9 +55,11 @@ def parse_label(text: str) -> tuple[int, int | None]:
     if not main.isdigit() or (sub and not sub.isdigit()) or (_ and not sub):
         raise DomainError("bad_house_number", "a house number is like 5 or 5-1", field="number")
     number, sub_number = int(main), (int(sub) if sub else None)
-    if not 1 <= number <= MAX_NUMBER or (sub_number is not None and not 1 <= sub_number <= 99):
+    if not 1 <= number <= MAX_NUMBER or (sub_number is not None and not 1 <= sub_number <= MAX_SUB):
         raise DomainError(
-            "bad_house_number", f"a house number is 1..{MAX_NUMBER}, a sub-number 1..99", field="number"
+            "bad_house_number",
+            f"a house number is 1..{MAX_NUMBER}, a sub-number 1..{MAX_SUB}",
+            field="number",
         )
     return number, sub_number
 
@@ -254,9 +259,21 @@ def choose(
                 "not_infill", f"nothing is numbered beyond {after}: take the next number", field="after"
             )
         subs = state.subs(after)
-        return after, (subs[-1] + 1 if subs else 1), False
+        sub = subs[-1] + 1 if subs else 1
+        if sub > MAX_SUB:
+            raise Conflict(
+                "no_sub_number_left", f"{after} has every sub-number 1..{MAX_SUB} issued", field="after"
+            )
+        return after, sub, False
     if number is None:
-        return state.next_number(side), None, False
+        following = state.next_number(side)
+        if following > MAX_NUMBER:
+            raise Conflict(
+                "no_number_left",
+                f"every number of the {side.value} side up to {MAX_NUMBER} is issued, retired or reserved",
+                field="side",
+            )
+        return following, None, False
     if not side.holds(number):
         raise DomainError(
             "wrong_side", f"{number} is not on the {side.value} side (左单右双)", field="number"
