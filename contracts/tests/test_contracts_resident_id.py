@@ -173,3 +173,20 @@ def test_an_id_of_no_province_or_born_in_the_future_is_refused() -> None:
     with pytest.raises(InvalidResidentIdError, match="future"):
         ResidentId(with_check(f"330727{tomorrow:%Y%m%d}001"))
     assert ResidentId(with_check("33072719800101001")).region_code == "330727"
+
+
+@given(st.from_regex(r"[0-9]{17}", fullmatch=True))
+def test_the_checksum_is_the_weighted_sum_of_gb_11643(body: str) -> None:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
+    assert resident_id_checksum(body) == "10X98765432"[total % 11]
+
+
+@pytest.mark.parametrize(
+    "body", ["3307271980010100１", "+3307271980010100", "33072719800101_01", " 3307271980010101"]
+)
+def test_a_body_that_is_not_17_ascii_digits_is_refused(body: str) -> None:
+    with pytest.raises(InvalidResidentIdError):
+        resident_id_checksum(body)
+    with pytest.raises(InvalidResidentIdError):
+        ResidentId(body + "X")
