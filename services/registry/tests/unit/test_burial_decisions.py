@@ -265,6 +265,36 @@ def test_interment_expiry_and_renewal() -> None:
     ).then()
 
 
+def test_a_period_renewed_in_advance_is_not_renewed_again_before_it_begins() -> None:
+    """A repeated renewal request (a retry, a second click) does not stack another 20 years."""
+    where = cemetery()
+    early = pl.PlotUseRenewed(
+        "cem-1", "A-001", 1, 2, "2030-01-02", "2046-03-02", "2066-03-02", "plot_use_years:330727:1998-01-01"
+    )
+
+    def renew(on: date) -> Scenario[pl.Plot]:
+        return (
+            Scenario(PLOT)
+            .given(ASSIGNED, early)
+            .when(lambda s: pl.renew(where, s, NATIONAL_TABLE, plot_no="A-001", position=1, on=on))
+        )
+
+    renew(date(2030, 1, 2)).then_refused("renewal_pending", Conflict)
+    renew(date(2046, 3, 1)).then_refused("renewal_pending", Conflict)
+    renew(date(2046, 3, 2)).then(
+        pl.PlotUseRenewed(
+            "cem-1",
+            "A-001",
+            1,
+            3,
+            "2046-03-02",
+            "2066-03-02",
+            "2086-03-02",
+            "plot_use_years:330727:1998-01-01",
+        )
+    )
+
+
 @given(
     st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31)),
     st.integers(min_value=1, max_value=100),

@@ -12,7 +12,8 @@ Decided where the rules are silent:
 
 - the use period ends on the anniversary of the assignment (29 Feb → 28 Feb), the deadline at
   00:00 +08:00 of that day; a renewal runs from the end of the current period, or from the
-  renewal day when it has expired already; a renewal is allowed at any time after assignment;
+  renewal day when it has expired already; a renewal is allowed at any time after assignment,
+  once per period (a period renewed in advance is not renewed again before it begins);
 - the second position of a double plot kept for the spouse (``plot_keep_for_spouse`` = 1) is
   given on the registrar's attestation (``spouse_of_first``): the area does not read the marriage
   area's records;

@@ -358,7 +358,9 @@ async def renew(
     cemetery_id: CemeteryPath, plot: PlotNo, body: RenewalIn, ctx: Ctx, actor: Keeper
 ) -> RenewalOut:
     """A new use period of `plot_use_years` (in force today): from the end of the current one,
-    or from today if it has expired. The current period's deadline is closed, the new one's set."""
+    or from today if it has expired. The current period's deadline is closed, the new one's set.
+    Once per period: a period renewed in advance is not renewed again before it begins (409
+    `renewal_pending`: a repeated request does not stack periods)."""
     fact = await cem.renew_plot_use(ctx, actor, str(cemetery_id), plot, position=body.position)
     return RenewalOut(
         plot=fact.plot,

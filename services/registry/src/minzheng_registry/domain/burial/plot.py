@@ -105,6 +105,8 @@ class Position:
     assigned_on: str
     use_until: str
     period: int = 1
+    use_from: str = ""
+    """The first day of the current period (the assignment's, then each renewal's)."""
     interred_on: str | None = None
     expired: bool = False
     reclaimed: bool = False
@@ -131,7 +133,13 @@ class Plot:
 def evolve_plot(state: Plot, event: DomainEvent) -> Plot:
     match event:
         case PlotAssigned():
-            pos = Position(event.registration_id, event.deceased, event.assigned_on, event.use_until)
+            pos = Position(
+                event.registration_id,
+                event.deceased,
+                event.assigned_on,
+                event.use_until,
+                use_from=event.assigned_on,
+            )
             return Plot({**state.positions, event.position: pos})
         case IntermentRecorded():
             p = state.positions[event.position]
@@ -141,7 +149,9 @@ def evolve_plot(state: Plot, event: DomainEvent) -> Plot:
             return Plot({**state.positions, event.position: replace(p, expired=True)})
         case PlotUseRenewed():
             p = state.positions[event.position]
-            renewed = replace(p, period=event.period, use_until=event.use_until, expired=False)
+            renewed = replace(
+                p, period=event.period, use_from=event.use_from, use_until=event.use_until, expired=False
+            )
             return Plot({**state.positions, event.position: renewed})
         case PlotUseReclaimed():
             p = state.positions[event.position]
@@ -266,11 +276,20 @@ def expire(cemetery_id: str, plot: Plot, *, plot_no: str, position: int, period:
 def renew(
     cemetery: Cemetery, plot: Plot, standards: StandardsTable, *, plot_no: str, position: int, on: date
 ) -> list[DomainEvent]:
-    """A new period: from the end of the current one, or from ``on`` if it has expired already."""
+    """A new period: from the end of the current one, or from ``on`` if it has expired already.
+    Once per period: a period renewed in advance is not renewed again before it begins (409
+    ``renewal_pending``), so a repeated request does not stack periods."""
     p = _assigned(plot, plot_no, position)
     if p.reclaimed:
         raise Conflict(
             "plot_reclaimed", f"position {position} of plot {plot_no} was reclaimed", field="position"
+        )
+    if p.use_from and date.fromisoformat(p.use_from) > on:
+        raise Conflict(
+            "renewal_pending",
+            f"position {position} of plot {plot_no} is renewed already: period {p.period} runs from "
+            f"{p.use_from}",
+            field="position",
         )
     start = max(date.fromisoformat(p.use_until), on)
     years = standards.in_force(Parameter.PLOT_USE_YEARS.value, cemetery.location, on)
