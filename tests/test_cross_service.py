@@ -71,9 +71,10 @@ async def test_approved_household_is_flagged_first_by_disaster_relief(
                 recorded.model_dump_json().encode(),
                 headers={"Nats-Msg-Id": str(recorded.event_id)},
             )
-        for _ in range(300):
+        for _ in range(600):
             async with assistance.host.store.pool.acquire() as conn:
-                if await conn.fetchval("SELECT count(*) FROM divisions") == 2:
+                known = "SELECT count(*) FROM divisions WHERE code = ANY($1::text[])"
+                if await conn.fetchval(known, ["330727101", "330727101201"]) == 2:
                     break
             await asyncio.sleep(0.05)
         else:

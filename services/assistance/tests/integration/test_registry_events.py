@@ -196,6 +196,69 @@ async def test_a_copy_of_a_death_with_a_new_event_id_changes_nothing(
     assert await a.count("SELECT count(*) FROM registry_facts WHERE key LIKE 'death%'") == 3
 
 
+async def test_deaths_taken_in_while_months_are_paid_leave_no_month_paid_after_them_unrecorded(
+    assistance: Running, nats_admin: Any
+) -> None:
+    a = assistance
+    people = [
+        make_resident_id("330727", date(1940, 1, 1) + timedelta(days=n), 301 + 2 * n).reveal()
+        for n in range(6)
+    ]
+    hids = [await approved(a, member(person)) for person in people]
+    await approve(a, *hids)
+    until(a, date(2026, 6, 3))
+    for period in ("2026-03", "2026-04"):
+        await run(a, period)
+    # they died in March; the registry reports it while May is run and June paid one by one
+    answers = await asyncio.gather(
+        publish(nats_admin, a, *(death(a, person, date(2026, 3, 15)) for person in people)),
+        a.post("/payment-runs", {"period": "2026-05"}),
+        *(a.post(f"/households/{hid}/payments", {"period": "2026-06"}) for hid in hids),
+    )
+    assert all(r.status_code in (201, 409) for r in answers[1:]), [r.text for r in answers[1:]]
+    for hid in hids:
+        assert (await a.get(f"/households/{hid}")).json()["ends_from"] == "2026-04"
+        paid_after = [p for p, _ in await history(a, hid) if p >= "2026-04"]
+        overpaid = [
+            m["period"] for o in (await a.get(f"/households/{hid}/overpayments")).json() for m in o["months"]
+        ]
+        # every month paid after the month of death is an overpayment: none is paid unrecorded
+        assert paid_after == overpaid and paid_after[:1] == ["2026-04"]
+
+
+async def test_a_tekun_case_is_paid_for_the_month_of_death_and_overpaid_months_are_recorded(
+    assistance: Running, nats_admin: Any
+) -> None:
+    a = assistance
+    late, recent = (make_resident_id("330727", date(1938, 3, 3), seq).reveal() for seq in (41, 43))
+    cases = {}
+    for person in (late, recent):
+        body = {"person": person, "residence": VILLAGE, "mode": "dispersed"}
+        cases[person] = (await a.post("/tekun", body, expect=201)).json()["case_id"]
+    until(a, date(2026, 5, 4))
+    for period in ("2026-03", "2026-04", "2026-05"):
+        await run(a, period)
+    # one died in April, reported in June after May and June were paid; the other died on
+    # 1 June, reported before the June run
+    until(a, date(2026, 6, 2))
+    await publish(nats_admin, a, death(a, recent, date(2026, 6, 1)))
+    june = await run(a, "2026-06")
+    assert (june["paid"], june["total_fen"]) == (2, 2 * 60_000)  # both: the month of death is due
+    await publish(nats_admin, a, death(a, late, date(2026, 4, 10)))
+    [over] = (await a.get(f"/tekun/{cases[late]}/overpayments")).json()
+    assert [(m["period"], m["overpaid_fen"]) for m in over["months"]] == [
+        ("2026-05", 60_000),
+        ("2026-06", 60_000),
+    ]
+    assert (over["total_fen"], over["cause_date"], over["recovery"]) == (120_000, "2026-04-10", "open")
+    assert (await a.get(f"/tekun/{cases[recent]}/overpayments")).json() == []
+    until(a, date(2026, 7, 2))
+    assert (await run(a, "2026-07"))["paid"] == 0
+    assert await a.count("SELECT count(*) FROM payments WHERE amount_fen <= 0") == 0
+    unknown = await a.get(f"/tekun/{uuid.uuid4()}/overpayments", expect=404)
+    assert unknown.json()["error"]["code"] == "unknown_case"
+
+
 # ------------------------------------------------------------------------- marriage and divorce
 
 

@@ -96,7 +96,22 @@ _SAMPLES: list[tuple[str, DomainEvent]] = [
     ),
     ("tekun", ev.TekunSupportConfirmed(CASE, HEAD, "330727101201", "dispersed", "o-1", AT)),
     ("tekun", ev.SupportModeChanged(CASE, "centralised", "o-1", from_mode="dispersed")),
-    ("tekun", ev.TekunSupportEnded(CASE, "death")),
+    ("tekun", ev.TekunSupportEnded(CASE, "death", "2026-04")),
+    (
+        "tekun",
+        ev.TekunOverpaymentRecorded(
+            CASE,
+            "death/0d3a0000-0000-4000-8000-000000000001",
+            "death",
+            "2026-01-20",
+            [
+                ev.OverpaidMonth(
+                    period="2026-02", payment_id=HID, paid_fen=60_000, due_fen=0, overpaid_fen=60_000
+                )
+            ],
+            60_000,
+        ),
+    ),
     (
         "temporary_aid",
         ev.TemporaryAidGranted(

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from minzheng_assistance.application.streams import HOUSEHOLD
 from minzheng_assistance.domain import events as ev
 from minzheng_assistance.domain import household as hh
-from minzheng_assistance.domain.household import Household, PaidMonth, Status
+from minzheng_assistance.domain.household import Household, Status
+from minzheng_assistance.domain.overpayments import PaidMonth
 from minzheng_contracts import Period
 from minzheng_eventstore.testing import Scenario
 from minzheng_kernel.events import DomainEvent

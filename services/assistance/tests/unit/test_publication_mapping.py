@@ -58,6 +58,7 @@ def test_the_internal_events_are_the_procedure_and_the_configuration() -> None:
         "TekunSupportConfirmed",
         "SupportModeChanged",
         "TekunSupportEnded",
+        "TekunOverpaymentRecorded",
         "PaymentRunCompleted",
         "DivisionRegistered",
         "StandardSet",

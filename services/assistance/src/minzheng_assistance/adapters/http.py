@@ -13,7 +13,7 @@ unless the caller's role needs them (``PERSONAL_DATA_ROLES``), and every full re
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query
@@ -34,6 +34,7 @@ from ..application.jurisdiction import narrow, scope
 from ..application.reads import record_read
 from ..domain.household import Household, Member, Step
 from ..domain.other_aid import Receipt
+from ..domain.overpayments import Overpayment
 from .models import (
     ID_PATTERN,
     ApplyIn,
@@ -474,7 +475,10 @@ async def overpayments(hid: HouseholdId, ctx: Ctx, actor: OverpaymentReader) -> 
     registered late leaves the months paid after the month of death (the benefit ends or falls
     from the next month, counted from the date of death). Paid months are never reversed by a
     negative payment. 404 `unknown_household`."""
-    state = await h.household(ctx, hid, actor)
+    return _overpayments((await h.household(ctx, hid, actor)).overpayments)
+
+
+def _overpayments(recorded: Sequence[Overpayment]) -> list[OverpaymentOut]:
     return [
         OverpaymentOut(
             overpayment_id=o.overpayment_id,
@@ -484,7 +488,7 @@ async def overpayments(hid: HouseholdId, ctx: Ctx, actor: OverpaymentReader) -> 
             total_fen=o.total_fen,
             recovery="open",
         )
-        for o in state.overpayments
+        for o in recorded
     ]
 
 
@@ -700,6 +704,24 @@ async def tekun_mode(
     409 `not_active`."""
     await oa.change_tekun_mode(ctx, actor, cid, body.mode)
     return TekunModeOut(case_id=cid, mode=body.mode)
+
+
+@router.get(
+    "/tekun/{cid}/overpayments",
+    tags=["tekun"],
+    summary="A 特困 case's overpayments to recover (多发追回)",
+    response_model=list[OverpaymentOut],
+    responses=refusals(404),
+)
+async def tekun_overpayments(
+    cid: Annotated[uuid.UUID, Path(description="The case id (from `POST /tekun`).")],
+    ctx: Ctx,
+    actor: OverpaymentReader,
+) -> list[OverpaymentOut]:
+    """The months of support paid after the case ended (a death registered late: paid for the
+    month of death, ended from the next), each with its recovery task; never a negative payment.
+    404 `unknown_case`."""
+    return _overpayments((await oa.tekun_case(ctx, cid, actor)).overpayments)
 
 
 @router.post(

@@ -148,8 +148,12 @@ def _tekun_mode(event: RecordedEvent, e: ev.SupportModeChanged, w: RowWrites) ->
     w.add("UPDATE tekun_cases SET mode = $2 WHERE case_id = $1", event.stream_id.removeprefix("tekun-"), e.to)
 
 
-def _tekun_ended(event: RecordedEvent, _: ev.TekunSupportEnded, w: RowWrites) -> None:
-    w.add("UPDATE tekun_cases SET active = false WHERE case_id = $1", event.stream_id.removeprefix("tekun-"))
+def _tekun_ended(event: RecordedEvent, e: ev.TekunSupportEnded, w: RowWrites) -> None:
+    w.add(
+        "UPDATE tekun_cases SET active = false, ends_from = $2 WHERE case_id = $1",
+        event.stream_id.removeprefix("tekun-"),
+        e.ends_from or None,
+    )
 
 
 def _payment(event: RecordedEvent, e: ev.PaymentIssued, w: RowWrites) -> None:

@@ -97,6 +97,13 @@ MIGRATIONS = [
         ALTER TABLE households ADD COLUMN ends_from text;
         """,
     ),
+    Migration(
+        "0006_tekun_ends_from",
+        """
+        -- An ended 特困 case is paid for the months before ends_from (a death: its own month).
+        ALTER TABLE tekun_cases ADD COLUMN ends_from text;
+        """,
+    ),
 ]
 
 READ_MODEL_TABLES = ("households", "tekun_cases", "payments")

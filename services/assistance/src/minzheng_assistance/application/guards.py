@@ -8,13 +8,14 @@ unique violation's detail, a log line or a dump of the table gives nothing away.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 
 from minzheng_eventstore import standards as stored
 from minzheng_eventstore.errors import Conflict, DomainError
 from minzheng_eventstore.pseudonym import Pseudonyms
-from minzheng_eventstore.store import Connection
+from minzheng_eventstore.store import Connection, EventStore
 
 from ..domain.standards import Parameter, Standard, StandardsTable
 
@@ -142,3 +143,27 @@ async def take_medical_claim(conn: Connection, claim_id: str, stream_id: str) ->
     await conn.execute(
         "INSERT INTO medical_claims (claim_id, stream_id) VALUES ($1, $2)", claim_id, stream_id
     )
+
+
+PAYMENTS_LOCK = 0x61737369_73740001
+"""The advisory lock between paying months and reacting to a death: a payment run or a back
+payment holds it shared while it decides and pays, the death consumer exclusively in its
+transaction. A month is then either paid before the death is taken in (and the death records it as
+overpaid), or decided after it (and not paid from the month after the death)."""
+
+
+@asynccontextmanager
+async def paying(store: EventStore) -> AsyncIterator[None]:
+    """Hold ``PAYMENTS_LOCK`` shared (payment runs and back payments run side by side) on a
+    connection of its own, for the whole decision and payment."""
+    async with store.pool.acquire() as conn:
+        await conn.execute("SELECT pg_advisory_lock_shared($1)", PAYMENTS_LOCK)
+        try:
+            yield
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock_shared($1)", PAYMENTS_LOCK)
+
+
+async def hold_payments(conn: Connection) -> None:
+    """Wait for the payments under way, and hold new ones off until ``conn``'s transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", PAYMENTS_LOCK)

@@ -6,7 +6,7 @@ import uuid
 
 from minzheng_eventstore import Actor
 from minzheng_eventstore.context import ServiceContext
-from minzheng_eventstore.errors import NotFound
+from minzheng_eventstore.errors import NotFound, StreamNotFoundError
 from minzheng_eventstore.uow import UnitOfWork
 
 from ..domain import events as ev
@@ -75,6 +75,19 @@ async def change_tekun_mode(
         )
 
     await ctx.run(actor, unit)
+
+
+async def tekun_case(ctx: ServiceContext, case_id: uuid.UUID, actor: Actor) -> aid.TekunSupport:
+    """A 特困 case's state (a query: one read), if it lives in ``actor``'s division; 404
+    ``unknown_case``."""
+    try:
+        state = TEKUN.fold(await ctx.store.read_stream(tekun_stream(case_id)))
+    except StreamNotFoundError:
+        state = aid.TekunSupport()
+    if not state.person:
+        raise NotFound("unknown_case", f"no 特困 case {case_id}", field="case_id")
+    actor.require_within(state.residence, "case_id")
+    return state
 
 
 async def grant_temporary_aid(

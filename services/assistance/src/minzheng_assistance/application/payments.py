@@ -30,7 +30,7 @@ from ..domain.household import Basis
 from ..domain.other_aid import MODE_PARAMETER, SupportMode
 from ..domain.periods import check_payable, county_today, latest_payable
 from ..domain.standards import Parameter, Standard, StandardsTable
-from .guards import standards_table
+from .guards import paying, standards_table
 from .handlers import household
 from .jurisdiction import require_county
 from .streams import NAMESPACE
@@ -114,78 +114,85 @@ async def run_payments(
     async with ctx.store.pool.acquire() as conn:
         table = await standards_table(conn)
     check_payable(period, latest=latest_period(ctx, table))
-    if projection is not None:
-        await projection.catch_up()
-    async with ctx.store.pool.acquire() as conn:
-        in_force = _lookup(table, period)
-        # a case terminated from a later month is still paid for this one (a death: its month)
-        households = await conn.fetch(
-            "SELECT household_id, programme, category, residence, bases::text AS bases FROM households "
-            "WHERE status = 'active' OR (status = 'terminated' AND ends_from > $1)",
-            str(period),
+    # a death taken in meanwhile waits for the run, or the run sees it (guards.PAYMENTS_LOCK)
+    async with paying(ctx.store):
+        if projection is not None:
+            await projection.catch_up()
+        async with ctx.store.pool.acquire() as conn:
+            in_force = _lookup(table, period)
+            # a case terminated from a later month is still paid for this one (a death: its month)
+            households = await conn.fetch(
+                "SELECT household_id, programme, category, residence, bases::text AS bases FROM households "
+                "WHERE status = 'active' OR (status = 'terminated' AND ends_from > $1)",
+                str(period),
+            )
+            tekun = await conn.fetch(
+                "SELECT case_id, person, residence, mode FROM tekun_cases WHERE active OR ends_from > $1",
+                str(period),
+            )
+        run = runtime.MonthlyRun(
+            ctx.store, ctx.builder(actor), namespace=NAMESPACE, period=period, batch=batch
         )
-        tekun = await conn.fetch("SELECT case_id, person, residence, mode FROM tekun_cases WHERE active")
-    run = runtime.MonthlyRun(ctx.store, ctx.builder(actor), namespace=NAMESPACE, period=period, batch=batch)
-    key = run.period
-    for row in households:
-        basis = _basis_for(jsoncodec.loads(row["bases"]), period)
-        if basis is None:
-            run.skip("not_yet_effective")
-            continue
-        standard = in_force(_PARAMETERS[row["category"]], row["residence"])
-        amount = monthly_amount(standard.value, basis.per_capita_income_fen, basis.members)
-        if amount <= 0:
-            run.skip("nothing_due")
-            continue
-        case: uuid.UUID = row["household_id"]
-        pid = run.payment_id(case)
-        fact = _payment(
-            pid,
-            case,
-            row["programme"],
-            key,
-            amount,
-            standard,
-            row["residence"],
-            run.run_id,
-            household=True,
-            beneficiary=None,
+        key = run.period
+        for row in households:
+            basis = _basis_for(jsoncodec.loads(row["bases"]), period)
+            if basis is None:
+                run.skip("not_yet_effective")
+                continue
+            standard = in_force(_PARAMETERS[row["category"]], row["residence"])
+            amount = monthly_amount(standard.value, basis.per_capita_income_fen, basis.members)
+            if amount <= 0:
+                run.skip("nothing_due")
+                continue
+            case: uuid.UUID = row["household_id"]
+            pid = run.payment_id(case)
+            fact = _payment(
+                pid,
+                case,
+                row["programme"],
+                key,
+                amount,
+                standard,
+                row["residence"],
+                run.run_id,
+                household=True,
+                beneficiary=None,
+            )
+            await run.pay(case, fact, event_id=pid, amount_fen=amount, jurisdiction=row["residence"])
+        for row in tekun:
+            standard = in_force(MODE_PARAMETER[SupportMode(row["mode"])], row["residence"])
+            case = row["case_id"]
+            pid = run.payment_id(case)
+            fact = _payment(
+                pid,
+                case,
+                "tekun",
+                key,
+                standard.value,
+                standard,
+                row["residence"],
+                run.run_id,
+                household=False,
+                beneficiary=row["person"],
+            )
+            await run.pay(case, fact, event_id=pid, amount_fen=standard.value, jurisdiction=row["residence"])
+        result = await run.finish()
+        summary = ev.PaymentRunCompleted(
+            result.run_id,
+            result.period,
+            result.considered,
+            result.paid,
+            result.already_paid,
+            result.total_fen,
+            dict(result.skipped),
         )
-        await run.pay(case, fact, event_id=pid, amount_fen=amount, jurisdiction=row["residence"])
-    for row in tekun:
-        standard = in_force(MODE_PARAMETER[SupportMode(row["mode"])], row["residence"])
-        case = row["case_id"]
-        pid = run.payment_id(case)
-        fact = _payment(
-            pid,
-            case,
-            "tekun",
-            key,
-            standard.value,
-            standard,
-            row["residence"],
-            run.run_id,
-            household=False,
-            beneficiary=row["person"],
-        )
-        await run.pay(case, fact, event_id=pid, amount_fen=standard.value, jurisdiction=row["residence"])
-    result = await run.finish()
-    summary = ev.PaymentRunCompleted(
-        result.run_id,
-        result.period,
-        result.considered,
-        result.paid,
-        result.already_paid,
-        result.total_fen,
-        dict(result.skipped),
-    )
 
-    async def record(uow: UnitOfWork) -> None:
-        built = uow.builder.build([summary])
-        await uow.append(f"payment-run-{period}", "payment_run", built, expected_version=ANY_VERSION)
+        async def record(uow: UnitOfWork) -> None:
+            built = uow.builder.build([summary])
+            await uow.append(f"payment-run-{period}", "payment_run", built, expected_version=ANY_VERSION)
 
-    await ctx.run(actor, record)
-    return result
+        await ctx.run(actor, record)
+        return result
 
 
 async def pay_household(
@@ -198,6 +205,18 @@ async def pay_household(
         table = await standards_table(conn)
     latest = latest_period(ctx, table)
     check_payable(period, latest=latest)
+    async with paying(ctx.store):
+        return await _pay_household(ctx, actor, household_id, period, table, latest)
+
+
+async def _pay_household(
+    ctx: ServiceContext,
+    actor: Actor,
+    household_id: uuid.UUID,
+    period: Period,
+    table: StandardsTable,
+    latest: Period,
+) -> dict[str, Any]:
     state = await household(ctx, household_id, actor)
     if not state.payable_in(period):
         raise Conflict(

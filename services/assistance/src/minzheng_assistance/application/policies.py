@@ -23,6 +23,7 @@ from minzheng_kernel.events import DomainEvent
 from ..domain import events as ev
 from ..domain import household as hh
 from ..domain import other_aid as aid
+from ..domain.overpayments import PaidMonth
 from . import guards
 from .configuration import Division, record_division
 from .handlers import decide_household
@@ -31,17 +32,18 @@ from .streams import HOUSEHOLD_GROUP, TEKUN, TEKUN_GROUP, tekun_stream
 log = structlog.get_logger("assistance.policies")
 
 
-async def paid_months(uow: UnitOfWork, household_id: object) -> list[hh.PaidMonth]:
-    """The months paid to the household so far (its payment streams, read in the unit)."""
-    months: list[hh.PaidMonth] = []
-    streams = await uow.store.stream_ids(f"payment-{household_id}-", stream_type="payment", conn=uow.conn)
+async def paid_months(uow: UnitOfWork, case: object) -> list[PaidMonth]:
+    """The months paid to the case (a household, a 特困 case) so far: its payment streams, read in
+    the unit."""
+    months: list[PaidMonth] = []
+    streams = await uow.store.stream_ids(f"payment-{case}-", stream_type="payment", conn=uow.conn)
     for stream in streams:
         for event in await uow.store.read_stream(stream, conn=uow.conn):
             if event.event_type == "PaymentIssued":
                 paid = ev.PAYMENT_EVENTS.load(event.event_type, event.data)
                 assert isinstance(paid, ev.PaymentIssued)
                 if paid.period is not None:
-                    months.append(hh.PaidMonth(Period.parse(paid.period), paid.payment_id, paid.amount_fen))
+                    months.append(PaidMonth(Period.parse(paid.period), paid.payment_id, paid.amount_fen))
     return months
 
 
@@ -63,6 +65,8 @@ async def on_death_registered(ctx: ServiceContext, event: DeathRegistered, uow: 
     cases = await guards.enrolled_cases(uow.conn, ctx.pseudonyms, deceased)
     if not cases:
         return
+    # the months paid are read after the payments under way are done, and none is paid meanwhile
+    await guards.hold_payments(uow.conn)
     standards = await guards.standards_table(uow.conn)
     registration = str(event.data.registration_id)
 
@@ -70,7 +74,7 @@ async def on_death_registered(ctx: ServiceContext, event: DeathRegistered, uow: 
         if group == HOUSEHOLD_GROUP:
             paid = await paid_months(uow, case)
 
-            def died(state: hh.Household, paid: Sequence[hh.PaidMonth] = paid) -> list[DomainEvent]:
+            def died(state: hh.Household, paid: Sequence[PaidMonth] = paid) -> list[DomainEvent]:
                 return hh.member_died(
                     state,
                     resident_id=deceased,
@@ -85,9 +89,13 @@ async def on_death_registered(ctx: ServiceContext, event: DeathRegistered, uow: 
         elif group == TEKUN_GROUP:
             stream = tekun_stream(case)
             state = await uow.load(TEKUN, stream)
-            await uow.record(
-                TEKUN, stream, aid.end_tekun(state, reason="death"), jurisdiction=state.residence
+            facts = aid.person_died(
+                state,
+                date_of_death=event.data.date_of_death,
+                registration_id=registration,
+                paid=await paid_months(uow, case),
             )
+            await uow.record(TEKUN, stream, facts, jurisdiction=state.residence)
             await guards.release(uow.conn, case)
     log.info("death.handled", cases=len(cases))
 

@@ -247,9 +247,25 @@ class SupportModeChanged(DomainEvent):
 class TekunSupportEnded(DomainEvent):
     case_id: str
     reason: str
+    ends_from: str = ""
+    """Paid for the months before this one (a death: the month after it); empty: ends now."""
 
 
-TEKUN_EVENTS = EventTypes(TekunSupportConfirmed, SupportModeChanged, TekunSupportEnded)
+@dataclass(frozen=True, slots=True)
+class TekunOverpaymentRecorded(DomainEvent):
+    """Months of 特困 support paid after the case ended (多发), to recover; never a negative payment."""
+
+    case_id: str
+    overpayment_id: str
+    reason: str
+    cause_date: str
+    months: list[OverpaidMonth]
+    total_fen: int
+
+
+TEKUN_EVENTS = EventTypes(
+    TekunSupportConfirmed, SupportModeChanged, TekunSupportEnded, TekunOverpaymentRecorded
+)
 
 # ------------------------------------------------------------------------------------ one-off aid
 

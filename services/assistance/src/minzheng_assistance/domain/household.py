@@ -27,6 +27,7 @@ from minzheng_kernel.events import DomainEvent
 
 from . import events as ev
 from .amounts import monthly_amount, per_capita_income
+from .overpayments import Overpayment, PaidMonth, overpaid_months
 from .periods import county_today
 from .standards import Parameter, Standard, StandardsTable
 
@@ -70,27 +71,6 @@ class Basis:
     effective_from: Period
     members: int
     per_capita_income_fen: int
-
-
-@dataclass(frozen=True, slots=True)
-class PaidMonth:
-    """A month already paid to the household (已发放): the payment and its amount."""
-
-    period: Period
-    payment_id: str
-    amount_fen: int
-
-
-@dataclass(frozen=True, slots=True)
-class Overpayment:
-    """Months paid beyond what was due (多发), with a recovery task (追回) open on them."""
-
-    overpayment_id: str
-    reason: str
-    cause_date: str
-    months: tuple[ev.OverpaidMonth, ...]
-    total_fen: int
-    recovery: str = "open"
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,21 +448,7 @@ def member_died(
     after = state
     for fact in facts:
         after = evolve(after, fact)
-    months: list[ev.OverpaidMonth] = []
-    for month in sorted(paid, key=lambda p: p.period):
-        if month.period < ends:
-            continue
-        due = after.due_for(month.period, standards)
-        if month.amount_fen > due:
-            months.append(
-                ev.OverpaidMonth(
-                    period=str(month.period),
-                    payment_id=month.payment_id,
-                    paid_fen=month.amount_fen,
-                    due_fen=due,
-                    overpaid_fen=month.amount_fen - due,
-                )
-            )
+    months = overpaid_months(paid, from_period=ends, due=lambda p: after.due_for(p, standards))
     if months:
         facts.append(
             ev.OverpaymentRecorded(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -12,6 +13,7 @@ from minzheng_kernel.events import DomainEvent
 
 from . import events as ev
 from .amounts import reimbursement
+from .overpayments import Overpayment, PaidMonth, overpaid_months
 from .standards import Parameter, Standard, StandardsTable
 
 
@@ -38,9 +40,15 @@ class TekunSupport:
     case_id: str = ""
     confirmed: ev.TekunSupportConfirmed | None = None
     """The confirmation as recorded: a re-sent one is recognised against it."""
+    ends_from: Period | None = None
+    """An ended case is paid for the months before this one (a death: its own month)."""
+    overpayments: tuple[Overpayment, ...] = ()
+
+    def payable_in(self, period: Period) -> bool:
+        return self.active or (self.ends_from is not None and period < self.ends_from)
 
     def amount_for(self, period: Period, standards: StandardsTable) -> tuple[int, Standard] | None:
-        if not self.active:
+        if not self.payable_in(period):
             return None
         standard = standards.in_force(MODE_PARAMETER[self.mode], self.residence, period.first_day)
         return standard.value, standard
@@ -80,6 +88,31 @@ def end_tekun(state: TekunSupport, *, reason: str) -> list[DomainEvent]:
     return [ev.TekunSupportEnded(state.case_id, reason)]
 
 
+def person_died(
+    state: TekunSupport, *, date_of_death: date, registration_id: str, paid: Sequence[PaidMonth]
+) -> list[DomainEvent]:
+    """The supported person died (死亡登记): support is paid for the month of death and ends from
+    the next month, counted from ``date_of_death``; months already paid from then on are an
+    overpayment to recover (``TekunOverpaymentRecorded``), never a negative payment."""
+    if not state.active:
+        return []
+    ends = Period.of(date_of_death).next()
+    facts: list[DomainEvent] = [ev.TekunSupportEnded(state.case_id, "death", str(ends))]
+    months = overpaid_months(paid, from_period=ends, due=lambda _: 0)
+    if months:
+        facts.append(
+            ev.TekunOverpaymentRecorded(
+                state.case_id,
+                overpayment_id=f"death/{registration_id}",
+                reason="death",
+                cause_date=date_of_death.isoformat(),
+                months=months,
+                total_fen=sum(m["overpaid_fen"] for m in months),
+            )
+        )
+    return facts
+
+
 def evolve_tekun(state: TekunSupport, event: DomainEvent) -> TekunSupport:
     match event:
         case ev.TekunSupportConfirmed():
@@ -88,8 +121,13 @@ def evolve_tekun(state: TekunSupport, event: DomainEvent) -> TekunSupport:
             )
         case ev.SupportModeChanged(to=to):
             return replace(state, mode=SupportMode(to))
-        case ev.TekunSupportEnded():
-            return replace(state, active=False, closed=True)
+        case ev.TekunSupportEnded(ends_from=ends):
+            return replace(state, active=False, closed=True, ends_from=Period.parse(ends) if ends else None)
+        case ev.TekunOverpaymentRecorded():
+            overpayment = Overpayment(
+                event.overpayment_id, event.reason, event.cause_date, tuple(event.months), event.total_fen
+            )
+            return replace(state, overpayments=(*state.overpayments, overpayment))
     return state
 
 
