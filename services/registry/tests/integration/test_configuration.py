@@ -26,6 +26,13 @@ async def test_a_standard_is_never_edited_and_is_bounded(registry: Running) -> N
     refused(await registry.post("/standards", body), 409, "standard_exists")
     body = {**body, "effective_from": "2027-01-01", "value": 101}
     refused(await registry.post("/standards", body), 422, "standard_out_of_range", "value")
+    # below the floor: a use period of 0 years would expire every plot the day it is assigned
+    body = {**body, "value": 0}
+    refused(await registry.post("/standards", body), 422, "standard_out_of_range", "value")
+    area = {**body, "parameter": "plot_area_max_ashes"}
+    refused(await registry.post("/standards", area), 422, "standard_out_of_range", "value")
+    scope = {**body, "parameter": "funeral_fee_waiver_scope"}
+    assert (await registry.post("/standards", scope, expect=201)).json()["value"] == 0
     caseworker = registry.as_caller("township-caseworker")
     refused(
         await registry.post("/standards", {**body, "value": 30}, headers=caseworker),

@@ -76,7 +76,8 @@ async def add_standard(body: StandardIn, ctx: Ctx, actor: Setter) -> StandardOut
     """Record a standard (a marriage age, a cooling-off period, a plot area limit, the funeral-fee
     waiver scope: 0 none, 1 低保/特困 only, 2 all residents) for a jurisdiction of the county from a
     date. Never edited: a later `effective_from` supersedes. 409 `standard_exists`; 422
-    `standard_out_of_range`."""
+    `standard_out_of_range` outside the parameter's bounds (a use period of at least 1 year, an
+    area limit of at least 1 dm², a marriage age of at least 16)."""
     s = await conf.set_standard(
         ctx,
         actor,

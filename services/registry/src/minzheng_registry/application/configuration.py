@@ -43,12 +43,14 @@ async def set_standard(
 ) -> Standard:
     """Record a standard for a jurisdiction of the county from a date (national law is loaded as
     county rows). 409 ``standard_exists`` for the same parameter, jurisdiction and date; 422
-    ``standard_out_of_range`` above the parameter's bound."""
+    ``standard_out_of_range`` outside the parameter's bounds (``Parameter.minimum``..``maximum``)."""
     _within_county(ctx, jurisdiction, "jurisdiction")
     actor.require_within(jurisdiction, "jurisdiction")
-    if not 0 <= value <= parameter.maximum:
+    if not parameter.minimum <= value <= parameter.maximum:
         raise DomainError(
-            "standard_out_of_range", f"a {parameter.value} standard is 0..{parameter.maximum}", field="value"
+            "standard_out_of_range",
+            f"a {parameter.value} standard is {parameter.minimum}..{parameter.maximum}",
+            field="value",
         )
     standard = Standard(parameter.value, jurisdiction, effective_from, value)
 

@@ -35,6 +35,12 @@ class Parameter(StrEnum):
     def maximum(self) -> int:
         return _MAXIMUM.get(self, 100_000)
 
+    @property
+    def minimum(self) -> int:
+        """The least value that leaves the rule meaningful (0 elsewhere: a period of 0 days, a
+        scope or a flag of 0)."""
+        return _MINIMUM.get(self, 0)
+
 
 _MAXIMUM = {
     Parameter.MARRIAGE_AGE_MALE: 40,
@@ -47,6 +53,19 @@ _MAXIMUM = {
     Parameter.ILLEGAL_BURIAL_RECTIFICATION_DAYS: 365,
     Parameter.PLACE_NAME_PUBLICATION_DAYS: 365,
     Parameter.PLACE_NAME_UNIQUENESS_SCOPE: 1,
+}
+
+
+_MINIMUM = {
+    # a sanity floor, not a figure of the law (the lowest ages in force were 20/18 in 1950)
+    Parameter.MARRIAGE_AGE_MALE: 16,
+    Parameter.MARRIAGE_AGE_FEMALE: 16,
+    # 0 years: every assignment would expire the day it is made
+    Parameter.PLOT_USE_YEARS: 1,
+    # 0 dm²: no plot could be laid out at all
+    Parameter.PLOT_AREA_MAX_ASHES: 1,
+    Parameter.PLOT_AREA_MAX_BODY_SINGLE: 1,
+    Parameter.PLOT_AREA_MAX_BODY_DOUBLE: 1,
 }
 
 
