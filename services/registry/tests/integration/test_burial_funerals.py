@@ -26,6 +26,8 @@ from minzheng_contracts.assistance import (
 from minzheng_contracts.period import Period
 from minzheng_eventstore.testing import ServiceClient, refused
 from minzheng_kernel.calendar import CHINA
+from minzheng_registry.application.burial.recipients import on_assistance_event, was_recipient
+from minzheng_registry.application.people import person_token
 
 if TYPE_CHECKING:
     from conftest import Running
@@ -212,7 +214,7 @@ async def test_a_dibao_recipient_per_the_assistance_service_has_the_fees_waived(
     await _publish(nats_admin, applied, approved, terminated)
     for _ in range(1200):  # the durable consumer may first work through the stream's history
         done = await registry.fetchval(
-            "SELECT terminated_after FROM registry_burial_assistance_households WHERE household_id = $1",
+            "SELECT through FROM registry_burial_assistance_terminations WHERE household_id = $1",
             household,
         )
         if done is not None:
@@ -233,6 +235,77 @@ async def test_a_dibao_recipient_per_the_assistance_service_has_the_fees_waived(
     refused(await registry.post("/funerals/waivers", waiver(spouse)), 422, "not_assistance_recipient")
     await given_death(registry, stranger)
     refused(await registry.post("/funerals/waivers", waiver(stranger)), 422, "not_assistance_recipient")
+
+
+async def test_a_recipient_on_a_date_whatever_the_order_of_the_messages(registry: Running) -> None:
+    """A household approved, terminated and approved again, its messages handled out of order (a
+    dead-lettered one re-driven after the next): the first period stays covered, the gap between
+    the periods is not, the second period is. (Before: the re-approval overwrote the first period,
+    and a termination handled before its approval was lost: a recipient for ever.)"""
+    person = resident()
+    household = uuid.uuid4()
+    member = HouseholdMember(
+        resident_id=person, relationship="self", monthly_income_fen=0, employment="unable_to_work"
+    )
+    common: dict[str, Any] = {"producer": "assistance", "jurisdiction": VILLAGE}
+    applied = HouseholdApplied.new(
+        data=HouseholdAppliedData(
+            household_id=household,
+            programme="tekun",
+            applicant=person,
+            members=[member],
+            residence=VILLAGE,
+            applied_on=date(2025, 5, 5),
+        ),
+        **common,
+    )
+
+    def approval(month: Period) -> Any:
+        return ApprovalGranted.new(
+            data=ApprovalGrantedData(
+                household_id=household,
+                programme="tekun",
+                category="rural",
+                member_count=1,
+                monthly_amount_fen=39_600,
+                standard_id="tekun:330727:2014-01-01",
+                standard_monthly_fen=39_600,
+                per_capita_income_fen=0,
+                effective_from=month,
+                approved_by="approver-1",
+            ),
+            **common,
+        )
+
+    terminated = BenefitTerminated.new(
+        data=BenefitTerminatedData(
+            household_id=household, programme="tekun", reason="income", last_period=Period(2025, 9)
+        ),
+        **common,
+    )
+    ctx = registry.service.context()
+    async with registry.service.host.store.pool.acquire() as conn:
+        unit: Any = type("Unit", (), {"conn": conn})()
+        for message in (terminated, approval(Period(2026, 1)), approval(Period(2025, 6)), applied):
+            await on_assistance_event(ctx, message, unit)
+        token = person_token(ctx.pseudonyms, person)
+        covered = {
+            day: await was_recipient(conn, token, day)
+            for day in (
+                date(2025, 5, 31),
+                date(2025, 7, 10),
+                date(2025, 9, 30),
+                date(2025, 11, 10),
+                date(2026, 2, 1),
+            )
+        }
+    assert covered == {
+        date(2025, 5, 31): False,
+        date(2025, 7, 10): True,
+        date(2025, 9, 30): True,
+        date(2025, 11, 10): False,
+        date(2026, 2, 1): True,
+    }
 
 
 async def test_the_ashes_go_to_the_assigned_plot_a_niche_or_an_eco_burial(registry: Running) -> None:

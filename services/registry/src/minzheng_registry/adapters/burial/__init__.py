@@ -94,7 +94,7 @@ AREA = Area(
     name="burial",
     events=BURIAL_EVENTS,
     publishers=PUBLISHERS,
-    migrations=[schema.MIGRATION],
+    migrations=schema.MIGRATIONS,
     routers=[cemetery_routes.router, funeral_routes.router, illegal_routes.router],
     permissions={
         "cemetery.approve": frozenset({Role.COUNTY_APPROVER}),

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS registry_burial_positions (
     person_token text NOT NULL UNIQUE, registration_id text NOT NULL, assigned_on date NOT NULL,
     PRIMARY KEY (cemetery_id, plot, position), CHECK (position IN (1, 2)));
 -- 低保/特困 recipients as the assistance service publishes them (HouseholdApplied: the members;
--- ApprovalGranted / BenefitTerminated: the household's months), by person_token.
+-- ApprovalGranted / BenefitTerminated: the household's months, in 0002's tables), by person_token.
 CREATE TABLE IF NOT EXISTS registry_burial_assistance_households (
     household_id uuid PRIMARY KEY, programme text NOT NULL,
     approved_from date, terminated_after date);
@@ -22,3 +22,23 @@ CREATE INDEX IF NOT EXISTS registry_burial_assistance_members_person
     ON registry_burial_assistance_members (person_token);
 """
 MIGRATION = Migration("registry_burial_0001", SQL)
+
+RECIPIENT_PERIODS = """
+-- each approval and each termination of a household is its own row (a set, not a last value): a
+-- re-approval keeps the earlier period, and a termination redriven before its approval still
+-- counts. A person was a recipient on a day D when an approval from on or before D is not
+-- followed by a termination before D (``application/burial/recipients.was_recipient``).
+CREATE TABLE IF NOT EXISTS registry_burial_assistance_approvals (
+    household_id uuid NOT NULL, approved_from date NOT NULL, PRIMARY KEY (household_id, approved_from));
+CREATE TABLE IF NOT EXISTS registry_burial_assistance_terminations (
+    household_id uuid NOT NULL, through date NOT NULL, PRIMARY KEY (household_id, through));
+INSERT INTO registry_burial_assistance_approvals (household_id, approved_from)
+    SELECT household_id, approved_from FROM registry_burial_assistance_households
+    WHERE approved_from IS NOT NULL ON CONFLICT DO NOTHING;
+INSERT INTO registry_burial_assistance_terminations (household_id, through)
+    SELECT household_id, terminated_after FROM registry_burial_assistance_households
+    WHERE terminated_after IS NOT NULL ON CONFLICT DO NOTHING;
+ALTER TABLE registry_burial_assistance_households
+    DROP COLUMN IF EXISTS approved_from, DROP COLUMN IF EXISTS terminated_after;
+"""
+MIGRATIONS = [MIGRATION, Migration("registry_burial_0002", RECIPIENT_PERIODS)]

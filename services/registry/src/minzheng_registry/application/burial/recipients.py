@@ -3,10 +3,13 @@ basic-fee waiver asks under scope 1 (``funeral_fee_waiver_scope`` = 低保/特�
 
 ``HouseholdApplied`` names the members (each stored by ``person_token``, never the ID);
 ``ApprovalGranted`` gives the first month paid; ``BenefitTerminated`` the last (or, with none,
-the day it was recorded). A person was a recipient on a date when a 低保 or 特困 household of
-theirs was approved from that month or earlier and not terminated before it: a death that ends
-the benefit afterwards does not take the waiver away. The kit runs the handler in the inbox
-transaction (a redelivered message changes nothing: the inbox and the upserts)."""
+the day it was recorded). Each approval and each termination is kept as its own row, so the
+answer does not depend on the order the messages come in (a dead-lettered message re-driven
+after the next one) and a re-approval keeps the earlier period. A person was a recipient on a
+date when a 低保 or 特困 household of theirs was approved from that month or earlier and no
+termination after that approval came before the date: a death that ends the benefit afterwards
+does not take the waiver away. The kit runs the handler in the inbox transaction (a redelivered
+message changes nothing: the inbox and the inserts)."""
 
 from __future__ import annotations
 
@@ -44,11 +47,15 @@ async def on_assistance_event(ctx: ServiceContext, event: Any, uow: UnitOfWork) 
     elif isinstance(event, ApprovalGranted):
         first = date(data.effective_from.year, data.effective_from.month, 1)
         await uow.conn.execute(
-            "INSERT INTO registry_burial_assistance_households (household_id, programme, approved_from) "
-            "VALUES ($1, $2, $3) ON CONFLICT (household_id) DO UPDATE SET approved_from = $3, "
-            "terminated_after = NULL",
+            "INSERT INTO registry_burial_assistance_households (household_id, programme) VALUES ($1, $2) "
+            "ON CONFLICT (household_id) DO UPDATE SET programme = excluded.programme",
             data.household_id,
             data.programme.value,
+        )
+        await uow.conn.execute(
+            "INSERT INTO registry_burial_assistance_approvals (household_id, approved_from) VALUES ($1, $2) "
+            "ON CONFLICT DO NOTHING",
+            data.household_id,
             first,
         )
     elif isinstance(event, BenefitTerminated):
@@ -58,18 +65,24 @@ async def on_assistance_event(ctx: ServiceContext, event: Any, uow: UnitOfWork) 
         else:
             through = date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
         await uow.conn.execute(
-            "UPDATE registry_burial_assistance_households SET terminated_after = $2 WHERE household_id = $1",
+            "INSERT INTO registry_burial_assistance_terminations (household_id, through) VALUES ($1, $2) "
+            "ON CONFLICT DO NOTHING",
             data.household_id,
             through,
         )
 
 
 async def was_recipient(conn: Connection, token: str, on: date) -> bool:
+    """A member of a covered household with an approval from on or before ``on`` that no
+    termination ended before ``on`` (a termination ends the approvals it follows)."""
     found = await conn.fetchval(
         "SELECT true FROM registry_burial_assistance_members m "
         "JOIN registry_burial_assistance_households h USING (household_id) "
-        "WHERE m.person_token = $1 AND h.programme = ANY($2) AND h.approved_from <= $3 "
-        "AND (h.terminated_after IS NULL OR h.terminated_after >= $3) LIMIT 1",
+        "JOIN registry_burial_assistance_approvals a USING (household_id) "
+        "WHERE m.person_token = $1 AND h.programme = ANY($2) AND a.approved_from <= $3 "
+        "AND NOT EXISTS (SELECT 1 FROM registry_burial_assistance_terminations t "
+        "WHERE t.household_id = a.household_id AND t.through >= a.approved_from AND t.through < $3) "
+        "LIMIT 1",
         token,
         sorted(p.value for p in COVERED),
         on,
