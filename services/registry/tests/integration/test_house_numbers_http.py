@@ -265,6 +265,10 @@ async def test_plates_are_counted_per_kind(registry: Running) -> None:
     signs = (await registry.post(f"/roads/{rid}/signs", {"kind": "road", "count": 2}, expect=201)).json()
     assert signs["signs"] == {"door": 1, "building": 1, "road": 2}
     refused(await registry.post(f"/roads/{rid}/signs", {"kind": "door"}), 422, "number_missing", "number")
+    # a lane sign (巷牌) is not counted on a road
+    refused(
+        await registry.post(f"/roads/{rid}/signs", {"kind": "lane"}), 422, "sign_does_not_match_road", "kind"
+    )
     refused(
         await registry.post(f"/roads/{rid}/signs", {"kind": "unit", "number": "3"}),
         404,

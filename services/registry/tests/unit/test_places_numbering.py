@@ -183,7 +183,7 @@ def test_numbers_rise_without_gap_or_duplicate_except_reservations(
 
 
 def test_plates_show_an_issued_number_and_signs_name_the_road() -> None:
-    def install(kind: h.SignKind, number: int | None, road: bool = True) -> Scenario[h.RoadNumbering]:
+    def install(kind: h.SignKind, number: int | None, road: str = "road") -> Scenario[h.RoadNumbering]:
         return (
             Scenario(NUMBERING)
             .given(issued(1))
@@ -195,7 +195,7 @@ def test_plates_show_an_issued_number_and_signs_name_the_road() -> None:
                     number=number,
                     sub=None,
                     count=2,
-                    road_kind_numbered=road,
+                    road_kind=road,
                     today=TODAY,
                 )
             )
@@ -206,4 +206,10 @@ def test_plates_show_an_issued_number_and_signs_name_the_road() -> None:
     install(h.SignKind.DOOR, None).then_refused("number_missing")
     install(h.SignKind.UNIT, 3).then_refused("house_number_not_found")
     install(h.SignKind.ROAD, 1).then_refused("number_not_shown")
-    install(h.SignKind.ROAD, None, road=False).then_refused("not_a_road")
+    # a road sign (路牌) on a road, a lane sign (巷牌) on a lane: counted per kind for the county
+    install(h.SignKind.ROAD, None).then(h.SignInstalled(ROAD, "road", None, None, 2, "2026-03-02"))
+    install(h.SignKind.LANE, None, road="lane").then(
+        h.SignInstalled(ROAD, "lane", None, None, 2, "2026-03-02")
+    )
+    install(h.SignKind.LANE, None).then_refused("sign_does_not_match_road")
+    install(h.SignKind.ROAD, None, road="lane").then_refused("sign_does_not_match_road")

@@ -216,7 +216,8 @@ async def certify(
 )
 async def install(road_id: PlacePath, body: SignIn, ctx: Ctx, actor: NumberIssuer) -> Signs:
     """Plates put up on a road in force today: building, door and unit plates show an issued number
-    in use (422 `number_missing`, 409 `number_retired`), road and lane signs none."""
+    in use (422 `number_missing`, 409 `number_retired`), road and lane signs none: a road sign on a
+    road, a lane sign on a lane (422 `sign_does_not_match_road`)."""
     main, sub = (None, None) if body.number is None else parse_label(body.number)
     state = await app.install(ctx, actor, road_id, kind=body.kind, number=main, sub=sub, count=body.count)
     return Signs(road_id=road_id, signs=dict(state.signs))

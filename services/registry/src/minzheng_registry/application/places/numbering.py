@@ -157,7 +157,7 @@ async def install(
             number=number,
             sub=sub,
             count=count,
-            road_kind_numbered=road.kind.numbered,
+            road_kind=road.kind.value,
             today=today,
         )
         return await uow.record(NUMBERING, numbering_stream(road_id), facts, jurisdiction=road.division)

@@ -391,11 +391,12 @@ def install(
     number: int | None,
     sub: int | None,
     count: int,
-    road_kind_numbered: bool,
+    road_kind: str,
     today: date,
 ) -> list[DomainEvent]:
     """Plates put up: a building, door or unit plate for an issued number in use; a road or lane
-    sign for the road itself (a lane sign on a lane, a road sign on a road)."""
+    sign for the road itself (a lane sign 巷牌 on a lane, a road sign 路牌 on a road: ``road_kind``
+    is the place's kind, ``road`` or ``lane``)."""
     if not 1 <= count <= 1000:
         raise DomainError("bad_count", "1..1000 plates at once", field="count")
     if kind.numbered:
@@ -408,8 +409,10 @@ def install(
             )
     elif number is not None:
         raise DomainError("number_not_shown", f"a {kind.value} sign shows no house number", field="number")
-    elif not road_kind_numbered:
-        raise DomainError("not_a_road", "road and lane signs are for roads and lanes", field="kind")
+    elif kind.value != road_kind:
+        raise DomainError(
+            "sign_does_not_match_road", f"a {kind.value} sign is not put up on a {road_kind}", field="kind"
+        )
     return [SignInstalled(road_id, kind.value, number, sub, count, today.isoformat())]
 
 
