@@ -20,6 +20,7 @@ from minzheng_eventstore.standards import load_standards
 from ..application import configuration as conf
 from ..area import Area
 from ..domain.configuration import CONFIGURATION_EVENTS, Parameter
+from .common import OFFICIALS
 
 Division = Annotated[str, StringConstraints(pattern=r"^[1-9]\d{5}(\d{3}(\d{3})?)?$")]
 Note = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
@@ -138,8 +139,6 @@ async def seed_demo(ctx: ServiceContext) -> None:
     for day, note in HOLIDAYS_2027:
         await conf.set_calendar_day(ctx, tool, jurisdiction=ctx.county, day=day, working=False, note=note)
 
-
-OFFICIALS = frozenset(Role) - {Role.OPERATOR, Role.PROVINCIAL}
 
 AREA = Area(
     name="configuration",

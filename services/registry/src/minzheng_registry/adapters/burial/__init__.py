@@ -40,6 +40,7 @@ from ...application.burial.scheduler import run_scheduler
 from ...area import Area
 from ...domain.burial import BURIAL_EVENTS
 from ...domain.burial.cemetery import CemeteryKind, PlotType
+from ..common import OFFICIALS
 from . import cemeteries as cemetery_routes
 from . import funerals as funeral_routes
 from . import illegal as illegal_routes
@@ -85,7 +86,6 @@ async def seed_demo(ctx: ServiceContext) -> None:
             )
 
 
-OFFICIALS = frozenset(Role) - {Role.OPERATOR, Role.PROVINCIAL}
 PERSONAL = frozenset(
     {Role.REGISTRAR, Role.COUNTY_APPROVER, Role.AUDITOR, Role.TOWNSHIP_CASEWORKER, Role.TOWNSHIP_REVIEWER}
 )

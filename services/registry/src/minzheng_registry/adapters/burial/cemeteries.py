@@ -18,6 +18,7 @@ from minzheng_eventstore.errors_api import refusals
 from ...application.burial import cemeteries as cem
 from ...application.burial import queries as q
 from ...domain.burial import cemetery as c
+from ..common import shown, strict
 from .common import (
     EXAMPLE_DECEASED,
     Approver,
@@ -32,8 +33,6 @@ from .common import (
     Section,
     Text,
     day,
-    shown,
-    strict,
 )
 
 router = APIRouter(responses=refusals(401, 403, 422))

@@ -1,5 +1,5 @@
-"""What the burial area's HTTP modules share: the bounded input types, the examples' story, the
-permissions of the routes and the masking of resident IDs.
+"""What the burial area's HTTP modules share: the bounded input types, the examples' story and the
+permissions of the routes (the masking of resident IDs and the strict models: ``adapters/common``).
 
 Every input is bounded; refusals come from the domain (422 naming the field and rule, 409 for the
 state, 404) and the guard table, never a 500. Every route declares one permission
@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Path
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from minzheng_contracts import ResidentId, make_resident_id
+from minzheng_contracts import make_resident_id
 from minzheng_eventstore import Actor
 from minzheng_eventstore.access import permit
-from minzheng_eventstore.identity import Role
-
-FULL_ID_ROLES = frozenset({Role.REGISTRAR, Role.COUNTY_APPROVER, Role.AUDITOR})
 
 DEMO_CEMETERY = "c0e7e700-0000-4000-8000-000000000001"
 EXAMPLE_DECEASED = make_resident_id("330727", date(1940, 3, 1), 11).reveal()
@@ -58,17 +55,6 @@ CaseOrderer = Annotated[Actor, permit("burial.illegal.order")]
 CaseResolver = Annotated[Actor, permit("burial.illegal.resolve")]
 CaseReader = Annotated[Actor, permit("burial.illegal.read")]
 StatisticsReader = Annotated[Actor, permit("burial.statistics.read")]
-
-
-def strict(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
-
-
-def shown(actor: Actor, resident: str | None) -> str | None:
-    """The full ID for the roles that need it, masked for the others."""
-    if resident is None:
-        return None
-    return resident if actor.roles & FULL_ID_ROLES else str(ResidentId(resident))
 
 
 def day(value: str | None) -> date | None:

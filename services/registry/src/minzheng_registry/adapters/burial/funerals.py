@@ -18,6 +18,7 @@ from minzheng_kernel.errors import DomainError
 from ...application.burial import funerals as fun
 from ...application.burial import queries as q
 from ...domain.burial import funeral as f
+from ..common import shown, strict
 from .common import (
     EXAMPLE_BURIED,
     EXAMPLE_DECEASED,
@@ -27,8 +28,6 @@ from .common import (
     StatisticsReader,
     Text,
     Waiver,
-    shown,
-    strict,
 )
 
 router = APIRouter(responses=refusals(401, 403, 422))

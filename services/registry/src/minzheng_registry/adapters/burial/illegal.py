@@ -16,6 +16,7 @@ from minzheng_eventstore.errors_api import refusals
 from ...application.burial import illegal as ill
 from ...application.burial import queries as q
 from ...domain.burial import illegal as i
+from ..common import strict
 from .common import (
     EXAMPLE_CASE,
     CaseOpener,
@@ -27,7 +28,6 @@ from .common import (
     LongText,
     Text,
     day,
-    strict,
 )
 
 router = APIRouter(responses=refusals(401, 403, 422))

@@ -8,11 +8,11 @@ from minzheng_eventstore.kit import BackgroundDef
 from ...application.places.scheduler import run_scheduler
 from ...area import Area
 from ...domain.places import PLACES_EVENTS
+from ..common import OFFICIALS
 from . import http_divisions, http_numbers, http_places
 from .publication import PUBLISHERS
 from .seed import seed_demo
 
-OFFICIALS = frozenset(Role) - {Role.OPERATOR, Role.PROVINCIAL}
 PUBLIC_RECORD = OFFICIALS | {Role.PROVINCIAL}
 """Divisions and place names are public records: the provincial integration reads them too."""
 

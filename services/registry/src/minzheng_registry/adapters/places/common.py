@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from minzheng_eventstore import Actor
 from minzheng_eventstore.access import permit
@@ -40,7 +40,3 @@ PlaceReader = Annotated[Actor, permit("place.read")]
 NumberIssuer = Annotated[Actor, permit("house_number.issue")]
 NumberManager = Annotated[Actor, permit("house_number.manage")]
 NumberReader = Annotated[Actor, permit("house_number.read")]
-
-
-def strict(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})

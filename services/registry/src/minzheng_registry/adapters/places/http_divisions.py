@@ -14,7 +14,8 @@ from minzheng_eventstore.errors_api import refusals
 
 from ...application.places import divisions as app
 from ...domain.places.divisions import Division
-from .common import Day, DayQuery, DivisionPath, DivisionReader, DivisionRecorder, DivisionText, Name, strict
+from ..common import strict
+from .common import Day, DayQuery, DivisionPath, DivisionReader, DivisionRecorder, DivisionText, Name
 
 router = APIRouter(tags=["divisions"], responses=refusals(401, 403))
 

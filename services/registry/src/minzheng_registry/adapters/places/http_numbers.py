@@ -16,6 +16,7 @@ from minzheng_kernel.errors import DomainError
 
 from ...application.places import numbering as app
 from ...domain.places.numbering import MAX_NUMBER, Issued, Side, SignKind, label, parse_label
+from ..common import strict
 from .common import (
     DayQuery,
     DivisionText,
@@ -25,7 +26,6 @@ from .common import (
     NumberManager,
     NumberReader,
     PlacePath,
-    strict,
 )
 
 router = APIRouter(tags=["house numbers"], responses=refusals(401, 403))

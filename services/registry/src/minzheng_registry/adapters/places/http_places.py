@@ -16,6 +16,7 @@ from minzheng_kernel.calendar import local_date
 
 from ...application.places import places as app
 from ...domain.places.place import Place, PlaceKind, Status
+from ..common import strict
 from .common import (
     Approver,
     Day,
@@ -28,7 +29,6 @@ from .common import (
     PlaceReader,
     Proposer,
     Reviewer,
-    strict,
 )
 
 router = APIRouter(tags=["place names"], responses=refusals(401, 403))
