@@ -159,7 +159,9 @@ class ResidentId:
     _value: str
 
     def __init__(self, value: str | ResidentId) -> None:
-        if isinstance(value, ResidentId):
+        if type(value) is str:  # the common case first: one type test
+            normalised = _normalise(value)
+        elif isinstance(value, ResidentId):
             normalised = value._value
         elif isinstance(value, str):
             normalised = _normalise(value)

@@ -141,3 +141,26 @@ def test_the_ledger_of_earlier_imports_counts() -> None:
         [(f"t-{W1.reveal()}", Entry("old", "t-x", date(1970, 1, 1), date(1974, 1, 1), "d"))]
     )
     assert flags_of(candidate(Kind.MARRIAGE, M, W1, date(1975, 1, 1), 1), ledger=dissolved)["r1"] == ()
+
+
+@given(st.dates(min_value=date(1950, 5, 1), max_value=date(2003, 12, 31)))
+def test_the_pair_of_marriage_ages_is_each_age_in_force(on: date) -> None:
+    ages = MarriageAges(STANDARDS)
+    male, female = ages.both("330727101", on)
+    assert male == STANDARDS.in_force("marriage_age_male", "330727101", on)
+    assert female == STANDARDS.in_force("marriage_age_female", "330727101", on)
+    assert ages.both("330727101", on) is ages.both("330727101", on)
+
+
+def test_an_import_computes_each_person_token_once_and_as_people_does() -> None:
+    from types import SimpleNamespace
+
+    from minzheng_eventstore.pseudonym import Pseudonyms
+    from minzheng_registry.application.archive.imports import _Tokens
+    from minzheng_registry.application.people import person_token
+
+    pseudonyms = Pseudonyms(b"k" * 32)
+    tokens = _Tokens(SimpleNamespace(pseudonyms=pseudonyms))  # type: ignore[arg-type]
+    man = person(date(1950, 1, 1), "male")
+    assert tokens.of(man) == person_token(pseudonyms, man) == tokens.of(ResidentId(man.reveal()))
+    assert len(tokens._known) == 1

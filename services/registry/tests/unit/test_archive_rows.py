@@ -159,3 +159,34 @@ def test_any_text_is_a_record_or_a_rejection_never_an_error(a: str, b: str, on: 
             digits = "".join(c for c in text if c.isascii() and c.isdigit())
             if len(digits) >= 15:
                 assert text.strip() not in report
+
+
+_texts = st.one_of(
+    st.none(),
+    st.sampled_from(["", "  ", "x", "marriage", "离婚", "330727", "330727101", "990727", "1975-05-01"]),
+    st.text(max_size=20),
+)
+
+
+@given(
+    certificate=st.one_of(_texts, st.just(" 婚字第 12 号 ")),
+    party_a=st.one_of(_texts, st.sampled_from([WOMAN, MAN, MAN_2, MAN.lower(), f" {WOMAN} "])),
+    party_b=st.one_of(_texts, st.sampled_from([WOMAN, MAN, MAN_2, MAN[:6] + MAN[8:17]])),
+    registered_on=st.one_of(
+        _texts, st.sampled_from(["1975-05-01", "19500430", "1950-05-01", "2003/12/31", "2004-01-01"])
+    ),
+    office=st.one_of(_texts, st.sampled_from(["330727101", " 330727 ", "330728101", "330727101201"])),
+    kind=st.one_of(_texts, st.sampled_from(["marriage", " 离婚 ", "DIVORCE", "结婚"])),
+)
+def test_the_straight_path_decides_as_the_full_check(
+    certificate: str | None,
+    party_a: str | None,
+    party_b: str | None,
+    registered_on: str | None,
+    office: str | None,
+    kind: str | None,
+) -> None:
+    from minzheng_registry.domain.archive.records import _rejection_or_row
+
+    r = ArchiveRow(certificate, party_a, party_b, registered_on, office, kind)
+    assert validate(5, r, COUNTY) == _rejection_or_row(5, r, COUNTY)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from uuid import UUID
 
 from minzheng_kernel.standards import Standard, StandardsTable
 
@@ -65,6 +66,8 @@ class Candidate:
     record_id: str
     husband: str
     wife: str
+    uuid: UUID | None = None
+    """The record id as a UUID, where the caller has it (what the tables are written with)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,12 +131,24 @@ class MarriageAges:
     def __init__(self, standards: StandardsTable) -> None:
         self._standards = standards
         self._seen: dict[tuple[str, str, date], Standard] = {}
+        self._pairs: dict[tuple[str, date], tuple[Standard, Standard]] = {}
 
     def of(self, parameter: str, office: str, on: date) -> Standard:
         key = (parameter, office, on)
         found = self._seen.get(key)
         if found is None:
             found = self._seen[key] = self._standards.in_force(parameter, office, on)
+        return found
+
+    def both(self, office: str, on: date) -> tuple[Standard, Standard]:
+        """The men's and the women's marriage age in force (``of`` each, remembered as a pair)."""
+        key = (office, on)
+        found = self._pairs.get(key)
+        if found is None:
+            found = self._pairs[key] = (
+                self.of(MARRIAGE_AGE_MALE, office, on),
+                self.of(MARRIAGE_AGE_FEMALE, office, on),
+            )
         return found
 
 
@@ -146,6 +161,7 @@ def enter(candidates: Sequence[Candidate], ledger: Ledger, ages: MarriageAges) -
     """Enter the rows (oldest first) into ``ledger``, deciding each one's flags; the ledger is
     updated as the rows are entered (so a later row of the same batch sees an earlier one)."""
     out: list[Archived] = []
+    people = ledger.people
     for candidate in sorted(candidates, key=_order):
         row = candidate.row
         on = row.registered_on
@@ -157,18 +173,26 @@ def enter(candidates: Sequence[Candidate], ledger: Ledger, ages: MarriageAges) -
             ledger.dissolve(candidate.husband, candidate.wife, marriage.record_id, on, candidate.record_id)
             out.append(Archived(candidate, (), (), marriage.record_id))
             continue
+        husband, wife = candidate.husband, candidate.wife
+        male, female = ages.both(row.office, on)
         flags: list[Flag] = []
-        male = ages.of(MARRIAGE_AGE_MALE, row.office, on)
-        female = ages.of(MARRIAGE_AGE_FEMALE, row.office, on)
         if age_on(row.husband_born, on) < male.value:
             flags.append(Flag.HUSBAND_UNDER_AGE)
         if age_on(row.wife_born, on) < female.value:
             flags.append(Flag.WIFE_UNDER_AGE)
-        if ledger.married_on(candidate.husband, on):
+        his, hers = people.get(husband), people.get(wife)  # most people: no marriage before
+        if his is not None and any(e.open_on(on) for e in his):
             flags.append(Flag.HUSBAND_ALREADY_MARRIED)
-        if ledger.married_on(candidate.wife, on):
+        if hers is not None and any(e.open_on(on) for e in hers):
             flags.append(Flag.WIFE_ALREADY_MARRIED)
-        ledger.add(candidate.husband, Entry(candidate.record_id, candidate.wife, on))
-        ledger.add(candidate.wife, Entry(candidate.record_id, candidate.husband, on))
+        record_id = candidate.record_id
+        if his is None:
+            people[husband] = [Entry(record_id, wife, on)]
+        else:
+            his.append(Entry(record_id, wife, on))
+        if hers is None:
+            people[wife] = [Entry(record_id, husband, on)]
+        else:
+            hers.append(Entry(record_id, husband, on))
         out.append(Archived(candidate, tuple(flags), (male.standard_id, female.standard_id)))
     return out
