@@ -265,6 +265,17 @@ def test_interment_expiry_and_renewal() -> None:
     ).then()
 
 
+def test_nothing_is_interred_in_a_reclaimed_position() -> None:
+    """A position taken back (收回) is never used again: no interment either (no resale)."""
+    expired = pl.PlotUseExpired("cem-1", "A-001", 1, 1, "2046-03-02")
+    reclaimed = pl.PlotUseReclaimed("cem-1", "A-001", 1, "2046-09-01", "期满未续")
+    Scenario(PLOT).given(ASSIGNED, expired, reclaimed).when(
+        lambda s: pl.inter(
+            "cem-1", s, plot_no="A-001", position=1, on=date(2046, 9, 2), today=date(2046, 9, 2)
+        )
+    ).then_refused("plot_reclaimed", Conflict)
+
+
 def test_a_period_renewed_in_advance_is_not_renewed_again_before_it_begins() -> None:
     """A repeated renewal request (a retry, a second click) does not stack another 20 years."""
     where = cemetery()

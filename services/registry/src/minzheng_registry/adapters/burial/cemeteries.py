@@ -337,7 +337,8 @@ async def inter(
     cemetery_id: CemeteryPath, plot: PlotNo, body: IntermentIn, ctx: Ctx, actor: Keeper
 ) -> PlotOut:
     """The ashes or body laid in an assigned position (409 `position_not_assigned`,
-    `already_interred`), on a day not in the future and not before the assignment."""
+    `already_interred`, `plot_reclaimed`), on a day not in the future and not before the
+    assignment."""
     await cem.record_interment(
         ctx, actor, str(cemetery_id), plot, position=body.position, interred_on=body.interred_on
     )

@@ -250,6 +250,10 @@ def inter(
     cemetery_id: str, plot: Plot, *, plot_no: str, position: int, on: date, today: date
 ) -> list[DomainEvent]:
     p = _assigned(plot, plot_no, position)
+    if p.reclaimed:
+        raise Conflict(
+            "plot_reclaimed", f"position {position} of plot {plot_no} was reclaimed", field="position"
+        )
     if p.interred_on is not None:
         raise Conflict(
             "already_interred", f"position {position} of plot {plot_no} is interred", field="position"
