@@ -385,6 +385,10 @@ async def test_divisions_come_from_the_registry_and_an_abolished_one_takes_no_ne
     listed = (await a.get("/divisions", within="330727101", level="village")).json()["items"]
     assert next(d for d in listed if d["code"] == code)["valid_to"] == tomorrow.isoformat()
 
+    # a division of another county is not the county's: not taken in
+    await publish(nats_admin, a, division("330726101201", "邻县村", at=a.clock.now()))
+    assert await a.count("SELECT count(*) FROM divisions WHERE code LIKE '330726%'") == 0
+
     # assistance registers no division itself
     route = await a.request("POST", "/divisions", json={"code": "330727101299", "name": "V299"})
     assert route.status_code in (404, 405)
