@@ -164,3 +164,30 @@ def test_an_import_computes_each_person_token_once_and_as_people_does() -> None:
     man = person(date(1950, 1, 1), "male")
     assert tokens.of(man) == person_token(pseudonyms, man) == tokens.of(ResidentId(man.reveal()))
     assert len(tokens._known) == 1
+
+
+@given(
+    st.sampled_from(["330727101", "330727102", "330727", "330728101"]),
+    st.dates(min_value=date(1940, 1, 1), max_value=date(2003, 12, 31)),
+)
+def test_the_marriage_ages_are_what_the_whole_table_has_in_force(office: str, on: date) -> None:
+    from minzheng_kernel.errors import DomainError
+
+    table = StandardsTable(
+        [
+            *STANDARDS,
+            Standard("marriage_age_male", "330727101", date(1990, 1, 1), 23),
+            Standard("marriage_age_female", "33", date(1940, 1, 1), 17),
+            Standard("dibao_rural", "330727", date(1950, 1, 1), 100),
+        ]
+    )
+    ages = MarriageAges(table)
+    for parameter in ("marriage_age_male", "marriage_age_female"):
+        try:
+            expected = table.in_force(parameter, office, on)
+        except DomainError as refused:
+            with pytest.raises(DomainError) as got:
+                ages.of(parameter, office, on)
+            assert (got.value.code, str(got.value)) == (refused.code, str(refused))
+        else:
+            assert ages.of(parameter, office, on) == expected

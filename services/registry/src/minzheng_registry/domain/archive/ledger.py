@@ -131,14 +131,26 @@ class MarriageAges:
     def __init__(self, standards: StandardsTable) -> None:
         self._standards = standards
         self._seen: dict[tuple[str, str, date], Standard] = {}
+        self._tables: dict[tuple[str, str], StandardsTable] = {}
         self._pairs: dict[tuple[str, date], tuple[Standard, Standard]] = {}
 
     def of(self, parameter: str, office: str, on: date) -> Standard:
         key = (parameter, office, on)
         found = self._seen.get(key)
         if found is None:
-            found = self._seen[key] = self._standards.in_force(parameter, office, on)
+            found = self._seen[key] = self._table(parameter, office).in_force(parameter, office, on)
         return found
+
+    def _table(self, parameter: str, office: str) -> StandardsTable:
+        """The standards of ``parameter`` that may hold at ``office`` (its own and its parents'),
+        in their order: ``in_force`` on it is ``in_force`` on the whole table, on a few rows."""
+        key = (parameter, office)
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = StandardsTable(
+                s for s in self._standards if s.parameter == parameter and office.startswith(s.jurisdiction)
+            )
+        return table
 
     def both(self, office: str, on: date) -> tuple[Standard, Standard]:
         """The men's and the women's marriage age in force (``of`` each, remembered as a pair)."""
