@@ -8,8 +8,9 @@ from minzheng_eventstore import Aggregate
 from minzheng_eventstore.testing import Scenario
 from minzheng_kernel.errors import Conflict
 from minzheng_registry.domain.places import place as p
+from minzheng_registry.domain.places.place_events import PLACE_EVENTS
 
-PLACE = Aggregate("place_name", p.PLACE_EVENTS, p.initial, p.evolve)
+PLACE = Aggregate("place_name", PLACE_EVENTS, p.initial, p.evolve)
 PID = "5f0c1a9e-0000-4000-8000-000000000001"
 TODAY = date(2026, 3, 2)
 

@@ -9,7 +9,7 @@ from minzheng_contracts.places import DivisionRecorded, HouseNumberIssued, Place
 from minzheng_eventstore import OutgoingMessage, RecordedEvent
 
 from ...area import Publish
-from ...domain.places import divisions, numbering, place
+from ...domain.places import divisions, numbering, place_events
 from ..publication import message
 
 
@@ -42,7 +42,7 @@ PUBLISHERS: dict[str, Publish] = {
     divisions.DivisionRenamed.event_type: _division,
     divisions.DivisionAbolished.event_type: _division,
     divisions.DivisionRestated.event_type: _division,
-    place.PlaceNameApproved.event_type: _named,
-    place.PlaceRenamed.event_type: _renamed,
+    place_events.PlaceNameApproved.event_type: _named,
+    place_events.PlaceRenamed.event_type: _renamed,
     numbering.HouseNumberIssued.event_type: _issued,
 }

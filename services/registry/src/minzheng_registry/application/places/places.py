@@ -18,10 +18,11 @@ from minzheng_kernel.errors import DomainError, NotFound
 from ...domain.configuration import Parameter
 from ...domain.places import place as p
 from ...domain.places.names import Interval, checked_name, normalise
+from ...domain.places.place_events import PLACE_EVENTS
 from ..configuration import standards_table, working_calendar
 from . import divisions, locks, names
 
-PLACE = Aggregate("place_name", p.PLACE_EVENTS, p.initial, p.evolve)
+PLACE = Aggregate("place_name", PLACE_EVENTS, p.initial, p.evolve)
 PUBLICATION = "place-publication"
 """The durable deadline of a name's publication (公布期限), one per approved place."""
 
