@@ -219,5 +219,19 @@ def test_a_historical_place_is_recorded_with_consecutive_names() -> None:
     record([("解放路", old, None), ("人民路", new, None)]).then_refused("names_not_consecutive")
     record([("解放路", old, new), ("解放 路", new, None)]).then_refused("same_name")
     record([("人民路", TODAY, None)]).then_refused("not_historical")
+    # a census record holds the past: a future name or retirement would skip the procedure
+    soon = date(2027, 1, 1)
+    record([("解放路", old, soon), ("人民路", soon, None)]).then_refused("not_historical")
+    record([("解放路", old, soon)]).then_refused("not_historical")
+    record([("解放路", old, TODAY)]).then(
+        p.PlaceNameRecorded(
+            PID,
+            "road",
+            "330727101",
+            [{"name": "解放路", "valid_from": "1966-01-01", "valid_to": "2026-03-02"}],
+            "2026-03-02",
+            "普查",
+        )
+    )
     record([]).then_refused("names_missing")
     record([("解放路", new, old)]).then_refused("valid_to_not_after_valid_from")

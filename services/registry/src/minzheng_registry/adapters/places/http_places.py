@@ -214,8 +214,9 @@ async def propose(body: ProposeIn, ctx: Ctx, actor: Proposer) -> PlaceOut:
 async def record(body: RecordIn, ctx: Ctx, actor: Approver) -> PlaceOut:
     """A place named before this register (the place-name census 地名普查, the archive), entered by
     the county with its names and their intervals, oldest first: each ends the day the next
-    starts (422 `names_not_consecutive`), only the last may be open, the first began before today
-    (422 `not_historical`: a new name is proposed). Every interval is claimed as a new name is:
+    starts (422 `names_not_consecutive`), only the last may be open, every one began before today
+    and none ends after it (422 `not_historical`: a new name is proposed, a future renaming or
+    retirement approved). Every interval is claimed as a new name is:
     409 `name_in_use` on an overlap with another place of the scope. Not published again (the
     national database holds it from the census)."""
     result = await app.record(

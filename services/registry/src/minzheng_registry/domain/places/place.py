@@ -234,7 +234,8 @@ def record(
     document: str,
 ) -> list[DomainEvent]:
     """A historical place with its names, oldest first: consecutive intervals (each ends the day
-    the next starts), only the last may be open, the first began before today; neighbours differ."""
+    the next starts), only the last may be open; every one began before today and none ends after
+    it (a future name or retirement goes through the procedure); neighbours differ."""
     if state.status is not Status.NONE:
         raise Conflict("place_exists", f"place {place_id} is already recorded", field="place_id")
     if not names:
@@ -256,10 +257,14 @@ def record(
                 name=text, valid_from=start.isoformat(), valid_to=None if end is None else end.isoformat()
             )
         )
-    if names[0][1] >= today:
-        raise DomainError(
-            "not_historical", "a recorded name came into force before today: propose a new one", field="names"
-        )
+    for i, (_, start, end) in enumerate(names):
+        if start >= today or (end is not None and end > today):
+            raise DomainError(
+                "not_historical",
+                f"names[{i}] is not history: a recorded name came into force before today and ended by "
+                "today at the latest; a new name is proposed, a renaming or a retirement approved",
+                field=f"names[{i}]",
+            )
     return [PlaceNameRecorded(place_id, kind.value, division, records, today.isoformat(), document)]
 
 
