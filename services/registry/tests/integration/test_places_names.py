@@ -362,3 +362,26 @@ async def test_the_scope_standard_is_named_on_the_event(registry: Running) -> No
         events = await registry.service.host.store.read_stream(f"place-{pid}")
         proposed[pid] = events[0].data["scope_standard"]
     assert proposed == {before: None, after: "place_name_uniqueness_scope:330727:2026-06-01"}
+
+
+async def test_a_historical_place_that_took_its_old_name_back(registry: Running) -> None:
+    """解放路 → 人民路 → 解放路: one name index claimed twice in one unit (the intervals apart)."""
+    await divisions(registry)
+    body = {
+        "kind": "road",
+        "division": "330727101",
+        "names": [
+            {"name": "解放路", "valid_from": "1966-01-01", "valid_to": "1981-01-01"},
+            {"name": "人民路", "valid_from": "1981-01-01", "valid_to": "1990-01-01"},
+            {"name": "解放路", "valid_from": "1990-01-01"},
+        ],
+        "document": "普查 0143",
+    }
+    pid = (await registry.post("/places/records", body, expect=201)).json()["place_id"]
+    names = [
+        (await registry.get(f"/places/{pid}/name", on=day)).json()["name"]
+        for day in ("1970-01-01", "1985-01-01", TODAY)
+    ]
+    assert names == ["解放路", "人民路", "解放路"]
+    refused(await registry.post("/places", proposal("解放路", "2030-01-01")), 409, "name_in_use")
+    assert (await registry.post("/places", proposal("人民路"), expect=201)).json()["warnings"] == []
