@@ -342,8 +342,7 @@ async def inter(
     await cem.record_interment(
         ctx, actor, str(cemetery_id), plot, position=body.position, interred_on=body.interred_on
     )
-    views = await q.plots(ctx.store, actor, str(cemetery_id), state=None)
-    return next(plot_out(actor, v) for v in views if v.plot == plot)
+    return plot_out(actor, await q.plot(ctx.store, actor, str(cemetery_id), plot))
 
 
 @router.post(
@@ -387,5 +386,4 @@ async def reclaim(
     (409 `already_reclaimed`); it is never assigned again (no resale) nor renewed (409
     `plot_reclaimed`)."""
     await cem.reclaim_plot_use(ctx, actor, str(cemetery_id), plot, position=body.position, reason=body.reason)
-    views = await q.plots(ctx.store, actor, str(cemetery_id), state=None)
-    return next(plot_out(actor, v) for v in views if v.plot == plot)
+    return plot_out(actor, await q.plot(ctx.store, actor, str(cemetery_id), plot))

@@ -101,6 +101,16 @@ async def plots(store: EventStore, actor: Actor, cemetery_id: str, *, state: str
     return views
 
 
+async def plot(store: EventStore, actor: Actor, cemetery_id: str, number: str) -> PlotView:
+    """One plot of the cemetery (one stream read, not the whole cemetery's); 404 ``unknown_plot``."""
+    where = await cemetery(store, actor, cemetery_id)
+    spec = where.plots.get(number)
+    if spec is None:
+        raise NotFound("unknown_plot", f"no plot {number} in this cemetery", field="plot")
+    folded = await _fold(store, PLOT, plot_stream(cemetery_id, number))
+    return PlotView(number, spec, folded.state(spec.positions), folded.positions)
+
+
 async def illegal_burials(store: EventStore, actor: Actor, *, state: str | None) -> list[i.IllegalBurialCase]:
     found = []
     for stream in await store.stream_ids("illegal-burial-", stream_type=ILLEGAL_BURIAL.stream_type):
