@@ -191,3 +191,30 @@ def test_the_marriage_ages_are_what_the_whole_table_has_in_force(office: str, on
             assert (got.value.code, str(got.value)) == (refused.code, str(refused))
         else:
             assert ages.of(parameter, office, on) == expected
+
+
+def test_the_cycle_collector_is_paused_in_nested_spans_and_resumed_as_it_was() -> None:
+    import gc
+
+    from minzheng_registry.application.archive.imports import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+    try:
+        with collector_paused():
+            raise KeyError("x")
+    except KeyError:
+        pass
+    assert gc.isenabled()
