@@ -149,7 +149,7 @@ def test_the_pair_of_marriage_ages_is_each_age_in_force(on: date) -> None:
     male, female = ages.both("330727101", on)
     assert male == STANDARDS.in_force("marriage_age_male", "330727101", on)
     assert female == STANDARDS.in_force("marriage_age_female", "330727101", on)
-    assert ages.both("330727101", on) is ages.both("330727101", on)
+    assert ages.both("330727101", on) == ages.both("330727101", on)
 
 
 def test_an_import_computes_each_person_token_once_and_as_people_does() -> None:

@@ -20,6 +20,7 @@ holds: a marriage ended by a death shows as open here (the monogamy hook checks 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -125,42 +126,44 @@ def _leap(year: int) -> bool:
 
 
 class MarriageAges:
-    """The legal marriage ages in force on a date at an office (``StandardsTable.in_force``,
-    remembered per date: an import asks for the same few thousand dates again and again)."""
+    """The legal marriage ages in force on a date at an office (``StandardsTable.in_force``).
+
+    An import asks for tens of thousands of (office, date) pairs, but the answer only changes on
+    the days a standard of the office takes effect: each answer is remembered per office and
+    period between two such days (the whole table's answer: the standards in force on a date are
+    those in force on the last such day before it)."""
 
     def __init__(self, standards: StandardsTable) -> None:
         self._standards = standards
-        self._seen: dict[tuple[str, str, date], Standard] = {}
-        self._tables: dict[tuple[str, str], StandardsTable] = {}
-        self._pairs: dict[tuple[str, date], tuple[Standard, Standard]] = {}
+        self._tables: dict[tuple[str, str], tuple[StandardsTable, list[date]]] = {}
+        self._seen: dict[tuple[str, str, int], Standard] = {}
 
     def of(self, parameter: str, office: str, on: date) -> Standard:
-        key = (parameter, office, on)
+        table, changes = self._table(parameter, office)
+        period = bisect_right(changes, on)
+        if period == 0:  # before any standard: the table's own refusal
+            return table.in_force(parameter, office, on)
+        key = (parameter, office, period)
         found = self._seen.get(key)
         if found is None:
-            found = self._seen[key] = self._table(parameter, office).in_force(parameter, office, on)
+            found = self._seen[key] = table.in_force(parameter, office, changes[period - 1])
         return found
 
-    def _table(self, parameter: str, office: str) -> StandardsTable:
-        """The standards of ``parameter`` that may hold at ``office`` (its own and its parents'),
-        in their order: ``in_force`` on it is ``in_force`` on the whole table, on a few rows."""
-        key = (parameter, office)
-        table = self._tables.get(key)
-        if table is None:
-            table = self._tables[key] = StandardsTable(
-                s for s in self._standards if s.parameter == parameter and office.startswith(s.jurisdiction)
-            )
-        return table
-
     def both(self, office: str, on: date) -> tuple[Standard, Standard]:
-        """The men's and the women's marriage age in force (``of`` each, remembered as a pair)."""
-        key = (office, on)
-        found = self._pairs.get(key)
+        """The men's and the women's marriage age in force."""
+        return self.of(MARRIAGE_AGE_MALE, office, on), self.of(MARRIAGE_AGE_FEMALE, office, on)
+
+    def _table(self, parameter: str, office: str) -> tuple[StandardsTable, list[date]]:
+        """The standards of ``parameter`` that may hold at ``office`` (its own and its parents'),
+        in their order (``in_force`` on them is ``in_force`` on the whole table), and the days
+        they take effect."""
+        key = (parameter, office)
+        found = self._tables.get(key)
         if found is None:
-            found = self._pairs[key] = (
-                self.of(MARRIAGE_AGE_MALE, office, on),
-                self.of(MARRIAGE_AGE_FEMALE, office, on),
-            )
+            mine = [
+                s for s in self._standards if s.parameter == parameter and office.startswith(s.jurisdiction)
+            ]
+            found = self._tables[key] = (StandardsTable(mine), sorted({s.effective_from for s in mine}))
         return found
 
 
