@@ -51,6 +51,9 @@ async def open_historical_marriage(uow: UnitOfWork, token: str) -> str | None:
     the person with no open historical marriage, the common case. The archive knows divorces, not
     deaths: for an open record the former spouse's death registration is read too, and a marriage
     ended by the spouse's death (the person is widowed) does not count."""
+    # an import in flight holds the archive's lock: wait for it, so that a record it is committing
+    # for this person is seen (and an import starting now waits for this unit)
+    await uow.conn.execute("SELECT pg_advisory_xact_lock_shared($1)", ARCHIVE_LOCK)
     rows = await uow.conn.fetch(_OPEN_HISTORICAL, token)
     for row in rows:
         spouse = await _death_of(uow, row["spouse_token"])
@@ -58,6 +61,9 @@ async def open_historical_marriage(uow: UnitOfWork, token: str) -> str | None:
             return str(row["record_id"])
     return None
 
+
+ARCHIVE_LOCK = 0x7265_6769_6172_6368
+"""The archive's advisory lock ('regiarch'): an import holds it exclusively for its transaction."""
 
 _OPEN_HISTORICAL = """
 SELECT record_id, spouse_token FROM registry_archive_person
