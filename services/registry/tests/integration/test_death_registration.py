@@ -107,6 +107,22 @@ async def test_a_death_ends_the_marriage_widows_the_spouse_and_terminates_an_ope
     await registry.post("/marriages", {**body, "party_a": person(date(1958, 1, 1), True)}, expect=201)
 
 
+async def test_a_death_dated_before_the_marriage_is_registered_and_flags_the_marriage(
+    registry: Running,
+) -> None:
+    """The death is a fact the county registers (every benefit stops on it); the marriage is not
+    shown ended before it began: it ends on its registration day, flagged for annulment review."""
+    h, w = person(date(1961, 1, 1), True), person(date(1963, 1, 1), False)
+    body = {"party_a": h, "party_b": w, "office": "330727", "both_present": True}
+    m = (await registry.post("/marriages", body, expect=201)).json()
+    await registry.post("/deaths", death(h, date_of_death="2026-02-20"), expect=201)
+    got = (await registry.get(f"/marriages/{m['marriage_id']}", expect=200)).json()
+    assert got["status"] == "ended_by_death"
+    assert got["ended_on"] == m["registered_on"] == "2026-03-02"
+    assert got["review"] == "death_before_registration"
+    assert (await registry.get(f"/people/{w}/marital-status", expect=200)).json()["status"] == "widowed"
+
+
 async def test_a_death_and_a_divorce_certificate_at_once_leave_one_consistent_outcome(
     registry: Running,
 ) -> None:

@@ -5,11 +5,13 @@ every route's example is accepted as written."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from minzheng_contracts import make_resident_id
 from minzheng_eventstore.testing import refused, request_example
+from minzheng_registry.application.people import person_token
 
 if TYPE_CHECKING:
     from conftest import Running
@@ -121,8 +123,72 @@ async def test_a_certificate_of_no_marriage_record_is_refused_to_a_married_perso
     refused(
         await registry.post("/no-marriage-record-certificates", {"resident_id": w, "office": "330727"}),
         409,
-        "currently_married",
+        "marriage_on_record",
         "resident_id",
+    )
+
+
+async def test_no_marriage_record_is_refused_to_the_divorced_the_widowed_and_the_archived(
+    registry: Running,
+) -> None:
+    """It certifies that there is no marriage registration at all: any marriage on record, ended
+    or not, live or in the archive, refuses it."""
+    # divorced (applications before 2021 have no cooling-off: registered the same day)
+    registry.clock.set(datetime(2020, 6, 1, 9, 0, tzinfo=registry.clock.now().tzinfo))
+    h, w = couple()
+    body = {"party_a": h, "party_b": w, "office": "330727", "both_present": True}
+    mid = (await registry.post("/marriages", body, expect=201)).json()["marriage_id"]
+    apply = {"office": "330727", "both_present": True, "written_agreement": True}
+    app = (await registry.post(f"/marriages/{mid}/divorce-applications", apply, expect=201)).json()
+    await registry.post(
+        f"/marriages/{mid}/divorce-applications/{app['application_id']}/certificate",
+        {"office": "330727", "both_present": True},
+        expect=201,
+    )
+    # widowed
+    h2, w2 = couple()
+    await registry.post("/marriages", {**body, "party_a": h2, "party_b": w2}, expect=201)
+    death = {
+        "deceased": h2,
+        "date_of_death": "2020-06-01",
+        "place": "330727101201",
+        "residence": "330727101201",
+        "office": "330727",
+    }
+    await registry.post("/deaths", death, expect=201)
+    for resident in (h, w, w2):
+        refused(
+            await registry.post(
+                "/no-marriage-record-certificates", {"resident_id": resident, "office": "330727"}
+            ),
+            409,
+            "marriage_on_record",
+            "resident_id",
+        )
+    # a marriage on the archive's record, dissolved long ago
+    archived, spouse = couple()
+    pseudonyms = registry.service.context().pseudonyms
+    await registry.fetchval(
+        "INSERT INTO registry_archive_person "
+        "(person_token, record_id, spouse_token, registered_on, dissolved_on, dissolved_by) "
+        "VALUES ($1, $2, $3, $4, $5, $2)",
+        person_token(pseudonyms, archived),
+        uuid.uuid4(),
+        person_token(pseudonyms, spouse),
+        date(1980, 5, 1),
+        date(1990, 5, 1),
+    )
+    refused(
+        await registry.post(
+            "/no-marriage-record-certificates", {"resident_id": archived, "office": "330727"}
+        ),
+        409,
+        "marriage_on_record",
+        "resident_id",
+    )
+    never, _ = couple()
+    await registry.post(
+        "/no-marriage-record-certificates", {"resident_id": never, "office": "330727"}, expect=201
     )
 
 
@@ -163,7 +229,7 @@ async def test_every_example_is_accepted_as_written(registry: Running) -> None:
         expect=201,
     )
     no_record = request_example(spec, "post", "/no-marriage-record-certificates")
-    # the example's person is divorced now: not currently married, so it is accepted
+    # the example's person was never married (the couple of the other examples is): accepted
     await registry.post("/no-marriage-record-certificates", no_record, expect=201)
     registry.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=registry.clock.now().tzinfo))
     death = request_example(spec, "post", "/deaths")

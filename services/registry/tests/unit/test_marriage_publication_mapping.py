@@ -43,6 +43,7 @@ SAMPLES: list[tuple[str, DomainEvent]] = [
     ("marriage", m.DivorceApplicationTerminated(AID, RID, "2026-03-11")),
     ("marriage", m.MarriageEndedByDeath(MID, "husband", RID, "2026-03-10")),
     ("marriage", m.MarriageRevived(MID, RID, "2026-09-01")),
+    ("marriage", m.MarriageFlaggedForReview(MID, "death_before_registration", RID, "2026-02-20")),
     ("person", p.PersonDeathRevoked(RID, "married")),
     ("person", p.PersonMarriageRevived(MID, "2026-09-01")),
     ("person", p.PersonMarried(MID, W, "2026-03-02")),

@@ -163,7 +163,19 @@ def test_the_deceased_is_terminal_and_gets_no_certificate() -> None:
         lambda s: p.certify_no_record(
             s, certificate_number="W330727-2026-000001", on="2026-03-02", office="330727"
         )
-    ).then_refused("currently_married", Conflict)
+    ).then_refused("marriage_on_record", Conflict)
+
+
+def test_no_marriage_record_is_certified_only_to_a_person_never_married() -> None:
+    certify = lambda s: p.certify_no_record(  # noqa: E731
+        s, certificate_number="W330727-2026-000002", on="2026-06-01", office="330727"
+    )
+    Scenario(PERSON).given().when(certify).then(
+        p.NoMarriageRecordCertified("W330727-2026-000002", "2026-06-01", "330727")
+    )
+    married = p.PersonMarried(MID, W.reveal(), "2026-03-02")
+    for ended in (p.PersonDivorced(MID, "2026-05-01"), p.PersonWidowed(MID, "2026-05-01", "r")):
+        Scenario(PERSON).given(married, ended).when(certify).then_refused("marriage_on_record", Conflict)
 
 
 # ---------------------------------------------------------------------------------- divorce
@@ -291,6 +303,35 @@ def test_a_death_terminates_the_open_application_and_ends_the_marriage() -> None
         m.DivorceApplicationTerminated(AID, "r", "2026-03-11"),
         m.MarriageEndedByDeath(MID, "husband", "r", "2026-03-10"),
     )
+
+
+def test_a_death_dated_before_the_registration_ends_it_on_its_registration_day_flagged() -> None:
+    state = (
+        Scenario(MARRIAGE)
+        .given(REGISTERED, RECEIVED)
+        .when(
+            lambda s: m.end_by_death(
+                s,
+                deceased=W.reveal(),
+                registration_id="r",
+                date_of_death="2026-02-20",
+                today=date(2026, 3, 11),
+            )
+        )
+        .then(
+            m.DivorceApplicationTerminated(AID, "r", "2026-03-11"),
+            m.MarriageFlaggedForReview(MID, "death_before_registration", "r", "2026-02-20"),
+            m.MarriageEndedByDeath(MID, "wife", "r", "2026-03-02"),
+        )
+    )
+    assert state.status is m.MarriageStatus.ENDED_BY_DEATH
+    assert (state.ended_on, state.review) == ("2026-03-02", "death_before_registration")
+    # a death on the registration day itself is no conflict
+    Scenario(MARRIAGE).given(REGISTERED).when(
+        lambda s: m.end_by_death(
+            s, deceased=W.reveal(), registration_id="r", date_of_death="2026-03-02", today=date(2026, 3, 11)
+        )
+    ).then(m.MarriageEndedByDeath(MID, "wife", "r", "2026-03-02"))
 
 
 def test_a_reissue_voids_the_old_number() -> None:

@@ -62,6 +62,15 @@ async def open_historical_marriage(uow: UnitOfWork, token: str) -> str | None:
     return None
 
 
+async def historical_marriage_on_record(uow: UnitOfWork, token: str) -> str | None:
+    """Any marriage of the person (by ``person_token``) on the archive's record, open, dissolved or
+    ended by a death alike (the certificate of no marriage record is refused on it), if any; taken
+    under the archive's lock, as ``open_historical_marriage``."""
+    await uow.conn.execute("SELECT pg_advisory_xact_lock_shared($1)", ARCHIVE_LOCK)
+    found = await uow.conn.fetchval(_ANY_HISTORICAL, token)
+    return None if found is None else str(found)
+
+
 ARCHIVE_LOCK = 0x7265_6769_6172_6368
 """The archive's advisory lock ('regiarch'): an import holds it exclusively for its transaction."""
 
@@ -69,6 +78,8 @@ _OPEN_HISTORICAL = """
 SELECT record_id, spouse_token FROM registry_archive_person
 WHERE person_token = $1 AND dissolved_on IS NULL ORDER BY registered_on DESC
 """
+
+_ANY_HISTORICAL = "SELECT record_id FROM registry_archive_person WHERE person_token = $1 LIMIT 1"
 
 
 async def _death_of(uow: UnitOfWork, token: str) -> death.DeathRecord:

@@ -56,6 +56,8 @@ ApplicationPath = Annotated[uuid.UUID, Path(description="the divorce application
 HUSBAND = make_resident_id("330727", date(1995, 6, 1), 13).reveal()
 WIFE = make_resident_id("330727", date(1997, 8, 9), 24).reveal()
 DECEASED = make_resident_id("330727", date(1940, 3, 1), 11).reveal()
+SINGLE = make_resident_id("330727", date(1999, 2, 3), 35).reveal()
+"""The no-record example's person: never married (the couple of the other examples is)."""
 EXAMPLE_MARRIAGE = "0d3a0000-0000-4000-8000-0000000000a1"
 EXAMPLE_APPLICATION = "0d3a0000-0000-4000-8000-0000000000b1"
 
@@ -118,7 +120,7 @@ class ReissueIn(BaseModel):
 
 
 class NoRecordIn(BaseModel):
-    model_config = strict({"resident_id": HUSBAND, "office": "330727"})
+    model_config = strict({"resident_id": SINGLE, "office": "330727"})
     resident_id: ResidentId
     office: Office
 
@@ -197,6 +199,10 @@ class MarriageOut(BaseModel):
     office: str
     status: str
     divorce_certificate: str | None = None
+    ended_on: date | None = Field(default=None, description="the day the marriage ended, if it did")
+    review: str | None = Field(
+        default=None, description="why the marriage is flagged for review (death_before_registration)"
+    )
 
 
 class MarriageRegisteredOut(MarriageOut):
@@ -277,6 +283,8 @@ def _marriage_out(actor: Actor, m: Marriage) -> dict[str, Any]:
         "office": m.office,
         "status": m.status.value,
         "divorce_certificate": m.divorce_certificate,
+        "ended_on": m.ended_on,
+        "review": m.review,
     }
 
 
@@ -412,7 +420,8 @@ async def reissue_certificate(body: ReissueIn, ctx: Ctx, actor: Certifier) -> Re
     responses=refusals(409, 422),
 )
 async def certify_no_marriage_record(body: NoRecordIn, ctx: Ctx, actor: Certifier) -> NoRecordOut:
-    """Refused for a currently married person (409 `currently_married`) or a deceased one."""
+    """Refused for anyone with a marriage on record, married, divorced or widowed, or on the
+    archive's record (409 `marriage_on_record`), or a deceased one (422 `party_deceased`)."""
     number, on = await h.certify_no_marriage_record(ctx, actor, resident=body.resident_id, office=body.office)
     return NoRecordOut(certificate_number=number, certified_on=on)
 

@@ -27,7 +27,14 @@ from ...domain.marriage import deaths, marriage, person
 from ...domain.marriage.rules import CertificateKind, CertificateNumber
 from ..configuration import standards_table, working_calendar
 from ..people import DEATH as DEATH_AGG
-from ..people import death_stream, open_historical_marriage, person_stream, person_token, registered_death
+from ..people import (
+    death_stream,
+    historical_marriage_on_record,
+    open_historical_marriage,
+    person_stream,
+    person_token,
+    registered_death,
+)
 from . import certificates
 from .streams import LAPSE, MARRIAGE, PERSON, lapse_subject, marriage_stream
 
@@ -174,17 +181,20 @@ async def reissue_certificate(ctx: ServiceContext, actor: Actor, *, number: str,
 async def certify_no_marriage_record(
     ctx: ServiceContext, actor: Actor, *, resident: ResidentId, office: str
 ) -> tuple[str, date]:
-    """A certificate of no marriage record (无婚姻登记记录证明): refused for a married person."""
+    """A certificate of no marriage record (无婚姻登记记录证明): refused for anyone with a marriage
+    on record (married, divorced, widowed, or any marriage on the archive's record)."""
     _office(ctx, actor, office)
     pstream = person_stream(ctx.pseudonyms, resident)
 
     async def unit(uow: UnitOfWork) -> tuple[str, date]:
         today = local_date(ctx.clock.now())
         state = await uow.load(PERSON, pstream)
-        person.require_no_current_marriage(state)
-        if await open_historical_marriage(uow, person_token(ctx.pseudonyms, resident)) is not None:
+        person.require_no_marriage_record(state)
+        if await historical_marriage_on_record(uow, person_token(ctx.pseudonyms, resident)) is not None:
             raise Conflict(
-                "currently_married", "the person has a marriage on the historical record", field="resident_id"
+                "marriage_on_record",
+                "the person has a marriage on the historical record",
+                field="resident_id",
             )
         if (await registered_death(uow, ctx.pseudonyms, resident)).is_dead:
             raise DomainError("party_deceased", "the person is registered as deceased", field="resident_id")
@@ -389,8 +399,12 @@ async def register_death(
             spouse = mstate.wife if mstate.party(deceased.reveal()) == "husband" else mstate.husband
             sstream = person_stream(ctx.pseudonyms, spouse)
             sstate = await uow.load(PERSON, sstream)
+            # widowed on the day the marriage ended (its registration day for a death dated before)
+            ended_on = next(
+                (f.date_of_death for f in mfacts if isinstance(f, marriage.MarriageEndedByDeath)), dod
+            )
             writes[sstream] = person.widow(
-                sstate, marriage_id=state.marriage_id, date_of_death=dod, registration_id=rid
+                sstate, marriage_id=state.marriage_id, date_of_death=ended_on, registration_id=rid
             )
         taken = await uow.conn.fetchval(
             "SELECT stream_id FROM registry_death_registrations WHERE registration_id = $1", uuid.UUID(rid)

@@ -23,6 +23,9 @@ from minzheng_kernel.standards import Standard
 
 from .rules import age_reached_on
 
+DEATH_BEFORE_REGISTRATION = "death_before_registration"
+"""The review reason of a marriage a spouse's death, dated before its registration, ended."""
+
 
 class MarriageStatus(StrEnum):
     NONE = "none"
@@ -133,6 +136,8 @@ class MarriageEndedByDeath(DomainEvent):
     """``husband`` or ``wife``."""
     registration_id: str
     date_of_death: str
+    """The day the marriage ended: the date of death, or the marriage's registration day when the
+    death is dated before it (the recorded date is on ``MarriageFlaggedForReview``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +150,21 @@ class MarriageRevived(DomainEvent):
     revived_on: str
 
 
+@dataclass(frozen=True, slots=True)
+class MarriageFlaggedForReview(DomainEvent):
+    """The marriage's record conflicts with a registered fact and is flagged for review (e.g. for
+    annulment: ``reason`` ``death_before_registration``, a spouse's death dated before the
+    marriage was registered). The fact stands; the record keeps the conflict."""
+
+    marriage_id: str
+    reason: str
+    registration_id: str
+    date_of_death: str
+
+
 MARRIAGE_EVENTS = EventTypes(
     MarriageRevived,
+    MarriageFlaggedForReview,
     MarriageRegistered,
     CertificateReissued,
     DivorceApplicationReceived,
@@ -190,6 +208,8 @@ class Marriage:
     ended_on: str | None = None
     ended_by: str | None = None
     """The death registration that ended the marriage."""
+    review: str | None = None
+    """Why the marriage is flagged for review (``death_before_registration``), if it is."""
 
     @property
     def open_application(self) -> DivorceApplication | None:
@@ -264,6 +284,8 @@ def evolve(state: Marriage, event: DomainEvent) -> Marriage:
                 ended_on=event.date_of_death,
                 ended_by=event.registration_id,
             )
+        case MarriageFlaggedForReview():
+            return replace(state, review=event.reason)
         case MarriageRevived():
             return replace(state, status=MarriageStatus.REGISTERED, ended_on=None, ended_by=None)
     return state
@@ -480,7 +502,12 @@ def end_by_death(
     state: Marriage, *, deceased: str, registration_id: str, date_of_death: str, today: date
 ) -> list[DomainEvent]:
     """A spouse died: an open application is terminated and the marriage ends (nothing for a
-    marriage already ended)."""
+    marriage already ended).
+
+    A death dated before the marriage was registered is still registered (every benefit stops
+    on it): the marriage ends by death on its registration day, never before it began, and is
+    flagged for annulment review (``MarriageFlaggedForReview`` ``death_before_registration``,
+    carrying the recorded date of death)."""
     if state.status is not MarriageStatus.REGISTERED:
         return []
     party = state.party(deceased)
@@ -490,7 +517,12 @@ def end_by_death(
     app = state.open_application
     if app is not None:
         facts.append(DivorceApplicationTerminated(app.application_id, registration_id, today.isoformat()))
-    facts.append(MarriageEndedByDeath(state.marriage_id or "", party, registration_id, date_of_death))
+    mid = state.marriage_id or ""
+    if state.registered_on is not None and date.fromisoformat(date_of_death) < state.registered_on:
+        facts.append(MarriageFlaggedForReview(mid, DEATH_BEFORE_REGISTRATION, registration_id, date_of_death))
+        facts.append(MarriageEndedByDeath(mid, party, registration_id, state.registered_on.isoformat()))
+        return facts
+    facts.append(MarriageEndedByDeath(mid, party, registration_id, date_of_death))
     return facts
 
 

@@ -176,10 +176,22 @@ def widow(
 def certify_no_record(
     state: PersonStatus, *, certificate_number: str, on: str, office: str
 ) -> list[DomainEvent]:
-    """A certificate of no marriage record: refused for a currently married person (and a
-    deceased one)."""
-    require_no_current_marriage(state)
+    """A certificate of no marriage record (无婚姻登记记录证明) certifies that there is no marriage
+    registration at all: refused (409 ``marriage_on_record``) for anyone with any marriage on
+    record, married, divorced or widowed alike (and 422 ``party_deceased`` for the deceased)."""
+    require_no_marriage_record(state)
     return [NoMarriageRecordCertified(certificate_number, on, office)]
+
+
+def require_no_marriage_record(state: PersonStatus) -> None:
+    if state.status is MaritalStatus.DECEASED:
+        raise DomainError("party_deceased", "the person is registered as deceased", field="resident_id")
+    if state.marriages or state.status is not MaritalStatus.UNMARRIED:
+        raise Conflict(
+            "marriage_on_record",
+            f"the person has a marriage on record (status {state.status.value})",
+            field="resident_id",
+        )
 
 
 def require_no_current_marriage(state: PersonStatus) -> None:
