@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -222,9 +223,10 @@ class OutboxRelay:
         task each); ``_settle`` waits for their PubAcks. An event whose published form cannot be
         built, or is over the broker's limit, is parked (``park``) and passed over: one such event
         never holds back the ones after it."""
+        with _collector_paused():
+            built = [(event, self._message(event)) for event in page.events]
         outgoing: list[tuple[RecordedEvent, OutgoingMessage | None]] = []
-        for event in page.events:
-            message = self._message(event)
+        for event, message in built:
             if isinstance(message, _Unpublishable):
                 await self.park(event, message.reason)
                 message = None
@@ -410,6 +412,22 @@ class OutboxRelay:
         finally:
             for batch in in_flight:
                 batch.cancel()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a page's messages are built (no await in between), on
+    again after if it was on. Building a message allocates a few objects per field of its contract
+    (a bulk message of 1,000 records: some 30,000), none in a cycle; the collections they trigger
+    only walk the heap (measured: ~30% of a relay's CPU on the archive's bulk messages)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
