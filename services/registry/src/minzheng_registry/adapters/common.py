@@ -7,7 +7,7 @@ here is the same rule everywhere, so that it cannot drift between the areas."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from pydantic import ConfigDict
 
@@ -26,6 +26,10 @@ def sees_full_ids(actor: Actor) -> bool:
     return bool(actor.roles & FULL_ID_ROLES)
 
 
+@overload
+def shown(actor: Actor, resident: str) -> str: ...
+@overload
+def shown(actor: Actor, resident: None) -> None: ...
 def shown(actor: Actor, resident: str | None) -> str | None:
     """The full ID for the roles that need it, masked (``330727********123X``) for the others."""
     if resident is None:
