@@ -126,7 +126,7 @@ def registry_settings(database_url: str, nats_url: str) -> ServiceSettings:
 
 async def archive_import(database_url: str, nats_url: str, n: int) -> dict[str, Any]:
     """Import ``n`` rows through the bulk path (``import_rows``: validated, flagged, stored in
-    units of 2,500), with the relay in its own process publishing each record to NATS. Marks:
+    units of 5,000), with the relay in its own process publishing each record to NATS. Marks:
     the import returned (everything stored), the relay's checkpoint at the log's head (the last
     record published and acknowledged)."""
     from minzheng_eventstore import Actor
