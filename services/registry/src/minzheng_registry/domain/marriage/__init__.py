@@ -6,9 +6,10 @@ Streams (the consistency boundaries):
   divorced | widowed → married …; deceased is terminal (until a court revokes a declaration).
   Every registration that changes a person's status appends here at the version its unit loaded,
   so of two registrations sharing a person exactly one commits; the other retries and is refused.
-- ``marriage-<uuid>`` (``marriage.Marriage``): registered → dissolved_by_divorce | ended_by_death
-  (→ registered again when a declaration of death is revoked), with its divorce applications on
-  the same stream, so that at most one is open per marriage.
+- ``marriage-<uuid>`` (``marriage.Marriage``, its events in ``marriage_events``): registered →
+  dissolved_by_divorce | ended_by_death (→ registered again when a declaration of death is
+  revoked), with its divorce applications on the same stream, so that at most one is open per
+  marriage.
 - ``death-<token>`` (``..death.DeathRecord``): one live registration per person; corrections are
   new events.
 
