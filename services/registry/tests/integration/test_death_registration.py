@@ -123,6 +123,24 @@ async def test_a_death_dated_before_the_marriage_is_registered_and_flags_the_mar
     assert (await registry.get(f"/people/{w}/marital-status", expect=200)).json()["status"] == "widowed"
 
 
+async def test_a_correction_dating_the_death_before_the_marriage_flags_it(registry: Running) -> None:
+    h, w = person(date(1964, 1, 1), True), person(date(1966, 1, 1), False)
+    body = {"party_a": h, "party_b": w, "office": "330727", "both_present": True}
+    m = (await registry.post("/marriages", body, expect=201)).json()
+    first = (await registry.post("/deaths", death(w, date_of_death="2026-03-02"), expect=201)).json()
+    got = (await registry.get(f"/marriages/{m['marriage_id']}", expect=200)).json()
+    assert (got["status"], got["review"]) == ("ended_by_death", None)
+    correction = {
+        "date_of_death": "2026-02-20",
+        "place": "330727101201",
+        "residence": "330727101201",
+        "reason": "hospital certificate",
+    }
+    await registry.post(f"/deaths/{first['registration_id']}/corrections", correction, expect=200)
+    got = (await registry.get(f"/marriages/{m['marriage_id']}", expect=200)).json()
+    assert (got["status"], got["review"]) == ("ended_by_death", "death_before_registration")
+
+
 async def test_a_death_and_a_divorce_certificate_at_once_leave_one_consistent_outcome(
     registry: Running,
 ) -> None:

@@ -147,7 +147,9 @@ async def correct_death(
     residence: str,
     reason: str,
 ) -> DeathRecord:
-    """Correct a registered death (更正): ``DeathRegistrationCorrected``; the registration stays."""
+    """Correct a registered death (更正): ``DeathRegistrationCorrected``; the registration stays. A
+    correction that dates the death before the marriage it ended was registered flags that
+    marriage for review (``death_before_registration``), in the same unit."""
     dstream, office = await death_stream_of(ctx, registration_id)
     actor.require_within(office, "office")
 
@@ -163,7 +165,21 @@ async def correct_death(
             reason=reason,
             today=today,
         )
-        return await uow.record(DEATH_AGG, dstream, facts, jurisdiction=office)
+        flagged: tuple[str, list[DomainEvent]] | None = None
+        if record.deceased is not None:
+            pstate = await uow.load(PERSON, person_stream(ctx.pseudonyms, record.deceased))
+            if pstate.marriage_id is not None:
+                # the marriage the death ended, now dated before it began: flagged for review
+                mstream = marriage_stream(pstate.marriage_id)
+                mstate = await uow.load(MARRIAGE, mstream)
+                mfacts = marriage.flag_corrected_death(
+                    mstate, registration_id=str(registration_id), date_of_death=date_of_death.isoformat()
+                )
+                flagged = (mstream, mfacts) if mfacts else None
+        after = await uow.record(DEATH_AGG, dstream, facts, jurisdiction=office)
+        if flagged is not None:
+            await uow.record(MARRIAGE, flagged[0], flagged[1], jurisdiction=office)
+        return after
 
     return await ctx.run(actor, unit)
 

@@ -57,6 +57,7 @@ __all__ = [
     "check_certificate_request",
     "end_by_death",
     "evolve",
+    "flag_corrected_death",
     "husband_and_wife",
     "lapse",
     "register",
@@ -434,6 +435,19 @@ def end_by_death(
         return facts
     facts.append(MarriageEndedByDeath(mid, party, registration_id, date_of_death))
     return facts
+
+
+def flag_corrected_death(state: Marriage, *, registration_id: str, date_of_death: str) -> list[DomainEvent]:
+    """A correction dated the death that ended this marriage before the marriage was registered:
+    the marriage is flagged for review (``death_before_registration``), once; nothing otherwise."""
+    if state.status is not MarriageStatus.ENDED_BY_DEATH or state.ended_by != registration_id:
+        return []
+    if state.registered_on is None or state.review is not None:
+        return []
+    if date.fromisoformat(date_of_death) >= state.registered_on:
+        return []
+    mid = state.marriage_id or ""
+    return [MarriageFlaggedForReview(mid, DEATH_BEFORE_REGISTRATION, registration_id, date_of_death)]
 
 
 def reissue(
