@@ -109,8 +109,11 @@ def build_app(
         request.state.correlation_id = correlation_id
         structlog.contextvars.bind_contextvars(correlation_id=str(correlation_id))
         try:
-            with tracer.start_as_current_span(f"{request.method} {request.url.path}"):
+            # named by the route's template once routed, never by the path: a path may hold an id
+            # (a resident ID in /people/{resident_id}/…) and traces leave the service
+            with tracer.start_as_current_span(f"{request.method}") as span:
                 response = await call_next(request)
+                span.update_name(f"{request.method} {_route_of(request)}")
         finally:
             structlog.contextvars.unbind_contextvars("correlation_id")
         response.headers["x-correlation-id"] = str(correlation_id)
