@@ -12,9 +12,14 @@ a pure decide/evolve.
 
 from __future__ import annotations
 
+import re
+import shlex
+import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
@@ -24,6 +29,7 @@ from minzheng_kernel.events import DomainEvent
 
 from .identity import OidcSettings, Role
 from .kit import Service
+from .model import RecordedEvent
 from .uow import Aggregate
 
 S = TypeVar("S")
@@ -215,3 +221,76 @@ def publication_mapping_problems(service: Service, samples: Sequence[Any]) -> li
         except Exception as exc:
             problems.append(f"{event.event_type}: {exc}")
     return problems
+
+
+SAMPLE_AT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def sample_recorded(
+    event: DomainEvent,
+    n: int = 1,
+    *,
+    stream_type: str = "sample",
+    stream_id: str | None = None,
+    jurisdiction: str = "330727",
+    actor: str = "official-test",
+    at: datetime = SAMPLE_AT,
+) -> RecordedEvent:
+    """A typed event as the store would give it back (a publication-mapping test's sample)."""
+    return RecordedEvent(
+        stream_id or f"{stream_type}-sample-{n}",
+        stream_type,
+        1,
+        n,
+        n,
+        uuid.uuid4(),
+        event.event_type,
+        event.schema_version,
+        event.to_data(),
+        at,
+        at,
+        uuid.uuid4(),
+        None,
+        None,
+        actor,
+        jurisdiction,
+    )
+
+
+def readme_walkthrough(readme: Path) -> tuple[dict[str, str], list[str]]:
+    """The variables and the ``curl`` lines of a README's ``## Walk-through`` bash block (anything
+    else but comments is refused: the block must run as written)."""
+    section = readme.read_text().split("## Walk-through", 1)[1]
+    block = re.search(r"```bash\n(.*?)```", section, re.S)
+    assert block is not None, f"{readme}: no bash block under ## Walk-through"
+    variables: dict[str, str] = {}
+    commands: list[str] = []
+    for line in block.group(1).splitlines():
+        if line.startswith("curl "):
+            commands.append(line)
+        elif m := re.match(r"^([A-Z][A-Z0-9]*)=(.*)$", line):
+            variables[m.group(1)] = m.group(2)
+        else:
+            assert line.startswith("#") or not line.strip(), f"not a curl, a variable or a comment: {line}"
+    return variables, commands
+
+
+def parse_curl(line: str, values: dict[str, str]) -> tuple[str, str, dict[str, str], str | None]:
+    """``(method, url, headers, body)`` of a walk-through's ``curl`` line, ``$NAME``s replaced."""
+    for name, value in values.items():
+        line = line.replace(f"${name}", value)
+    args = iter(shlex.split(line)[1:])
+    method, url, headers, body = "GET", "", {}, None
+    for arg in args:
+        if arg == "-s":
+            continue
+        if arg == "-X":
+            method = next(args)
+        elif arg == "-H":
+            name, _, value = next(args).partition(":")
+            headers[name.strip()] = value.strip()
+        elif arg == "-d":
+            body = next(args)
+        else:
+            url = arg
+    return method, url, headers, body

@@ -10,7 +10,7 @@ from minzheng_disaster.domain import events as e
 from minzheng_disaster.entrypoints.app import Disaster
 from minzheng_eventstore import RecordedEvent
 from minzheng_eventstore.host import ServiceSettings
-from minzheng_eventstore.testing import publication_mapping_problems
+from minzheng_eventstore.testing import publication_mapping_problems, sample_recorded
 from minzheng_kernel.events import DomainEvent
 
 AT = datetime(2026, 7, 14, 6, 0, tzinfo=UTC)
@@ -58,21 +58,8 @@ FACTS: list[tuple[str, DomainEvent]] = [
 
 
 def recorded(stream_type: str, fact: DomainEvent, n: int) -> RecordedEvent:
-    return RecordedEvent(
-        stream_id=f"{stream_type}-{INCIDENT}-{n}",
-        stream_type=stream_type,
-        version=1,
-        position=n,
-        tx=n,
-        event_id=uuid.uuid4(),
-        event_type=fact.event_type,
-        schema_version=fact.schema_version,
-        data=fact.to_data(),
-        occurred_at=AT,
-        recorded_at=AT,
-        correlation_id=uuid.uuid4(),
-        actor="official-9",
-        jurisdiction="330727",
+    return sample_recorded(
+        fact, n, stream_type=stream_type, stream_id=f"{stream_type}-{INCIDENT}-{n}", actor="official-9"
     )
 
 

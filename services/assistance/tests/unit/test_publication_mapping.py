@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 from minzheng_assistance.entrypoints.app import Assistance
 from minzheng_assistance.service import ASSISTANCE
 from minzheng_eventstore import RecordedEvent
 from minzheng_eventstore.host import ServiceSettings
-from minzheng_eventstore.testing import publication_mapping_problems
+from minzheng_eventstore.testing import publication_mapping_problems, sample_recorded
 from minzheng_kernel.events import DomainEvent
 
 AT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 
 def recorded(stream_type: str, event: DomainEvent, n: int) -> RecordedEvent:
-    return RecordedEvent(
-        f"{stream_type}-sample-{n}",
-        stream_type,
-        1,
-        n,
-        1,
-        uuid.uuid4(),
-        event.event_type,
-        event.schema_version,
-        event.to_data(),
-        AT,
-        AT,
-        None,
-        None,
-        None,
-        "official-test",
-        "330727101201",
-    )
+    return sample_recorded(event, n, stream_type=stream_type, jurisdiction="330727101201")
 
 
 def test_every_event_type_maps_to_a_valid_contract_or_is_internal(

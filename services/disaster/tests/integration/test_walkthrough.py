@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from minzheng_disaster.demo import seed_demo
+from minzheng_eventstore.testing import parse_curl, readme_walkthrough
 
 if TYPE_CHECKING:
     from conftest import Running
@@ -20,51 +21,13 @@ README = Path(__file__).parents[2] / "README.md"
 NEW = "0a1b2c3d-0000-4000-8000-00000000a001"
 
 
-def walkthrough() -> tuple[dict[str, str], list[str]]:
-    text = README.read_text()
-    section = text.split("## Walk-through", 1)[1]
-    block = re.search(r"```bash\n(.*?)```", section, re.S)
-    assert block is not None
-    variables: dict[str, str] = {}
-    commands: list[str] = []
-    for line in block.group(1).splitlines():
-        if line.startswith("curl "):
-            commands.append(line)
-        elif m := re.match(r"^([A-Z][A-Z0-9]*)=(.*)$", line):
-            variables[m.group(1)] = m.group(2)
-        else:
-            assert line.startswith("#") or not line.strip(), f"not a curl, a variable or a comment: {line}"
-    return variables, commands
-
-
-def parse(line: str, values: dict[str, str]) -> tuple[str, str, dict[str, str], str | None]:
-    for name, value in values.items():
-        line = line.replace(f"${name}", value)
-    args = shlex.split(line)[1:]
-    method, url, headers, body = "GET", "", {}, None
-    it = iter(args)
-    for arg in it:
-        if arg == "-s":
-            continue
-        if arg == "-X":
-            method = next(it)
-        elif arg == "-H":
-            name, _, value = next(it).partition(":")
-            headers[name.strip()] = value.strip()
-        elif arg == "-d":
-            body = next(it)
-        else:
-            url = arg
-    return method, url, headers, body
-
-
 TOKEN = re.compile(r"^\$\(python -m minzheng_infra token --role ([a-z-]+) --division (\d+)\)$")
 
 
 async def test_the_readme_walkthrough_runs_as_written_on_the_demo(disaster: Running, stack) -> None:  # type: ignore[no-untyped-def]
     a = disaster
     await seed_demo(a.service.context())  # as `make run` does
-    variables, commands = walkthrough()
+    variables, commands = readme_walkthrough(README)
     assert variables["API"] == "http://127.0.0.1:8102"
     now = a.clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     values = {"API": variables["API"], "NOW": now}
@@ -79,7 +42,7 @@ async def test_the_readme_walkthrough_runs_as_written_on_the_demo(disaster: Runn
     assert {"TOKEN", "REVIEWER", "APPROVER"} <= set(minted), minted
     answers: list[tuple[str, Any, Any]] = []
     for line in commands:
-        method, url, headers, body = parse(line, values)
+        method, url, headers, body = parse_curl(line, values)
         assert url.startswith(variables["API"]), line
         path = url[len(variables["API"]) :]
         assert headers.get("authorization", "").startswith("Bearer "), line

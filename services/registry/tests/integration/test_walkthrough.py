@@ -10,6 +10,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from minzheng_eventstore.testing import parse_curl, readme_walkthrough
 from minzheng_registry.service import seed_demo
 
 if TYPE_CHECKING:
@@ -21,45 +22,9 @@ MARRIAGE = "7a1b2c3d-0000-4000-8000-00000000c001"
 ROAD = "31bb7920-1f22-5a30-8002-9875d8bc6652"
 
 
-def walkthrough() -> tuple[dict[str, str], list[str]]:
-    section = README.read_text().split("## Walk-through", 1)[1]
-    block = re.search(r"```bash\n(.*?)```", section, re.S)
-    assert block is not None
-    variables: dict[str, str] = {}
-    commands: list[str] = []
-    for line in block.group(1).splitlines():
-        if line.startswith("curl "):
-            commands.append(line)
-        elif m := re.match(r"^([A-Z][A-Z0-9]*)=(.*)$", line):
-            variables[m.group(1)] = m.group(2)
-        else:
-            assert line.startswith("#") or not line.strip(), f"not a curl, a variable or a comment: {line}"
-    return variables, commands
-
-
-def parse(line: str, values: dict[str, str]) -> tuple[str, str, dict[str, str], str | None]:
-    for name, value in values.items():
-        line = line.replace(f"${name}", value)
-    args = iter(shlex.split(line)[1:])
-    method, url, headers, body = "GET", "", {}, None
-    for arg in args:
-        if arg == "-s":
-            continue
-        if arg == "-X":
-            method = next(args)
-        elif arg == "-H":
-            name, _, value = next(args).partition(":")
-            headers[name.strip()] = value.strip()
-        elif arg == "-d":
-            body = next(args)
-        else:
-            url = arg
-    return method, url, headers, body
-
-
 async def test_the_readme_walkthrough_runs_as_written_on_the_demo(registry: Running, stack) -> None:  # type: ignore[no-untyped-def]
     await seed_demo(registry.service.context())  # as `make run` does
-    variables, commands = walkthrough()
+    variables, commands = readme_walkthrough(README)
     assert variables["API"] == "http://127.0.0.1:8104"
     values = {"API": variables["API"]}
     minted: dict[str, str] = {}
@@ -72,7 +37,7 @@ async def test_the_readme_walkthrough_runs_as_written_on_the_demo(registry: Runn
             values[name] = shlex.split(value)[0]
     answers: list[tuple[str, Any]] = []
     for line in commands:
-        method, url, headers, body = parse(line, values)
+        method, url, headers, body = parse_curl(line, values)
         assert url.startswith(variables["API"]), line
         path = url[len(variables["API"]) :]
         assert headers.get("authorization", "").startswith("Bearer "), line

@@ -4,7 +4,6 @@ which validates; the import's report (rejected rows, counts) is internal."""
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +12,7 @@ from minzheng_eventstore import RecordedEvent
 from minzheng_eventstore.errors import UnpublishableEventError
 from minzheng_eventstore.host import ServiceSettings
 from minzheng_eventstore.relay import published_form
-from minzheng_eventstore.testing import publication_mapping_problems
+from minzheng_eventstore.testing import publication_mapping_problems, sample_recorded
 from minzheng_kernel.events import DomainEvent
 from minzheng_registry.adapters.archive import AREA
 from minzheng_registry.domain.archive.records import (
@@ -73,24 +72,7 @@ SAMPLES: list[DomainEvent] = [
 
 
 def recorded(event: DomainEvent, n: int) -> RecordedEvent:
-    return RecordedEvent(
-        f"sample-{n}",
-        "sample",
-        1,
-        n,
-        1,
-        uuid.uuid4(),
-        event.event_type,
-        event.schema_version,
-        event.to_data(),
-        AT,
-        AT,
-        None,
-        None,
-        None,
-        "official-test",
-        "330727",
-    )
+    return sample_recorded(event, n)
 
 
 def test_every_archive_event_maps_to_a_valid_contract_or_is_internal() -> None:

@@ -3,13 +3,12 @@ declared internal (the others); the sample of each type goes through the store's
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 from minzheng_contracts import make_resident_id
 from minzheng_eventstore import RecordedEvent
 from minzheng_eventstore.host import ServiceSettings
-from minzheng_eventstore.testing import publication_mapping_problems
+from minzheng_eventstore.testing import publication_mapping_problems, sample_recorded
 from minzheng_kernel.events import DomainEvent
 from minzheng_registry.domain.burial import BURIAL_EVENTS
 from minzheng_registry.domain.burial import cemetery as c
@@ -91,24 +90,7 @@ SAMPLES: list[tuple[str, DomainEvent]] = [
 
 
 def recorded(stream_type: str, event: DomainEvent, n: int) -> RecordedEvent:
-    return RecordedEvent(
-        f"{stream_type}-sample-{n}",
-        stream_type,
-        1,
-        n,
-        1,
-        uuid.uuid4(),
-        event.event_type,
-        event.schema_version,
-        event.to_data(),
-        AT,
-        AT,
-        None,
-        None,
-        None,
-        "registrar-1",
-        VILLAGE,
-    )
+    return sample_recorded(event, n, stream_type=stream_type, jurisdiction=VILLAGE, actor="registrar-1")
 
 
 def test_every_burial_event_type_is_sampled() -> None:

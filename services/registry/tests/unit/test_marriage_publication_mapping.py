@@ -3,13 +3,12 @@ declared internal (the person streams, the divorce procedure and its clocks)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 from minzheng_contracts import make_resident_id
 from minzheng_eventstore import RecordedEvent
 from minzheng_eventstore.host import ServiceSettings
-from minzheng_eventstore.testing import publication_mapping_problems
+from minzheng_eventstore.testing import publication_mapping_problems, sample_recorded
 from minzheng_kernel.events import DomainEvent
 from minzheng_registry.adapters.marriage import AREA
 from minzheng_registry.domain import death as d
@@ -66,24 +65,7 @@ SAMPLES: list[tuple[str, DomainEvent]] = [
 
 
 def recorded(stream_type: str, event: DomainEvent, n: int) -> RecordedEvent:
-    return RecordedEvent(
-        f"{stream_type}-sample-{n}",
-        stream_type,
-        1,
-        n,
-        1,
-        uuid.uuid4(),
-        event.event_type,
-        event.schema_version,
-        event.to_data(),
-        AT,
-        AT,
-        None,
-        None,
-        None,
-        "official-test",
-        "330727",
-    )
+    return sample_recorded(event, n, stream_type=stream_type)
 
 
 def test_every_marriage_event_maps_to_a_valid_contract_or_is_internal() -> None:

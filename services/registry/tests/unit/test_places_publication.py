@@ -3,12 +3,11 @@ the internal ones are the procedure's steps, the indexes, reservations, retireme
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 from minzheng_eventstore import RecordedEvent
 from minzheng_eventstore.host import ServiceSettings
-from minzheng_eventstore.testing import publication_mapping_problems
+from minzheng_eventstore.testing import publication_mapping_problems, sample_recorded
 from minzheng_kernel.events import DomainEvent
 from minzheng_registry.adapters.places import AREA
 from minzheng_registry.domain.places import divisions as d
@@ -58,24 +57,7 @@ SAMPLES: list[DomainEvent] = [
 
 
 def recorded(event: DomainEvent, n: int) -> RecordedEvent:
-    return RecordedEvent(
-        f"sample-{n}",
-        "sample",
-        1,
-        n,
-        1,
-        uuid.uuid4(),
-        event.event_type,
-        event.schema_version,
-        event.to_data(),
-        AT,
-        AT,
-        None,
-        None,
-        None,
-        "official-test",
-        "330727101201",
-    )
+    return sample_recorded(event, n, jurisdiction="330727101201")
 
 
 def test_every_places_event_maps_to_a_valid_contract_or_is_internal() -> None:
