@@ -8,12 +8,13 @@ the date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from minzheng_kernel.errors import DomainError
+from minzheng_kernel.standards import Standard, StandardsTable
+
+__all__ = ["Parameter", "Standard", "StandardsTable", "check_effective_from"]
 
 
 class Parameter(StrEnum):
@@ -42,19 +43,6 @@ _MAXIMUM = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Standard:
-    parameter: Parameter
-    jurisdiction: str
-    effective_from: date
-    value: int
-
-    @property
-    def standard_id(self) -> str:
-        """Names the exact standard used, so that an auditor can see why an amount was paid."""
-        return f"{self.parameter.value}:{self.jurisdiction}:{self.effective_from.isoformat()}"
-
-
 def check_effective_from(effective_from: date, today: date, *, correction: str | None) -> None:
     """A standard takes effect today or later (``today``: the county's date); one from a past date
     is a correction, which needs a reason (``correction``) and is the county approver's (the
@@ -79,34 +67,3 @@ def check_effective_from(effective_from: date, today: date, *, correction: str |
             "(POST /standards), not corrected",
             field="effective_from",
         )
-
-
-class StandardsTable:
-    """All standards known to the service; answers "which one applies here, on that day"."""
-
-    def __init__(self, standards: Iterable[Standard] = ()) -> None:
-        self._standards = list(standards)
-
-    def __iter__(self) -> Iterator[Standard]:
-        return iter(self._standards)
-
-    def in_force(self, parameter: Parameter, place: str, on: date) -> Standard:
-        candidates = [
-            s
-            for s in self._standards
-            if s.parameter == parameter and place.startswith(s.jurisdiction) and s.effective_from <= on
-        ]
-        if not candidates:
-            raise DomainError(
-                "no_standard_in_force",
-                f"no {parameter.value} standard is in force for {place} on {on.isoformat()}",
-                field="jurisdiction",
-            )
-        return max(candidates, key=lambda s: (len(s.jurisdiction), s.effective_from))
-
-    def value_or(self, parameter: Parameter, place: str, on: date, default: int) -> int:
-        """The value in force, or ``default`` where no standard of ``parameter`` is set."""
-        try:
-            return self.in_force(parameter, place, on).value
-        except DomainError:
-            return default
