@@ -62,7 +62,7 @@ from ...domain.archive.records import (
     validate,
 )
 from ..configuration import standards_table
-from ..people import PERSON_PURPOSE
+from ..people import ARCHIVE_LOCK, PERSON_PURPOSE
 
 if TYPE_CHECKING:
     from minzheng_contracts.resident_id import ResidentId
@@ -80,7 +80,6 @@ RECORD_STREAM_TYPE = "archive"
 IMPORT_STREAM_TYPE = "archive_import"
 RECORD_PURPOSE = "registry-archive-record"
 IMPORT_PURPOSE = "registry-archive-import"
-_LOCK = 0x7265_6769_6172_6368  # 'regiarch': the archive's advisory lock
 
 
 def records_stream(import_id: UUID | str, chunk: int) -> str:
@@ -263,7 +262,7 @@ async def _enter(
     first_chunk: int,
 ) -> _Counts:
     conn = uow.conn
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", _LOCK)
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", ARCHIVE_LOCK)
     existing = {r[0] for r in await conn.fetch(_EXISTING, [record_id for _, record_id in chunk])}
     new = [tokens.candidate(row, record_id) for row, record_id in chunk if record_id not in existing]
     entered: list[Archived] = []
