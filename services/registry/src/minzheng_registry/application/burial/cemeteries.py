@@ -27,6 +27,27 @@ def _use_ends(use_until: str) -> datetime:
     return end_of_day(date.fromisoformat(use_until) - timedelta(days=1))
 
 
+async def _schedule_use_end(
+    uow: UnitOfWork,
+    cemetery_id: str,
+    plot: str,
+    position: int,
+    period: int,
+    use_until: str,
+    now: datetime,
+    jurisdiction: str,
+) -> None:
+    """The durable deadline of one use period of a position, in the unit's transaction."""
+    await deadlines.schedule(
+        uow.conn,
+        kind=PLOT_USE,
+        subject=plot_use_subject(cemetery_id, plot, position, period),
+        starts_at=now,
+        due_at=_use_ends(use_until),
+        jurisdiction=jurisdiction,
+    )
+
+
 async def approve_cemetery(
     ctx: ServiceContext,
     actor: Actor,
@@ -148,13 +169,8 @@ async def assign_plot(
             registration_id=fact.registration_id,
             assigned_on=today,
         )
-        await deadlines.schedule(
-            uow.conn,
-            kind=PLOT_USE,
-            subject=plot_use_subject(cemetery_id, plot, position, 1),
-            starts_at=ctx.clock.now(),
-            due_at=_use_ends(fact.use_until),
-            jurisdiction=cemetery.location,
+        await _schedule_use_end(
+            uow, cemetery_id, plot, position, 1, fact.use_until, ctx.clock.now(), cemetery.location
         )
         await uow.record(PLOT, stream, facts, jurisdiction=cemetery.location)
         return fact
@@ -195,13 +211,8 @@ async def renew_plot_use(
         await deadlines.close(
             uow.conn, PLOT_USE, plot_use_subject(cemetery_id, plot, position, fact.period - 1), at=now
         )
-        await deadlines.schedule(
-            uow.conn,
-            kind=PLOT_USE,
-            subject=plot_use_subject(cemetery_id, plot, position, fact.period),
-            starts_at=now,
-            due_at=_use_ends(fact.use_until),
-            jurisdiction=cemetery.location,
+        await _schedule_use_end(
+            uow, cemetery_id, plot, position, fact.period, fact.use_until, now, cemetery.location
         )
         await uow.record(PLOT, stream, facts, jurisdiction=cemetery.location)
         return fact
