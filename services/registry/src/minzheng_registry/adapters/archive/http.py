@@ -10,22 +10,20 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
-from minzheng_contracts.resident_id import ResidentId
 from minzheng_eventstore import Actor
 from minzheng_eventstore.access import permit
 from minzheng_eventstore.deps import Ctx
 from minzheng_eventstore.errors_api import refusals
-from minzheng_eventstore.identity import Role
 
 from ...application.archive import imports
 from ...domain.archive.records import PROBLEM_TEXT, ArchiveRow, Problem
+from ..common import shown, strict
 
 router = APIRouter(tags=["archive"], responses=refusals(401, 403))
 Importer = Annotated[Actor, permit("archive.import")]
 ReportReader = Annotated[Actor, permit("archive.report.read")]
 RecordReader = Annotated[Actor, permit("archive.record.read")]
 
-FULL_ID_ROLES = frozenset({Role.REGISTRAR.value, Role.COUNTY_APPROVER.value, Role.AUDITOR.value})
 """Who sees a record's resident IDs in full; everyone else sees them masked."""
 
 Text = Annotated[str, StringConstraints(max_length=64)]
@@ -67,7 +65,7 @@ class RowIn(BaseModel):
 
 
 class ImportIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"rows": EXAMPLE_ROWS}]})
+    model_config = strict({"rows": EXAMPLE_ROWS})
     rows: list[RowIn] = Field(min_length=1, max_length=imports.MAX_ROWS_PER_REQUEST)
 
 
@@ -215,18 +213,13 @@ async def archive_record(record_id: UUID, ctx: Ctx, actor: RecordReader) -> Reco
     other roles. 404 `no_such_record`; 403 for a record of an office outside the caller's division."""
     record = await imports.read_record(ctx, record_id)
     actor.require_within(record["office"], "record_id")
-    full = bool(actor.roles & FULL_ID_ROLES)
-
-    def shown(value: str) -> str:
-        return value if full else ResidentId(value).masked
-
     dissolves = record["dissolves"]
     return RecordOut(
         record_id=record_id,
         kind=record["kind"],
         certificate_number=record["certificate_number"],
-        husband=shown(record["husband"]),
-        wife=shown(record["wife"]),
+        husband=shown(actor, record["husband"]),
+        wife=shown(actor, record["wife"]),
         registered_on=date.fromisoformat(record["registered_on"]),
         office=record["office"],
         flags=record["flags"],
