@@ -62,7 +62,7 @@ def test_holiday_visit_per_festival_and_year() -> None:
     )
     assert (got.reference, got.amount_fen, got.festival) == (
         "spring_festival-2026",
-        50_000,
+        130_000,
         "spring_festival",
     )
     army = g.holiday_visit(

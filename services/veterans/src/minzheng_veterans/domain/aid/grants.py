@@ -77,6 +77,8 @@ class HardshipReliefPaid(_Grant):
     reason: str = ""
 
 
+AidGrant = OutpatientAllowancePaid | InpatientSubsidyPaid | HolidayVisitPaid | HardshipReliefPaid
+
 AID_EVENTS = EventTypes(OutpatientAllowancePaid, InpatientSubsidyPaid, HolidayVisitPaid, HardshipReliefPaid)
 KIND_OF: dict[str, Kind] = {
     OutpatientAllowancePaid.event_type: Kind.OUTPATIENT,

@@ -28,9 +28,10 @@ DEMO: tuple[tuple[Parameter, str, int], ...] = (
     (Parameter.OUTPATIENT_ANNUAL, "2018-01-01", 100_000),
     (Parameter.INPATIENT_RATE_PCT, "2018-01-01", 50),
     (Parameter.INPATIENT_CAP, "2018-01-01", 500_000),
-    (Parameter.HOLIDAY_SPRING_FESTIVAL, "2018-01-01", 50_000),
+    (Parameter.HOLIDAY_SPRING_FESTIVAL, "2018-01-01", 130_000),
     (Parameter.HOLIDAY_ARMY_DAY, "2018-01-01", 30_000),
     (Parameter.HARDSHIP_MAX, "2018-01-01", 200_000),
 )
 """Demo rows [assume]: the catalogue gives totals only (F0 L165: outpatient 29.8万, inpatient
-18.1万 for 51 cases, hardship 9.7万 for 200+ veterans, Spring Festival 9.23万)."""
+18.1万 for 51 cases, hardship 9.7万 for 200+ veterans, Spring Festival 9.23万: 71 visits at the
+demo 1,300 yuan)."""
