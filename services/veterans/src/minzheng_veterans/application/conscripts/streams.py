@@ -20,3 +20,7 @@ def conscript_stream(conscript_id: str) -> str:
 def supplement_case(conscript_id: str, merit: str) -> str:
     """A merit supplement's case: one payment per conscript, service year (its period) and merit."""
     return f"{conscript_id}-{merit}"
+
+
+PAYMENT_TYPE = "conscript-payment"
+"""The stream type of the allowance's payment streams (``payment-<case>-<period>``)."""
