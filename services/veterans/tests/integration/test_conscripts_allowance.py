@@ -127,3 +127,19 @@ async def test_bad_input_is_refused_with_nothing_written_and_one_enlistment_per_
     assert (
         await veterans.post("/conscript-allowance-runs", {"period": "2026-03"}, headers=caseworker)
     ).status_code == 403
+
+
+async def test_concurrent_merits_of_one_year_pay_the_highest_percentage_exactly(veterans: Running) -> None:
+    veterans.clock.set(datetime(2026, 3, 1, 9, 0, tzinfo=CHINA))
+    cid = uuid.UUID(int=51)
+    await veterans.post("/conscripts", conscript(51), expect=201)
+    merits = [("third_class", "2026-01-10"), ("second_class", "2026-01-20"), ("first_class", "2026-02-01")]
+    answers = await asyncio.gather(
+        *(
+            veterans.post(f"/conscripts/{cid}/merits", {"merit": m, "awarded_on": d, "document": f"令{m}"})
+            for m, d in merits
+        )
+    )
+    assert all(a.status_code == 201 for a in answers), [a.text for a in answers]
+    paid = (await veterans.get(f"/conscripts/{cid}")).json()["allowances"]
+    assert sum(p["amount_fen"] for p in paid) == 500_000  # 50% of the year's 10,000 yuan, whatever the order

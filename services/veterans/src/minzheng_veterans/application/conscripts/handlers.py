@@ -164,18 +164,10 @@ async def run_allowances(ctx: ServiceContext, actor: Actor, period: Period) -> R
     county, once. A period not begun is refused (422 ``period_in_future``); the caller's division
     is the county (403 otherwise)."""
     actor.require_within(ctx.county, "period")
-    if actor.jurisdiction is not None and actor.jurisdiction != ctx.county[: len(actor.jurisdiction)]:
-        raise DomainError("outside_county", "the run pays the whole county", field="period")
     today = local_date(ctx.clock.now())
     if period.first_day > today:
         raise DomainError("period_in_future", f"{period} has not begun", field="period")
-    async with ctx.store.pool.acquire() as conn, conn.transaction():
-        from minzheng_eventstore import standards as stored
-
-        rows = await stored.load_standards(conn)
-    from minzheng_kernel.standards import Standard, StandardsTable
-
-    table = StandardsTable(Standard(r.parameter, r.jurisdiction, r.effective_from, r.value) for r in rows)
+    table = await ctx.run(actor, standards_table)
     run = runtime.MonthlyRun(
         ctx.store, ctx.builder(actor), namespace=NAMESPACE, period=period, stream_type=PAYMENT_TYPE
     )
