@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from minzheng_eventstore.testing import Scenario
-from minzheng_kernel.calendar import WorkingCalendar
+from minzheng_kernel.calendar import WorkingCalendar, period_end
 from minzheng_kernel.errors import Conflict, NotFound
 from minzheng_kernel.standards import Standard, StandardsTable
+from minzheng_veterans.application.placement import queries as q
 from minzheng_veterans.application.placement.streams import SOLDIER
 from minzheng_veterans.domain.placement import eligibility as e
 from minzheng_veterans.domain.placement import soldier as s
@@ -264,3 +265,37 @@ def test_a_third_class_merit_alone_or_a_grade_outside_5_to_8_is_not_a_condition(
     )
     for grade in (1, 4, 9, 10):
         assert not e.reasons(e.ServiceRecord(e.Rank.CONSCRIPT, 2, war_disability_grade=grade), nco_years=12)
+
+
+@given(
+    approved=st.dates(date(2024, 9, 1), date(2026, 6, 30)),
+    after=st.integers(0, 120),
+    reason=st.none() | st.sampled_from(["", "  ", "住院治疗"]),
+)
+def test_a_report_is_flagged_exactly_when_late_without_a_reason(
+    approved: date, after: int, reason: str | None
+) -> None:
+    state = received(approved=approved).state
+    deadline = period_end(approved, 30, WorkingCalendar())  # the 30th day, past a weekend
+    assert state.report_deadline == deadline and deadline.weekday() < 5
+    on = approved + timedelta(days=after)
+    [fact] = s.report(state, reported_on=on, justification=reason, today=date(2026, 11, 30))
+    assert isinstance(fact, s.DischargedSoldierReported)
+    assert fact.late == (on > deadline)
+    assert fact.flagged == (fact.late and not (reason or "").strip())
+
+
+def test_the_figures_flag_trainees_beyond_the_soldiers_received() -> None:
+    one = received().given(s.TrainingEnrolled("s-1", "driving", "2026-10-01")).state
+    assert q.figures([one]).problems == []
+    two = (
+        received()
+        .given(
+            s.TrainingEnrolled("s-1", "driving", "2026-10-01"),
+            s.TrainingEnrolled("s-1", "e_commerce", "2026-10-02"),
+        )
+        .state
+    )
+    figures = q.figures([two])
+    assert figures.trainees == {"driving": 1, "e_commerce": 1} and figures.by_group == {"rural": 1}
+    assert [p.split(":")[0] for p in figures.problems] == ["trainees_exceed_received"]
