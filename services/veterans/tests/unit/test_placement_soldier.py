@@ -4,6 +4,7 @@ reports flagged, the waiver only on a flagged or overdue report, the placement m
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -172,7 +173,7 @@ def test_the_steps_go_strictly_in_order_then_the_post() -> None:
         "step_out_of_order"
     )
     for step in s.STEPS:
-        flow.when(lambda st, step=step: s.complete_step(st, step=step, today=TODAY)).then(
+        flow.when(functools.partial(s.complete_step, step=step, today=TODAY)).then(
             s.PlacementStepCompleted("s-1", step.value, TODAY.isoformat())
         )
         flow.given(s.PlacementStepCompleted("s-1", step.value, TODAY.isoformat()))
