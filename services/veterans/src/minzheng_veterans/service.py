@@ -13,10 +13,10 @@ from minzheng_registry.adapters.publication import publication_of
 from minzheng_registry.area import Area, merged
 
 from . import SERVICE
-from .adapters import aid, conscripts, placement
+from .adapters import aid, conscripts, pensions, placement
 from .application.configuration import load_national_standards
 
-AREAS: tuple[Area, ...] = (conscripts.AREA, placement.AREA, aid.AREA)
+AREAS: tuple[Area, ...] = (conscripts.AREA, placement.AREA, aid.AREA, pensions.AREA)
 MIGRATIONS = [Migration("0001_veterans_standards", standards_table_sql("standards")), deadlines.MIGRATION]
 
 
@@ -42,6 +42,7 @@ VETERANS = ServiceDefinition(
     events=_events(AREAS),
     internal_events=frozenset().union(*(a.internal for a in AREAS)),
     migrations=[*MIGRATIONS, *(m for a in AREAS for m in a.migrations)],
+    projections=[p for a in AREAS for p in a.projections],
     background=[b for a in AREAS for b in a.background],
     routers=[r for a in AREAS for r in a.routers],
     policy=Policy(merged(AREAS, "permissions")),

@@ -45,23 +45,52 @@ def test_the_2019_raise_published_in_october_back_pays_august_and_september_once
     assert back_payment(paid, due_under(now, months)) is None
 
 
-def test_months_never_paid_are_not_back_paid_and_a_lower_standard_takes_nothing_back() -> None:
+def test_months_never_paid_are_not_back_paid_and_months_overpaid_net_against_the_others() -> None:
     months = [Period(2024, m) for m in range(1, 7)]
     t = StandardsTable([Standard("p", COUNTY, date(2024, 1, 1), 1_200_000)])
     due = due_under(t, months)
-    paid = {p: due[p].amount_fen + 5 for p in months[:2]} | {months[3]: due[months[3]].amount_fen - 7}
+    paid = {p: due[p].amount_fen + 5 for p in months[:2]} | {months[3]: due[months[3]].amount_fen - 17}
     owed = back_payment(paid, due)
     assert owed is not None
-    assert [(m.period, m.owed_fen) for m in owed.months] == [(months[3], 7)]
+    assert [(m.period, m.owed_fen) for m in owed.months] == [
+        (months[0], -5),
+        (months[1], -5),
+        (months[3], 17),
+    ]
+    assert owed.amount_fen == 7
+
+
+def test_a_lower_standard_takes_nothing_back() -> None:
+    months = [Period(2024, m) for m in range(1, 4)]
+    t = StandardsTable([Standard("p", COUNTY, date(2024, 1, 1), 1_200_000)])
+    paid = {p: d.amount_fen + 1 for p, d in due_under(t, months).items()}
+    assert back_payment(paid, due_under(t, months)) is None
+
+
+def test_a_raise_can_lower_a_month_by_a_fen_and_the_months_net_out() -> None:
+    # 3 fen a year pays March–May (0, 1, 0), 5 fen a year (1, 0, 1): April is 1 fen lower
+    months = [Period(2024, m) for m in range(3, 6)]
+    low = StandardsTable([Standard("p", COUNTY, date(2024, 1, 1), 3)])
+    paid = {p: d.amount_fen for p, d in due_under(low, months).items()}
+    raised = due_under(StandardsTable([Standard("p", COUNTY, date(2024, 1, 1), 5)]), months)
+    owed = back_payment(paid, raised)
+    assert owed is not None
+    assert [m.owed_fen for m in owed.months] == [1, -1, 1]
+    assert sum(paid.values()) + owed.amount_fen == sum(d.amount_fen for d in raised.values())
 
 
 @st.composite
 def raise_schedules(draw: st.DrawFn) -> list[tuple[Standard, int]]:
-    """Standards with values rising with their effective month, each published some months after
-    (a late raise) or before it takes effect; the first in force from the start."""
+    """Standards with values rising with their effective month by at least 3 fen a month (a month's
+    share of a higher standard can be 1 fen below a lower one's: netted over the months, a raise
+    of 2 fen a month or more is always owed), each published some months after (a late raise) or
+    before it takes effect; the first in force from the start."""
     n = draw(st.integers(min_value=1, max_value=6))
     effective = sorted(draw(st.lists(st.integers(1, 35), min_size=n - 1, max_size=n - 1, unique=True)))
-    values = sorted(draw(st.lists(st.integers(0, 20_000_000), min_size=n, max_size=n)))
+    steps = draw(st.lists(st.integers(36, 2_000_000), min_size=n - 1, max_size=n - 1))
+    values = [draw(st.integers(0, 20_000_000))]
+    for step in steps:
+        values.append(values[-1] + step)
     schedule = [(Standard("p", COUNTY, START.first_day, values[0]), 0)]
     for index, value in zip(effective, values[1:], strict=True):
         published = draw(st.integers(0, 35))

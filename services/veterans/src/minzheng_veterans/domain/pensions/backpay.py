@@ -14,9 +14,13 @@ same for as long as the standards are, so a repeated run, or the same standard p
 names the same back-payment and the store writes it once. A later raise of the same months
 gives a new back-payment with a new key for the new difference only.
 
-A month paid at *more* than the standards now say (a correction downwards) owes nothing here and
-takes nothing back: a pension is never paid negative, and recovering an overpayment is a recorded
-decision of its own (``OverpaymentRecorded``).
+The months are netted: a month's share of a higher annual standard can be 1 fen below the
+share of a lower one (⌊A·m/12⌋ − ⌊A·(m−1)/12⌋ is not monotonic in A month by month), so a month
+now due 1 fen less than was paid counts −1 against the others, and the months paid plus the
+back-payment are exactly what the standards now say. Where the net is not positive (a
+correction downwards) nothing is paid and nothing is taken back: a pension is never paid
+negative, and recovering an overpayment is a recorded decision of its own
+(``OverpaymentRecorded``).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from .amounts import Due
 @dataclass(frozen=True, slots=True)
 class OwedMonth:
     """One month of a back-payment: what it is due now, what was paid, the standard it is due
-    under."""
+    under (``owed_fen`` is negative for a month netted against the others)."""
 
     period: Period
     due_fen: int
@@ -77,13 +81,15 @@ class BackPayment:
 
 def back_payment(paid: Mapping[Period, int], due_now: Mapping[Period, Due]) -> BackPayment | None:
     """The back-payment owed for the months already ``paid`` (fen per month, everything paid for
-    it so far) under the standards now in force (``due_now``, for those months), or ``None``."""
+    it so far) under the standards now in force (``due_now``, for those months), or ``None`` when
+    the months, netted, are not owed anything."""
     owed = tuple(
         OwedMonth(period, due.amount_fen, paid[period], due.standard_id)
         for period, due in sorted(due_now.items(), key=lambda item: item[0])
-        if period in paid and due.amount_fen > paid[period]
+        if period in paid and due.amount_fen != paid[period]
     )
-    return BackPayment(owed) if owed else None
+    back = BackPayment(owed)
+    return back if back.amount_fen > 0 else None
 
 
 __all__ = ["BackPayment", "OwedMonth", "back_payment"]

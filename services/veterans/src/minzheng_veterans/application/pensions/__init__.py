@@ -1,0 +1,1 @@
+"""The pension run and back-pay (抚恤金按月发放 · 补发)."""
