@@ -86,6 +86,10 @@ async def test_a_run_pays_the_right_amounts_and_a_repeat_pays_nobody_twice(veter
         ("monthly", "2026-03", monthly_share(WAR_1, 3))
     ]
     assert lines[0]["standard_id"] == "pension.disabled.war.1:330727:2019-08-01"
+    elsewhere = veterans.as_caller("auditor", division="330727102")  # another township sees none
+    assert (await veterans.get("/entitlements/e1/payments", headers=elsewhere)).json() == []
+    township = veterans.as_caller("auditor", division="330727101")
+    assert len((await veterans.get("/entitlements/e1/payments", headers=township)).json()) == 1
     ledger = (await veterans.get("/pension-ledger", period="2026-03")).json()
     assert {r["category"]: r["total_fen"] for r in ledger} == {
         "disabled": monthly_share(WAR_1, 3),

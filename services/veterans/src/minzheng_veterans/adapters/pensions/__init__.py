@@ -18,10 +18,10 @@ nothing here); the months paid come from the payment streams for a command
 
 from __future__ import annotations
 
+from minzheng_eventstore.areas import Area
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.identity import Role
 from minzheng_eventstore.kit import ProjectionDef
-from minzheng_registry.area import Area
 
 from ...application.pensions.standards import load_pension_standards
 from ...domain.pensions.events import PENSION_EVENTS

@@ -113,8 +113,10 @@ async def runs_of(period: Month, ctx: Ctx, actor: Reader) -> list[RunOut]:
 @router.get("/entitlements/{entitlement_id}/payments", summary="An entitlement's pension payments")
 async def payments(entitlement_id: EntitlementId, ctx: Ctx, actor: Reader) -> list[PaymentLine]:
     """Every month paid for the entitlement, with the standard it was paid under; a back-payment
-    is one line per month it makes up (read model, the last 1,000 lines)."""
-    return [PaymentLine(**r) for r in await ledger_reads.payments_of(ctx, entitlement_id)]
+    is one line per month it makes up (read model, the first 1,000 lines); only the payments made
+    within the caller's division."""
+    rows = await ledger_reads.payments_of(ctx, entitlement_id, actor.jurisdiction or ctx.county)
+    return [PaymentLine(**r) for r in rows]
 
 
 @router.get("/pension-ledger", summary="Pensions paid by month and category (抚恤事业费)")

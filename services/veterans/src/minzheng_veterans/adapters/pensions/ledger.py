@@ -16,11 +16,10 @@ from minzheng_eventstore.host import Migration
 from minzheng_eventstore.projection import RowWrites
 from minzheng_eventstore.store import Connection
 
+from ...application.pensions.ledger_reads import NAME, TABLE
 from ...domain.pensions.events import PENSION_EVENTS, PensionBackPaid, PensionPaid
 
-NAME = "veterans-pension-ledger"
 STREAM_TYPES = ["payment"]
-TABLE = "veterans_pension_ledger"
 
 MIGRATIONS = [
     Migration(

@@ -8,7 +8,9 @@ from typing import Any
 from minzheng_contracts import Period
 from minzheng_eventstore.context import ServiceContext
 
-from ...adapters.pensions.ledger import NAME, TABLE
+NAME = "veterans-pension-ledger"
+"""The ledger's projection (``adapters.pensions.ledger``)."""
+TABLE = "veterans_pension_ledger"
 
 PaidByEntitlement = dict[str, dict[Period, int]]
 
@@ -35,13 +37,15 @@ async def paid_so_far(ctx: ServiceContext, entitlement_ids: Sequence[str]) -> Pa
     return out
 
 
-async def payments_of(ctx: ServiceContext, entitlement_id: str) -> list[dict[str, Any]]:
-    """An entitlement's ledger lines, by month (a back-payment: one line per month it makes up)."""
+async def payments_of(ctx: ServiceContext, entitlement_id: str, within: str) -> list[dict[str, Any]]:
+    """An entitlement's ledger lines paid within a division, by month (a back-payment: one line
+    per month it makes up)."""
     return await _fetch(
         ctx,
         f"SELECT payment_id, kind, period, amount_fen, standard_id, run_id, issued_at FROM {TABLE} "
-        "WHERE entitlement_id = $1 ORDER BY period, kind, issued_at LIMIT $2",
+        "WHERE entitlement_id = $1 AND residence LIKE $2 || '%' ORDER BY period, kind, issued_at LIMIT $3",
         entitlement_id,
+        within,
         MAX_ROWS,
     )
 
@@ -65,4 +69,4 @@ async def by_category(
     )
 
 
-__all__ = ["PaidByEntitlement", "by_category", "paid_so_far", "payments_of"]
+__all__ = ["NAME", "TABLE", "PaidByEntitlement", "by_category", "paid_so_far", "payments_of"]
