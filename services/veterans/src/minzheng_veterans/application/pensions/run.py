@@ -21,6 +21,7 @@ for it, or the run sees it.
 from __future__ import annotations
 
 import functools
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,9 +78,8 @@ class _Table(StandardsTable):
         self.in_force = functools.cache(super().in_force)  # type: ignore[method-assign]
 
 
-def _paid_fact(run: runtime.MonthlyRun, e: Entitled, due: Due) -> tuple[PensionPaid, int]:
-    pid = run.payment_id(e.entitlement_id)
-    fact = PensionPaid(
+def _paid_fact(run: runtime.MonthlyRun, pid: uuid.UUID, e: Entitled, due: Due) -> PensionPaid:
+    return PensionPaid(
         payment_id=str(pid),
         entitlement_id=e.entitlement_id,
         category=e.category,
@@ -90,7 +90,6 @@ def _paid_fact(run: runtime.MonthlyRun, e: Entitled, due: Due) -> tuple[PensionP
         residence=e.residence,
         beneficiary=e.beneficiary,
     )
-    return fact, due.amount_fen
 
 
 def _back_fact(run: runtime.MonthlyRun, e: Entitled, back: BackPayment) -> PensionBackPaid:
@@ -140,12 +139,12 @@ async def _pay_months(
         for e in entitlements:
             due = paid.get(e.entitlement_id)
             if due is not None:
-                fact, amount = _paid_fact(run, e, due)
+                pid = run.payment_id(e.entitlement_id)
                 await run.pay(
                     e.entitlement_id,
-                    fact,
-                    event_id=run.payment_id(e.entitlement_id),
-                    amount_fen=amount,
+                    _paid_fact(run, pid, e, due),
+                    event_id=pid,
+                    amount_fen=due.amount_fen,
                     jurisdiction=e.residence,
                 )
 
