@@ -19,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -157,4 +159,33 @@ async def pay_once(
     return bool(created)
 
 
-__all__ = ["BATCH", "MonthlyRun", "RunResult", "pay_once", "payment_id", "payment_stream"]
+@asynccontextmanager
+async def paying(store: EventStore, lock: int) -> AsyncIterator[None]:
+    """Hold the advisory ``lock`` shared, on a connection of its own, while a run (or a back
+    payment) decides and pays: runs go side by side, and a unit that ends cases
+    (``hold_payments``) waits for them. A month is then either paid before the end is taken in
+    (and recorded as overpaid), or decided after it (and not paid)."""
+    async with store.pool.acquire() as conn:
+        await conn.execute("SELECT pg_advisory_lock_shared($1)", lock)
+        try:
+            yield
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock_shared($1)", lock)
+
+
+async def hold_payments(conn: Connection, lock: int) -> None:
+    """In a unit that ends cases (a death): wait for the runs under way (``paying``), and hold
+    new ones off until ``conn``'s transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", lock)
+
+
+__all__ = [
+    "BATCH",
+    "MonthlyRun",
+    "RunResult",
+    "hold_payments",
+    "pay_once",
+    "paying",
+    "payment_id",
+    "payment_stream",
+]

@@ -8,6 +8,7 @@ this month, on which terms): that area is not in the service yet."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from minzheng_eventstore import standards as stored
 from minzheng_eventstore.testing import refused
 from minzheng_kernel.calendar import CHINA
 from minzheng_kernel.standards import monthly_share
+from minzheng_veterans.application.pensions.lock import hold_payments
 from minzheng_veterans.application.pensions.paid import months_paid
 from minzheng_veterans.application.pensions.roll import Entitled
 from minzheng_veterans.application.pensions.run import run_pensions
@@ -201,3 +203,22 @@ async def test_the_run_route_refuses_a_future_month_a_smaller_division_and_other
     assert await count(veterans, "PensionRunCompleted") == 0
     out = (await veterans.post("/pension-runs", {"period": "2026-03"}, expect=201)).json()
     assert out["period"] == "2026-03"
+
+
+async def test_a_run_waits_for_a_unit_that_ends_entitlements(veterans: Running) -> None:
+    ctx = veterans.service.context()
+    await load_pension_standards(ctx)
+    async with ctx.store.pool.acquire() as conn:
+        tx = conn.transaction()
+        await tx.start()
+        await hold_payments(conn)  # as the death area's unit does before it ends entitlements
+        run = asyncio.create_task(run_pensions(ctx, RUNNER, Period(2026, 3), roll=ROLL))
+        waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        for _ in range(6000):  # until the run waits for the lock
+            if await veterans.fetchval(waiting):
+                break
+            await asyncio.sleep(0.01)
+        assert not run.done()
+        assert await count(veterans, "PensionPaid") == 0
+        await tx.commit()
+    assert (await run).monthly.paid == 3

@@ -8,10 +8,11 @@ unique violation's detail, a log line or a dump of the table gives nothing away.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 
+from minzheng_eventstore import payments
 from minzheng_eventstore import standards as stored
 from minzheng_eventstore.errors import Conflict, DomainError
 from minzheng_eventstore.pseudonym import Pseudonyms
@@ -152,18 +153,12 @@ transaction. A month is then either paid before the death is taken in (and the d
 overpaid), or decided after it (and not paid from the month after the death)."""
 
 
-@asynccontextmanager
-async def paying(store: EventStore) -> AsyncIterator[None]:
-    """Hold ``PAYMENTS_LOCK`` shared (payment runs and back payments run side by side) on a
-    connection of its own, for the whole decision and payment."""
-    async with store.pool.acquire() as conn:
-        await conn.execute("SELECT pg_advisory_lock_shared($1)", PAYMENTS_LOCK)
-        try:
-            yield
-        finally:
-            await conn.execute("SELECT pg_advisory_unlock_shared($1)", PAYMENTS_LOCK)
+def paying(store: EventStore) -> AbstractAsyncContextManager[None]:
+    """Hold ``PAYMENTS_LOCK`` shared (payment runs and back payments run side by side) for the
+    whole decision and payment (the kit's ``payments.paying``)."""
+    return payments.paying(store, PAYMENTS_LOCK)
 
 
 async def hold_payments(conn: Connection) -> None:
     """Wait for the payments under way, and hold new ones off until ``conn``'s transaction ends."""
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", PAYMENTS_LOCK)
+    await payments.hold_payments(conn, PAYMENTS_LOCK)

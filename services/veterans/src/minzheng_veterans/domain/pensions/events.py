@@ -10,7 +10,7 @@ entitlement after a late raise, the only event of ``payment-<entitlement>-<diges
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from minzheng_kernel.events import DomainEvent, EventTypes
 
@@ -29,20 +29,6 @@ class PensionPaid(DomainEvent):
     residence: str
     beneficiary: str
     """The person paid (resident ID: the contract names the payee)."""
-
-    def to_data(self) -> dict[str, Any]:
-        # spelled out: a run writes tens of thousands (``dataclasses.fields`` costs 2 µs each)
-        return {
-            "payment_id": self.payment_id,
-            "entitlement_id": self.entitlement_id,
-            "category": self.category,
-            "period": self.period,
-            "amount_fen": self.amount_fen,
-            "standard_id": self.standard_id,
-            "run_id": self.run_id,
-            "residence": self.residence,
-            "beneficiary": self.beneficiary,
-        }
 
 
 class OwedMonthData(TypedDict):
