@@ -12,10 +12,12 @@ a pure decide/evolve.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shlex
+import signal
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -133,6 +135,23 @@ async def running_service(
         if issuer is not None:
             client.headers = client.as_caller()
         yield client
+
+
+async def kill_midway(args: Sequence[str], written: Callable[[], Awaitable[int]], *, at_least: int) -> None:
+    """Run ``args`` (a process that prints ``running`` once it starts its work), wait until
+    ``written()`` counts ``at_least``, and kill it with SIGKILL (kill -9): the reliability tests'
+    crash in the middle of a payment run."""
+    proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE)
+    assert proc.stdout is not None
+    while (line := await proc.stdout.readline()) and line.strip() != b"running":  # the start-up log
+        pass
+    assert line.strip() == b"running", "the process ended before it started its work"
+    for _ in range(6000):
+        if await written() >= at_least:
+            break
+        await asyncio.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    assert await proc.wait() == -signal.SIGKILL
 
 
 def refused(response: httpx.Response, status: int, code: str, field: str | None = None) -> None:

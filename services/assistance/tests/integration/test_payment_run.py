@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +10,7 @@ from minzheng_assistance.application.payments import run_payments
 from minzheng_assistance.bulk import seed_approved_households
 from minzheng_contracts import Period
 from minzheng_eventstore import Actor
+from minzheng_eventstore.testing import kill_midway
 
 if TYPE_CHECKING:
     from conftest import Running
@@ -35,27 +33,12 @@ async def test_killed_payment_run_then_rerun_pays_everyone_exactly_once(assistan
     store = a.service.host.store
     await seed_approved_households(store, HOUSEHOLDS)
     await a.read_models().catch_up()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(PAYRUN),
-            a.service.host.settings.database_url,
-            stack.nats_url("assistance"),
-            "2026-03",
-            "100",
-        ],
-        stdout=subprocess.PIPE,
-    )
-    assert proc.stdout is not None
-    while (line := proc.stdout.readline()) and line.strip() != b"running":  # past the start-up log
-        pass
-    assert line.strip() == b"running"
-    for _ in range(600):  # kill it once some, but not all, payments are written
-        if len(await payments(a)) >= 300:
-            break
-        await asyncio.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL
+    url, nats = a.service.host.settings.database_url, stack.nats_url("assistance")
+
+    async def written() -> int:
+        return len(await payments(a))
+
+    await kill_midway([sys.executable, str(PAYRUN), url, nats, "2026-03", "100"], written, at_least=300)
     partial = await payments(a)
     assert 0 < len(partial) < HOUSEHOLDS, "the kill did not land mid-run"
     assert all(n == 1 for _, n in partial)

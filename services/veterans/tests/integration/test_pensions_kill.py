@@ -6,14 +6,13 @@ The run is this file run as a script in its own process:
 from __future__ import annotations
 
 import asyncio
-import signal
-import subprocess
 import sys
 from typing import TYPE_CHECKING
 
 from minzheng_contracts import Period
 from minzheng_eventstore import Actor
 from minzheng_eventstore.host import ServiceSettings
+from minzheng_eventstore.testing import kill_midway
 from minzheng_veterans.application.pensions.roll import Entitled
 from minzheng_veterans.application.pensions.run import run_pensions
 from minzheng_veterans.application.pensions.standards import load_pension_standards
@@ -49,27 +48,12 @@ async def paid(v: Running) -> list[tuple[str, int]]:
 async def test_a_killed_run_then_a_rerun_pays_everyone_exactly_once(veterans: Running, stack) -> None:  # type: ignore[no-untyped-def]
     ctx = veterans.service.context()
     await load_pension_standards(ctx)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            __file__,
-            veterans.service.host.settings.database_url,
-            stack.nats_url("veterans"),
-            "2026-03",
-            "100",
-        ],
-        stdout=subprocess.PIPE,
-    )
-    assert proc.stdout is not None
-    while (line := proc.stdout.readline()) and line.strip() != b"running":  # past the start-up log
-        pass
-    assert line.strip() == b"running"
-    for _ in range(3000):  # kill it once some, but not all, payments are written
-        if len(await paid(veterans)) >= 300:
-            break
-        await asyncio.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL
+    url, nats = veterans.service.host.settings.database_url, stack.nats_url("veterans")
+
+    async def written() -> int:
+        return len(await paid(veterans))
+
+    await kill_midway([sys.executable, __file__, url, nats, "2026-03", "100"], written, at_least=300)
     partial = await paid(veterans)
     assert 0 < len(partial) < ENTITLEMENTS, "the kill did not land mid-run"
     assert all(n == 1 for _, n in partial)
