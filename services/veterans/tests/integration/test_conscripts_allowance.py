@@ -143,3 +143,18 @@ async def test_concurrent_merits_of_one_year_pay_the_highest_percentage_exactly(
     assert all(a.status_code == 201 for a in answers), [a.text for a in answers]
     paid = (await veterans.get(f"/conscripts/{cid}")).json()["allowances"]
     assert sum(p["amount_fen"] for p in paid) == 500_000  # 50% of the year's 10,000 yuan, whatever the order
+
+
+async def test_an_end_dated_back_before_a_paid_year_records_it_as_overpaid(veterans: Running) -> None:
+    veterans.clock.set(datetime(2026, 9, 20, 9, 0, tzinfo=CHINA))
+    cid = uuid.UUID(int=61)
+    await veterans.post("/conscripts", conscript(61), expect=201)
+    for period in ("2025-09", "2026-09"):
+        await veterans.post("/conscript-allowance-runs", {"period": period}, expect=201)
+    end = {"reason": "promoted_nco", "ended_on": "2026-09-01"}  # reported late: before year 2 began
+    got = (await veterans.post(f"/conscripts/{cid}/end", end, expect=201)).json()
+    assert got["overpaid_years"] == [2] and len(got["allowances"] or []) == 0
+    assert [a["service_year"] for a in (await veterans.get(f"/conscripts/{cid}")).json()["allowances"]] == [
+        1,
+        2,
+    ]

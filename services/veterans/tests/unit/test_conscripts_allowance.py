@@ -237,3 +237,24 @@ def test_the_supplements_of_a_year_sum_to_its_highest_merit(merits: list[tuple[c
         paid += due.amount_fen if due else 0
     highest = max((TABLE.in_force(m.parameter.value, COUNTY, TODAY).value for m in accepted), default=0)
     assert paid == 1_000_000 * highest // 100
+
+
+def test_a_backdated_end_records_the_years_paid_after_it_as_overpaid() -> None:
+    state = Scenario(CONSCRIPT).given(ENLISTED).state
+    [fact] = c.end_service(
+        state,
+        reason=c.EndReason.PROMOTED_NCO,
+        ended_on=date(2026, 9, 1),
+        today=TODAY,
+        paid_years=frozenset({1, 2}),
+    )
+    assert fact == c.ConscriptServiceEnded("c-1", "promoted_nco", "2026-09-01", [2])
+    assert CONSCRIPT.apply(state, [fact]).overpaid_years == (2,)
+    [later] = c.end_service(
+        state,
+        reason=c.EndReason.DISCHARGED,
+        ended_on=date(2026, 9, 11),
+        today=TODAY,
+        paid_years=frozenset({1, 2}),
+    )
+    assert isinstance(later, c.ConscriptServiceEnded) and later.overpaid_years == []

@@ -92,6 +92,7 @@ class ConscriptOut(BaseModel):
     pay_periods: list[str] = Field(description="the month each service year's allowance is paid in")
     merits: list[str]
     ended_on: date | None
+    overpaid_years: list[int] = Field(description="years paid that a backdated end falls before (to recover)")
     allowances: list[AllowanceOut] | None = Field(default=None, description="in the single read only")
 
 
@@ -141,6 +142,7 @@ def conscript_out(
         pay_periods=list(s.pay_periods),
         merits=[m.merit.value for m in s.merits],
         ended_on=s.ended_on,
+        overpaid_years=list(s.overpaid_years),
         allowances=None if paid is None else [allowance_out(p) for p in paid],
     )
 

@@ -20,9 +20,12 @@ from minzheng_eventstore.payments import RunResult
 from minzheng_eventstore.uow import UnitOfWork
 from minzheng_kernel.calendar import local_date
 from minzheng_kernel.errors import Conflict, DomainError
+from minzheng_kernel.standards import StandardsTable
 
 from ...domain.conscripts import conscript as c
 from ..configuration import standards_table
+from ..pensions.lock import hold_payments, paying
+from .queries import allowances
 from .streams import CONSCRIPT, NAMESPACE, PAYMENT_TYPE, conscript_stream, supplement_case
 
 PERSON_PURPOSE = "veterans-conscript"
@@ -152,8 +155,16 @@ async def end_service(
     """Promotion to 军士 or officer, or discharge: the allowance stops for the years not begun."""
 
     async def unit(uow: UnitOfWork) -> c.Conscript:
+        await hold_payments(uow.conn)  # a run under way pays first; the end then sees its payments
         state = await _existing(uow, ctx, actor, conscript_id)
-        facts = c.end_service(state, reason=reason, ended_on=ended_on, today=local_date(ctx.clock.now()))
+        paid = frozenset(
+            p.service_year
+            for p in await allowances(ctx.store, conscript_id, conn=uow.conn)
+            if p.kind == c.AllowanceKind.BASE
+        )
+        facts = c.end_service(
+            state, reason=reason, ended_on=ended_on, today=local_date(ctx.clock.now()), paid_years=paid
+        )
         return await uow.record(CONSCRIPT, conscript_stream(conscript_id), facts, jurisdiction=state.county)
 
     return await ctx.run(actor, unit)
@@ -168,6 +179,13 @@ async def run_allowances(ctx: ServiceContext, actor: Actor, period: Period) -> R
     if period.first_day > today:
         raise DomainError("period_in_future", f"{period} has not begun", field="period")
     table = await ctx.run(actor, standards_table)
+    async with paying(ctx.store):
+        return await _pay(ctx, actor, period, table, today)
+
+
+async def _pay(
+    ctx: ServiceContext, actor: Actor, period: Period, table: StandardsTable, today: date
+) -> RunResult:
     run = runtime.MonthlyRun(
         ctx.store, ctx.builder(actor), namespace=NAMESPACE, period=period, stream_type=PAYMENT_TYPE
     )

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from minzheng_eventstore import Actor
 from minzheng_eventstore.errors import StreamNotFoundError
-from minzheng_eventstore.store import EventStore
+from minzheng_eventstore.store import Connection, EventStore
 from minzheng_eventstore.uow import Aggregate
 from minzheng_kernel.errors import NotFound
 
@@ -64,11 +64,13 @@ async def conscript(store: EventStore, actor: Actor, conscript_id: str) -> c.Con
     return state
 
 
-async def allowances(store: EventStore, conscript_id: str) -> list[c.ConscriptAllowancePaid]:
-    """The conscript's payments (base and supplements), by period."""
+async def allowances(
+    store: EventStore, conscript_id: str, *, conn: Connection | None = None
+) -> list[c.ConscriptAllowancePaid]:
+    """The conscript's payments (base and supplements), by period (``conn``: in a unit's transaction)."""
     paid = []
-    for stream in await store.stream_ids(f"payment-{conscript_id}-", stream_type=PAYMENT_TYPE):
-        for event in await store.read_stream(stream):
+    for stream in await store.stream_ids(f"payment-{conscript_id}-", stream_type=PAYMENT_TYPE, conn=conn):
+        for event in await store.read_stream(stream, conn=conn):
             fact = c.PAYMENT_EVENTS.load(event.event_type, event.data)
             assert isinstance(fact, c.ConscriptAllowancePaid)
             paid.append(fact)

@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -91,6 +91,8 @@ class ConscriptServiceEnded(DomainEvent):
     conscript_id: str
     reason: str
     ended_on: str
+    overpaid_years: list[int] = field(default_factory=list)
+    """Service years paid already that the end (dated back) falls before: to recover (追回)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ class Conscript:
     merits: tuple[MeritOnRecord, ...] = ()
     ended_on: date | None = None
     end_reason: str | None = None
+    overpaid_years: tuple[int, ...] = ()
 
     @property
     def service_years(self) -> int:
@@ -184,7 +187,12 @@ def evolve(state: Conscript, event: DomainEvent) -> Conscript:
             )
             return replace(state, merits=(*state.merits, merit))
         case ConscriptServiceEnded():
-            return replace(state, ended_on=date.fromisoformat(event.ended_on), end_reason=event.reason)
+            return replace(
+                state,
+                ended_on=date.fromisoformat(event.ended_on),
+                end_reason=event.reason,
+                overpaid_years=tuple(event.overpaid_years),
+            )
     return state
 
 
@@ -237,7 +245,16 @@ def _existing(state: Conscript) -> Conscript:
     return state
 
 
-def end_service(state: Conscript, *, reason: EndReason, ended_on: date, today: date) -> list[DomainEvent]:
+def end_service(
+    state: Conscript,
+    *,
+    reason: EndReason,
+    ended_on: date,
+    today: date,
+    paid_years: frozenset[int] = frozenset(),
+) -> list[DomainEvent]:
+    """End the service; of ``paid_years`` (the years whose allowance is paid), those that begin on
+    or after the end are recorded as overpaid (never a negative payment)."""
     _existing(state)
     assert state.conscript_id is not None and state.enlisted_on is not None
     if state.ended_on is not None:
@@ -246,7 +263,8 @@ def end_service(state: Conscript, *, reason: EndReason, ended_on: date, today: d
         raise DomainError("ended_in_future", "the end of service is not in the future", field="ended_on")
     if ended_on < state.enlisted_on:
         raise DomainError("ended_before_enlistment", "the service ends after enlistment", field="ended_on")
-    return [ConscriptServiceEnded(state.conscript_id, reason.value, ended_on.isoformat())]
+    overpaid = sorted(y for y in paid_years if state.year_start(y) >= ended_on)
+    return [ConscriptServiceEnded(state.conscript_id, reason.value, ended_on.isoformat(), overpaid)]
 
 
 @dataclass(frozen=True, slots=True)
