@@ -42,6 +42,7 @@ from minzheng_contracts import (
     make_resident_id,
     places,
     registry,
+    veterans,
 )
 
 CST = timezone(timedelta(hours=8), "CST")
@@ -209,7 +210,7 @@ def sample_events() -> dict[type[IntegrationEvent[Any]], IntegrationEvent[Any]]:
         DeathRegistered.new(data=death_registered_data(), producer="registry", **common),
     ]
     # the registry's modules give their own examples (one place per area to add a contract)
-    for module in (registry, burial, places, archive):
+    for module in (registry, burial, places, archive, veterans):
         events += [e for e in module.examples(**common) if not isinstance(e, DeathRegistered)]
     samples = {type(event): event for event in events}
     assert set(samples) == set(CONTRACTS.values()), "add a sample for every new contract"

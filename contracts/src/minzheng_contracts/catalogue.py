@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic_core import from_json
 
-from minzheng_contracts import archive, burial, places, registry
+from minzheng_contracts import archive, burial, places, registry, veterans
 from minzheng_contracts.assistance import (
     AmountChanged,
     ApplicationRejected,
@@ -51,6 +51,7 @@ _ALL: tuple[ContractClass, ...] = (
     *burial.CONTRACTS,
     *places.CONTRACTS,
     *archive.CONTRACTS,
+    *veterans.CONTRACTS,
 )
 
 
