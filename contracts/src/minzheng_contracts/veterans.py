@@ -61,7 +61,9 @@ class EntitlementStartedData(EventData):
     )
     approved_on: date
     starts: Period
-    standard_id: str = Field(min_length=1, max_length=120, description="the standard in force in ``starts``")
+    standard_id: str | None = Field(
+        min_length=1, max_length=120, description="the standard in force in ``starts`` (none: not set yet)"
+    )
     transferred_from: DivisionCode | None = None
 
     @model_validator(mode="after")
