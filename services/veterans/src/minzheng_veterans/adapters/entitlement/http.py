@@ -103,7 +103,7 @@ class SuspensionIn(BaseModel):
 
 
 class ResumptionIn(BaseModel):
-    model_config = strict({"from_period": "2026-07"})
+    model_config = strict({"from_period": "2026-08"})
     from_period: Period
 
 

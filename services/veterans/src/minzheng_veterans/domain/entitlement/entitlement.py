@@ -292,9 +292,10 @@ def _open(state: Entitlement) -> Terms:
     return current
 
 
-def _effective(state: Entitlement, from_period: Period) -> None:
+def _effective(state: Entitlement, from_period: Period, *, after_changes: bool = True) -> None:
+    """The month is not before the start (nor, for new terms, before the last change)."""
     assert state.starts is not None
-    if from_period < state.starts or from_period < state.current.from_period:
+    if from_period < state.starts or (after_changes and from_period < state.current.from_period):
         raise DomainError(
             "effective_too_early",
             "the effective month is before the entitlement's start or its last change",
@@ -332,7 +333,7 @@ def suspend(state: Entitlement, *, reason: str, from_period: Period) -> list[Dom
     _open(state)
     if state.status is Status.SUSPENDED:
         raise Conflict("already_suspended", "the entitlement is suspended already", field="entitlement_id")
-    _effective(state, from_period)
+    _effective(state, from_period, after_changes=False)
     last = state.suspensions[-1].resumed_from if state.suspensions else None
     if last is not None and from_period < last:
         raise DomainError(
