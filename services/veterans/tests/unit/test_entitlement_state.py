@@ -6,6 +6,7 @@ cancellation, transfer out paying the year's December last and transfer in from 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -14,10 +15,11 @@ from hypothesis import strategies as st
 from minzheng_contracts import Period
 from minzheng_eventstore.testing import Scenario
 from minzheng_kernel.errors import Conflict, DomainError, NotFound
+from minzheng_kernel.events import DomainEvent
 from minzheng_kernel.standards import Standard, StandardsTable
 from minzheng_veterans.application.entitlement.streams import ENTITLEMENT
 from minzheng_veterans.domain.entitlement import entitlement as e
-from minzheng_veterans.domain.entitlement.categories import Category, terms
+from minzheng_veterans.domain.entitlement.categories import Category, Terms, terms
 from minzheng_veterans.domain.pensions.parameters import NATIONAL
 
 VILLAGE = "330727101201"
@@ -27,20 +29,25 @@ TABLE = StandardsTable(Standard(p, "330727", date.fromisoformat(d), v) for p, d,
 WAR_1 = terms(Category.DISABLED, Period(2026, 1), nature="war", grade=1)
 
 
-def recognised(approved_on: date = date(2026, 2, 10), t: object = WAR_1, **kw: object) -> e.Entitlement:
-    facts = e.recognise(
-        e.Entitlement(),
+def recognition(
+    state: e.Entitlement | None = None, approved_on: date = date(2026, 2, 10), t: Terms = WAR_1, **kw: Any
+) -> list[DomainEvent]:
+    return e.recognise(
+        state or e.Entitlement(),
         TABLE,
         entitlement_id="e-1",
         person="tok",
         resident_id=RESIDENT,
         residence=VILLAGE,
-        terms=t,  # type: ignore[arg-type]
+        terms=t,
         approved_on=approved_on,
         today=TODAY,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
-    return ENTITLEMENT.apply(e.Entitlement(), facts)
+
+
+def recognised(approved_on: date = date(2026, 2, 10), **kw: Any) -> e.Entitlement:
+    return ENTITLEMENT.apply(e.Entitlement(), recognition(None, approved_on, **kw))
 
 
 def months(first: Period, count: int) -> list[Period]:
@@ -51,17 +58,7 @@ def months(first: Period, count: int) -> list[Period]:
 
 
 def test_a_recognition_pays_from_the_month_after_approval_and_names_its_standard() -> None:
-    [fact] = e.recognise(
-        e.Entitlement(),
-        TABLE,
-        entitlement_id="e-1",
-        person="tok",
-        resident_id=RESIDENT,
-        residence=VILLAGE,
-        terms=WAR_1,
-        approved_on=date(2026, 2, 10),
-        today=TODAY,
-    )
+    [fact] = recognition()
     assert isinstance(fact, e.EntitledPersonRecognised)
     assert (fact.starts, fact.standard_id) == ("2026-03", "pension.disabled.war.1:330727:2019-08-01")
     state = recognised()
@@ -72,19 +69,7 @@ def test_a_recognition_pays_from_the_month_after_approval_and_names_its_standard
 
 def test_a_second_recognition_of_the_category_is_refused() -> None:
     scenario = Scenario(ENTITLEMENT).given(*_history())
-    scenario.when(
-        lambda s: e.recognise(
-            s,
-            TABLE,
-            entitlement_id="e-1",
-            person="tok",
-            resident_id=RESIDENT,
-            residence=VILLAGE,
-            terms=WAR_1,
-            approved_on=date(2026, 2, 10),
-            today=TODAY,
-        )
-    ).then_refused("already_recognised", Conflict)
+    scenario.when(lambda s: recognition(s)).then_refused("already_recognised", Conflict)
 
 
 def _history() -> list[e.EntitledPersonRecognised]:
@@ -96,17 +81,7 @@ def _history() -> list[e.EntitledPersonRecognised]:
 
 
 def test_a_category_without_a_standard_yet_is_recognised_with_none() -> None:
-    state_facts = e.recognise(
-        e.Entitlement(),
-        TABLE,
-        entitlement_id="e-2",
-        person="tok",
-        resident_id=RESIDENT,
-        residence=VILLAGE,
-        terms=terms(Category.DEMOBILISED, Period(2026, 1)),
-        approved_on=date(2026, 2, 10),
-        today=TODAY,
-    )
+    state_facts = recognition(t=terms(Category.DEMOBILISED, Period(2026, 1)))
     assert [f.standard_id for f in state_facts if isinstance(f, e.EntitledPersonRecognised)] == [None]
 
 

@@ -5,9 +5,10 @@ suspension and its lifting, cancellation, transfer out, one entitlement, the lis
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Field
 from minzheng_contracts import DivisionCode, Period, ResidentId
 from minzheng_eventstore import Actor
 from minzheng_eventstore.access import permit
+from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.deps import Ctx
 from minzheng_eventstore.errors_api import refusals
 
@@ -30,6 +32,7 @@ router = APIRouter(responses=refusals(401, 403, 422))
 EXAMPLE = "e1700000-0000-4000-8000-000000000001"
 EntitlementPath = Annotated[uuid.UUID, Path(description="the entitlement's id", examples=[EXAMPLE])]
 TAGS: list[str | Enum] = ["entitlement"]
+Route = Callable[..., Awaitable["EntitlementOut"]]
 
 Filer = Annotated[Actor, permit("entitlement.file")]
 Decider = Annotated[Actor, permit("entitlement.decide")]
@@ -83,6 +86,18 @@ class RecognitionIn(TermsFields):
     approved_on: Day = Field(
         description="the grade's (or the entitlement's) approval: paid from the next month"
     )
+
+    async def recognise(self, ctx: ServiceContext, actor: Actor, **transfer: Any) -> e.Entitlement:
+        """Recognise the person on these terms (a transfer in: with where from and when)."""
+        return await h.recognise(
+            ctx,
+            actor,
+            resident_id=self.resident_id,
+            residence=str(self.residence),
+            terms=self.terms(Period.of(self.approved_on)),
+            approved_on=self.approved_on,
+            **transfer,
+        )
 
 
 class TransferInIn(RecognitionIn):
@@ -157,6 +172,18 @@ class EntitlementPage(BaseModel):
     items: list[EntitlementOut]
 
 
+def _command(step: str, summary: str) -> Callable[[Route], Route]:
+    """A command on one entitlement: ``POST /entitlements/{id}/<step>``, 201 with its state."""
+    return router.post(
+        f"/entitlements/{{entitlement_id}}/{step}",
+        status_code=201,
+        tags=TAGS,
+        summary=summary,
+        response_model=EntitlementOut,
+        responses=refusals(404, 409),
+    )
+
+
 def entitlement_out(actor: Actor, s: e.Entitlement) -> EntitlementOut:
     return EntitlementOut(
         entitlement_id=s.entitlement_id or "",
@@ -202,15 +229,7 @@ def entitlement_out(actor: Actor, s: e.Entitlement) -> EntitlementOut:
 async def recognise(body: RecognitionIn, ctx: Ctx, actor: Decider) -> EntitlementOut:
     """Once per person and category (409 `already_recognised`); paid from the month after
     `approved_on`."""
-    state = await h.recognise(
-        ctx,
-        actor,
-        resident_id=body.resident_id,
-        residence=str(body.residence),
-        terms=body.terms(Period.of(body.approved_on)),
-        approved_on=body.approved_on,
-    )
-    return entitlement_out(actor, state)
+    return entitlement_out(actor, await body.recognise(ctx, actor))
 
 
 @router.post(
@@ -223,41 +242,18 @@ async def recognise(body: RecognitionIn, ctx: Ctx, actor: Decider) -> Entitlemen
 )
 async def transfer_in(body: TransferInIn, ctx: Ctx, actor: Decider) -> EntitlementOut:
     """The old county pays the year of the transfer; this county pays from the next 1 January."""
-    state = await h.recognise(
-        ctx,
-        actor,
-        resident_id=body.resident_id,
-        residence=str(body.residence),
-        terms=body.terms(Period.of(body.approved_on)),
-        approved_on=body.approved_on,
-        transferred_from=str(body.transferred_from),
-        transferred_on=body.transferred_on,
-    )
-    return entitlement_out(actor, state)
+    transfer = {"transferred_from": str(body.transferred_from), "transferred_on": body.transferred_on}
+    return entitlement_out(actor, await body.recognise(ctx, actor, **transfer))
 
 
-@router.post(
-    "/entitlements/{entitlement_id}/terms",
-    status_code=201,
-    tags=TAGS,
-    summary="Change the grade or the category from a month (调级 · 类别变更)",
-    response_model=EntitlementOut,
-    responses=refusals(404, 409),
-)
+@_command("terms", "Change the grade or the category from a month (调级 · 类别变更)")
 async def change(entitlement_id: EntitlementPath, body: TermsIn, ctx: Ctx, actor: Filer) -> EntitlementOut:
     """Months before `from_period` keep the old terms."""
     state = await h.change_terms(ctx, actor, str(entitlement_id), body.terms(body.from_period))
     return entitlement_out(actor, state)
 
 
-@router.post(
-    "/entitlements/{entitlement_id}/suspension",
-    status_code=201,
-    tags=TAGS,
-    summary="Suspend the pension from a month, with a reason (暂停发放)",
-    response_model=EntitlementOut,
-    responses=refusals(404, 409),
-)
+@_command("suspension", "Suspend the pension from a month, with a reason (暂停发放)")
 async def suspend(
     entitlement_id: EntitlementPath, body: SuspensionIn, ctx: Ctx, actor: Filer
 ) -> EntitlementOut:
@@ -265,14 +261,7 @@ async def suspend(
     return entitlement_out(actor, state)
 
 
-@router.post(
-    "/entitlements/{entitlement_id}/resumption",
-    status_code=201,
-    tags=TAGS,
-    summary="Lift the suspension from a month (恢复发放)",
-    response_model=EntitlementOut,
-    responses=refusals(404, 409),
-)
+@_command("resumption", "Lift the suspension from a month (恢复发放)")
 async def resume(
     entitlement_id: EntitlementPath, body: ResumptionIn, ctx: Ctx, actor: Filer
 ) -> EntitlementOut:
@@ -280,14 +269,7 @@ async def resume(
     return entitlement_out(actor, state)
 
 
-@router.post(
-    "/entitlements/{entitlement_id}/cancellation",
-    status_code=201,
-    tags=TAGS,
-    summary="Cancel the entitlement from a month, with a reason (注销)",
-    response_model=EntitlementOut,
-    responses=refusals(404, 409),
-)
+@_command("cancellation", "Cancel the entitlement from a month, with a reason (注销)")
 async def cancel(
     entitlement_id: EntitlementPath, body: CancellationIn, ctx: Ctx, actor: Decider
 ) -> EntitlementOut:
@@ -302,14 +284,7 @@ async def cancel(
     return entitlement_out(actor, state)
 
 
-@router.post(
-    "/entitlements/{entitlement_id}/transfer-out",
-    status_code=201,
-    tags=TAGS,
-    summary="Transfer to another county (迁出): paid here through December",
-    response_model=EntitlementOut,
-    responses=refusals(404, 409),
-)
+@_command("transfer-out", "Transfer to another county (迁出): paid here through December")
 async def transfer_out(
     entitlement_id: EntitlementPath, body: TransferOutIn, ctx: Ctx, actor: Filer
 ) -> EntitlementOut:
