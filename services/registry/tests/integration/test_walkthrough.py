@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from minzheng_eventstore.testing import parse_curl, readme_walkthrough
-from minzheng_registry.service import seed_demo
+from minzheng_registry.service import REGISTRY
 
 if TYPE_CHECKING:
     from conftest import Running
@@ -23,7 +23,8 @@ ROAD = "31bb7920-1f22-5a30-8002-9875d8bc6652"
 
 
 async def test_the_readme_walkthrough_runs_as_written_on_the_demo(registry: Running, stack) -> None:  # type: ignore[no-untyped-def]
-    await seed_demo(registry.service.context())  # as `make run` does
+    assert REGISTRY.seed_demo is not None
+    await REGISTRY.seed_demo(registry.service.context())  # as `make run` does
     variables, commands = readme_walkthrough(README)
     assert variables["API"] == "http://127.0.0.1:8104"
     values = {"API": variables["API"]}

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from minzheng_eventstore import Actor
 from minzheng_eventstore.access import permit
+from minzheng_eventstore.areas import Area
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.deps import Ctx
 from minzheng_eventstore.errors_api import refusals
@@ -18,7 +19,6 @@ from minzheng_eventstore.identity import Role
 from minzheng_eventstore.standards import load_standards
 
 from ..application import configuration as conf
-from ..area import Area
 from ..domain.configuration import CONFIGURATION_EVENTS, Parameter
 from .common import OFFICIALS
 

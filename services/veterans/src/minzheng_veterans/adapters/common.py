@@ -1,6 +1,16 @@
-"""INTERIM (engineer E, until the skeleton lands): the registry's one rule for officials, resident
-ID masking and strict request models, reused as is."""
+"""What the veterans service's HTTP adapters share: the kit's officials, strict request models and
+resident-ID rule (``minzheng_eventstore.disclosure``), with the roles that see IDs in full here:
+the county approver (who recognises and pays) and the auditor."""
 
-from minzheng_registry.adapters.common import OFFICIALS, shown, strict
+from __future__ import annotations
 
-__all__ = ["OFFICIALS", "shown", "strict"]
+from minzheng_eventstore.disclosure import OFFICIALS, Disclosure, strict
+from minzheng_eventstore.identity import Role
+
+FULL_ID_ROLES = frozenset({Role.COUNTY_APPROVER, Role.AUDITOR})
+"""The roles that see a resident ID in full; every other role sees it masked."""
+
+DISCLOSURE = Disclosure(FULL_ID_ROLES)
+shown = DISCLOSURE.shown
+
+__all__ = ["DISCLOSURE", "FULL_ID_ROLES", "OFFICIALS", "shown", "strict"]

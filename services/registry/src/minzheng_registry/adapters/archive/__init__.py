@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from minzheng_eventstore import Actor
+from minzheng_eventstore.areas import Area
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.identity import Role
 
 from ...application.archive import imports
-from ...area import Area
 from ...domain.archive.records import ARCHIVE_EVENTS, ArchiveRow, HistoricalRecordsImported
 from .http import router
 from .publication import records_imported

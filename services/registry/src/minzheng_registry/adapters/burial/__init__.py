@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 
 from minzheng_eventstore import Actor
+from minzheng_eventstore.areas import Area
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.identity import Role
 from minzheng_eventstore.kit import BackgroundDef
@@ -37,7 +38,6 @@ from minzheng_kernel.errors import Conflict
 from ...application.burial import cemeteries as handlers
 from ...application.burial.recipients import RECIPIENTS
 from ...application.burial.scheduler import run_scheduler
-from ...area import Area
 from ...domain.burial import BURIAL_EVENTS
 from ...domain.burial.cemetery import CemeteryKind, PlotType
 from ..common import OFFICIALS

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from minzheng_eventstore.areas import Area
 from minzheng_eventstore.host import Migration
 from minzheng_eventstore.identity import Role
 from minzheng_eventstore.kit import BackgroundDef, ProjectionDef
 
 from ...application.marriage import certificates, reads, scheduler
-from ...area import Area
 from ...domain.death import DEATH_EVENTS
 from ...domain.marriage.marriage import MARRIAGE_EVENTS
 from ...domain.marriage.person import PERSON_EVENTS

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from minzheng_contracts import registry as c
 from minzheng_eventstore import OutgoingMessage, RecordedEvent
+from minzheng_eventstore.areas import Publish
 
-from ...area import Publish
 from ..publication import message
 
 

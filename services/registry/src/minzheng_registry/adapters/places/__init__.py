@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from minzheng_eventstore.areas import Area
 from minzheng_eventstore.identity import Role
 from minzheng_eventstore.kit import BackgroundDef
 
 from ...application.places.scheduler import run_scheduler
-from ...area import Area
 from ...domain.places import PLACES_EVENTS
 from ..common import OFFICIALS
 from . import http_divisions, http_numbers, http_places

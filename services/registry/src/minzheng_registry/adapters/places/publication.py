@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from minzheng_contracts.places import DivisionRecorded, HouseNumberIssued, PlaceNamed, PlaceRenamed
 from minzheng_eventstore import OutgoingMessage, RecordedEvent
+from minzheng_eventstore.areas import Publish
 
-from ...area import Publish
 from ...domain.places import divisions, numbering, place_events
 from ..publication import message
 

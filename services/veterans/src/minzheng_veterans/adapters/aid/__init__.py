@@ -11,8 +11,8 @@ payee's entitlement is not checked here (the entitled-person roll is another are
 
 from __future__ import annotations
 
+from minzheng_eventstore.areas import Area
 from minzheng_eventstore.identity import Role
-from minzheng_registry.area import Area
 
 from ...domain.aid.grants import AID_EVENTS
 from ..common import OFFICIALS

@@ -13,8 +13,8 @@ later in that year pays the difference; the run of a period pays the whole count
 
 from __future__ import annotations
 
+from minzheng_eventstore.areas import Area
 from minzheng_eventstore.identity import Role
-from minzheng_registry.area import Area
 
 from ...domain.conscripts.conscript import CONSCRIPT_EVENTS, PAYMENT_EVENTS
 from ..common import OFFICIALS

@@ -13,9 +13,9 @@ unreported; a waived soldier gets no placement mode and no training; 安排工�
 
 from __future__ import annotations
 
+from minzheng_eventstore.areas import Area
 from minzheng_eventstore.identity import Role
 from minzheng_eventstore.kit import BackgroundDef
-from minzheng_registry.area import Area
 
 from ...application.placement.scheduler import run_scheduler
 from ...domain.placement.soldier import SOLDIER_EVENTS
