@@ -304,3 +304,38 @@ async def test_recognitions_and_cancellations_are_published_for_the_provincial_r
         "2027-01",
         "330782",
     )
+
+
+async def test_a_category_change_moves_the_guard_and_refuses_a_category_held(veterans: Running) -> None:
+    await load_pension_standards(veterans.service.context())
+    disabled = (await recognise(veterans)).json()["entitlement_id"]
+    ill = DISABLED | {"category": "ill_returned", "nature": None, "grade": None}
+    await recognise(veterans, ill)
+    to_ill = {"category": "ill_returned", "from_period": "2026-06"}
+    path = f"/entitlements/{disabled}/terms"
+    refused(await veterans.post(path, to_ill, headers=caseworker(veterans)), 409, "already_recognised")
+    refused(
+        await veterans.post(
+            path, {"category": "red_army", "grade": 2, "from_period": "2026-06"}, headers=caseworker(veterans)
+        ),
+        422,
+        "terms_not_applicable",
+        "grade",
+    )
+    assert await count(veterans, "CategoryChanged") == 0
+    moved = await veterans.post(
+        path,
+        {"category": "combat_or_test", "from_period": "2026-06"},
+        expect=201,
+        headers=caseworker(veterans),
+    )
+    assert [t["category"] for t in moved.json()["terms"]] == ["disabled", "combat_or_test"]
+    again = (await recognise(veterans)).json()  # disabled is free again: a new entitlement
+    assert again["entitlement_id"] != disabled
+    refused(
+        await recognise(
+            veterans, DISABLED | {"category": "combat_or_test", "nature": None, "grade": None}, expect=None
+        ),
+        409,
+        "already_recognised",
+    )

@@ -1,7 +1,7 @@
 """Entitled persons (优抚对象): recognition per category, grade and category changes from a month,
 suspension, cancellation, transfer between counties; the pension run's roll.
 
-Streams ``entitlement-<id>`` (the id: the pseudonym of person and category as a UUID); guard
+Streams ``entitlement-<id>`` (a random id, kept through a category change); guard
 table ``veterans_entitlements`` (one entitlement per person and category, by pseudonym). Lists
 are folded from the streams (``application.entitlement.queries``), which also provide the roll
 (``application.pensions.roll.provide``).

@@ -5,6 +5,7 @@ every entitlement of a person (for the death area)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from minzheng_contracts import Period, ResidentId
@@ -18,7 +19,7 @@ from ...domain.entitlement import entitlement as e
 from ...domain.entitlement.categories import Terms
 from ..configuration import standards_table
 from ..conscripts.handlers import in_county
-from .streams import ENTITLEMENT, entitlement_id, entitlement_stream, person_token
+from .streams import ENTITLEMENT, entitlement_stream, person_token
 
 _CLAIM = (
     "INSERT INTO veterans_entitlements (entitlement_id, person_token, category) VALUES ($1, $2, $3) "
@@ -41,7 +42,7 @@ async def recognise(
     ``already_recognised`` when the person holds the category."""
     in_county(ctx, actor, residence, "residence")
     person = person_token(ctx.pseudonyms, resident_id)
-    eid = entitlement_id(ctx.pseudonyms, person, terms.category.value)
+    eid = str(uuid.uuid4())
     stream = entitlement_stream(eid)
 
     async def unit(uow: UnitOfWork) -> e.Entitlement:

@@ -1,6 +1,7 @@
-"""The entitlement area's aggregate and ids: an entitlement's id is the pseudonym of (person,
-category) as a UUID, so two recognitions of one person and category name the same stream; the
-person's key is their pseudonym (never the resident ID, in a stream id, a guard row or a log)."""
+"""The entitlement area's aggregate and ids: an entitlement has a random id (it keeps it through a
+category change); the person's key is their pseudonym (never the resident ID, in a stream id, a
+guard row or a log), and the guard table ``veterans_entitlements`` maps it and a category to the
+one entitlement."""
 
 from __future__ import annotations
 
@@ -15,16 +16,10 @@ ENTITLEMENT: Aggregate[e.Entitlement] = Aggregate(
 )
 PERSON_PURPOSE = "veterans-person"
 """Of the pseudonym naming a person in the entitlements and the guard table."""
-ID_PURPOSE = "veterans-entitlement"
 
 
 def person_token(pseudonyms: Pseudonyms, resident: ResidentId) -> str:
     return pseudonyms.token(PERSON_PURPOSE, resident.reveal())
-
-
-def entitlement_id(pseudonyms: Pseudonyms, person: str, category: str) -> str:
-    """The entitlement of ``person`` (a token) first recognised in ``category``."""
-    return str(pseudonyms.uuid(ID_PURPOSE, f"{person}\x00{category}"))
 
 
 def entitlement_stream(entitlement_id: str) -> str:
