@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from minzheng_contracts import Period
 from minzheng_kernel.errors import DomainError
@@ -42,7 +43,17 @@ class Terms:
 
     @property
     def basis(self) -> Basis:
-        return basis_of(self.category.value, self.key, service_years=self.service_years)
+        return _basis(self.category, self.key, self.service_years)
+
+
+@cache
+def _basis(category: Category, key: str | None, service_years: int) -> Basis:
+    """One ``Basis`` per terms (the run asks each entitlement for every month)."""
+    return basis_of(category.value, key, service_years=service_years)
+
+
+CATEGORIES = {c.value: c for c in Category}
+"""A category by its stored name (what folding an entitlement's stream looks up)."""
 
 
 def terms(
@@ -91,4 +102,4 @@ def terms(
     return Terms(from_period, category)
 
 
-__all__ = ["Category", "Terms", "terms"]
+__all__ = ["CATEGORIES", "Category", "Terms", "terms"]

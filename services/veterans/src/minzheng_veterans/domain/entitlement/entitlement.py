@@ -29,7 +29,7 @@ from minzheng_kernel.events import DomainEvent, EventTypes
 from minzheng_kernel.standards import StandardsTable
 
 from ..pensions.monthly import Basis
-from .categories import Category, Terms
+from .categories import CATEGORIES, Category, Terms
 
 
 class Status(StrEnum):
@@ -183,7 +183,7 @@ def evolve(state: Entitlement, event: DomainEvent) -> Entitlement:
     match event:
         case EntitledPersonRecognised():
             starts = Period.parse(event.starts)
-            first = Terms(starts, Category(event.category), event.key, event.service_years)
+            first = Terms(starts, CATEGORIES[event.category], event.key, event.service_years)
             return Entitlement(
                 entitlement_id=event.entitlement_id,
                 person=event.person,
@@ -200,7 +200,7 @@ def evolve(state: Entitlement, event: DomainEvent) -> Entitlement:
             return replace(state, terms=(*state.terms, t))
         case CategoryChanged():
             t = Terms(
-                Period.parse(event.from_period), Category(event.category), event.key, event.service_years
+                Period.parse(event.from_period), CATEGORIES[event.category], event.key, event.service_years
             )
             return replace(state, terms=(*state.terms, t))
         case EntitlementSuspended():
