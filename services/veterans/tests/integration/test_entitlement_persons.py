@@ -339,3 +339,22 @@ async def test_a_category_change_moves_the_guard_and_refuses_a_category_held(vet
         409,
         "already_recognised",
     )
+
+
+async def test_a_rural_veteran_is_paid_per_year_of_conscript_service(veterans: Running) -> None:
+    await load_pension_standards(veterans.service.context())
+    body = DISABLED | {"category": "rural_veteran_60", "nature": None, "grade": None, "service_years": 3}
+    made = (await recognise(veterans, body)).json()
+    assert (made["category"], made["terms"][0]["service_years"]) == ("rural_veteran_60", 3)
+    await run(veterans, Period(2026, 3))
+    assert await paid(veterans, made["entitlement_id"]) == [("2026-03", 3 * 3_500)]  # 35 yuan a month a year
+    refused(
+        await veterans.post(
+            f"/entitlements/{made['entitlement_id']}/terms",
+            {"category": "rural_veteran_60", "service_years": 61, "from_period": "2026-04"},
+            headers=caseworker(veterans),
+        ),
+        422,
+        "invalid_input",
+        "service_years",
+    )
