@@ -214,3 +214,15 @@ def test_no_month_is_paid_before_the_start_in_a_suspension_or_after_the_end(
         suspended = any(a <= m < b for a, b in windows)
         expected = state.starts <= m < end and not suspended
         assert (state.basis_in(m) is not None) == expected
+
+
+def test_a_rural_veterans_years_change_from_a_month_within_the_category() -> None:
+    state = recognised(t=terms(Category.RURAL_VETERAN_60, Period(2026, 1), service_years=2))
+    [fact] = e.change_terms(state, TABLE, terms(Category.RURAL_VETERAN_60, Period(2026, 7), service_years=3))
+    assert isinstance(fact, e.CategoryChanged) and (fact.category, fact.service_years) == (
+        "rural_veteran_60",
+        3,
+    )
+    after = ENTITLEMENT.apply(state, [fact])
+    years = [after.basis_in(Period(2026, m)).service_years for m in (6, 7)]  # type: ignore[union-attr]
+    assert years == [2, 3]

@@ -311,11 +311,10 @@ def change_terms(state: Entitlement, table: StandardsTable, new: Terms) -> list[
         raise DomainError("terms_unchanged", "the entitlement has these terms already", field="category")
     assert state.entitlement_id is not None
     standard_id = _standard_id(table, new, state.residence)
-    if new.category is current.category:
-        if new.category is not Category.DISABLED:
-            raise DomainError("no_grade", f"{new.category.value} has no grade", field="grade")
+    if new.category is current.category is Category.DISABLED:
         assert new.key is not None
         return [GradeChanged(state.entitlement_id, new.key, str(new.from_period), standard_id)]
+    # another category, or new terms within one (a survivor's kind, a rural veteran's years)
     return [
         CategoryChanged(
             state.entitlement_id,
