@@ -1,1 +1,1 @@
-"""The registry's adapters, one package per area (``area.Area``), and what they share."""
+"""The registry's adapters, one package per area (``minzheng_eventstore.areas.Area``), and what they share."""
