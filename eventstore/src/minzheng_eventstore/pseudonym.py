@@ -10,7 +10,6 @@ errors that carry a pseudonym give nothing away.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 import uuid
@@ -44,15 +43,17 @@ class Pseudonyms:
             key = raw.encode()
         return cls(key if len(key) >= MIN_KEY_BYTES else raw.encode())
 
+    def _digest16(self, purpose: str, value: str) -> bytes:
+        """The first 16 bytes of HMAC-SHA256 over ``purpose NUL value`` (one-shot ``hmac.digest``)."""
+        return hmac.digest(self._key, f"{purpose}\x00{value}".encode(), "sha256")[:16]
+
     def token(self, purpose: str, value: str) -> str:
         """A 26-character pseudonym of ``value`` for ``purpose`` (different purposes never collide)."""
-        digest = hmac.new(self._key, f"{purpose}\x00{value}".encode(), hashlib.sha256).digest()
-        return base64.b32encode(digest[:16]).decode().rstrip("=").lower()
+        return base64.b32encode(self._digest16(purpose, value)).decode().rstrip("=").lower()
 
     def uuid(self, purpose: str, value: str) -> uuid.UUID:
         """The pseudonym as a UUID (version 8, RFC 9562 custom), where an id must be one."""
-        digest = hmac.new(self._key, f"{purpose}\x00{value}".encode(), hashlib.sha256).digest()
-        raw = bytearray(digest[:16])
+        raw = bytearray(self._digest16(purpose, value))
         raw[6] = (raw[6] & 0x0F) | 0x80
         raw[8] = (raw[8] & 0x3F) | 0x80
         return uuid.UUID(bytes=bytes(raw))
