@@ -30,6 +30,8 @@ from minzheng_contracts import (
     IntegrationEvent,
     PaymentIssued,
     PaymentIssuedData,
+    PaymentIssuedV2,
+    PaymentIssuedV2Data,
     Period,
     Programme,
     ReliefDelivered,
@@ -139,6 +141,17 @@ def sample_events() -> dict[type[IntegrationEvent[Any]], IntegrationEvent[Any]]:
         HouseholdApplied.new(data=household_applied_data(), producer="assistance", **common),
         ApprovalGranted.new(data=approval_granted_data(), producer="assistance", **common),
         PaymentIssued.new(data=payment_issued_data(), producer="assistance", **common),
+        PaymentIssuedV2.new(
+            data=PaymentIssuedV2Data.model_validate(
+                {
+                    **payment_issued_data().model_dump(),
+                    "programme": "veterans_pension_disabled",
+                    "household_id": None,
+                }
+            ),
+            producer="veterans",
+            **common,
+        ),
         ApplicationRejected.new(
             data=ApplicationRejectedData(
                 household_id=HOUSEHOLD,

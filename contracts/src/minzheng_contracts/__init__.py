@@ -46,6 +46,12 @@ from minzheng_contracts.envelope import (
     UnknownContractError,
     UnknownProducerError,
 )
+from minzheng_contracts.payments import (
+    PAYING_SERVICES,
+    PaymentIssuedV2,
+    PaymentIssuedV2Data,
+    PaymentProgrammeV2,
+)
 from minzheng_contracts.registry import DeathRegistered, DeathRegisteredData
 from minzheng_contracts.types import (
     DivisionCode,
@@ -67,6 +73,7 @@ from minzheng_contracts.types import (
 
 __all__ = [
     "CONTRACTS",
+    "PAYING_SERVICES",
     "AmountChanged",
     "AmountChangedData",
     "ApplicationRejected",
@@ -100,7 +107,10 @@ __all__ = [
     "InvalidResidentIdError",
     "PaymentIssued",
     "PaymentIssuedData",
+    "PaymentIssuedV2",
+    "PaymentIssuedV2Data",
     "PaymentProgramme",
+    "PaymentProgrammeV2",
     "Period",
     "PositiveFen",
     "Programme",

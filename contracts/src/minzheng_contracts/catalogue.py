@@ -29,6 +29,7 @@ from minzheng_contracts.envelope import (
     IntegrationEvent,
     UnknownContractError,
 )
+from minzheng_contracts.payments import PaymentIssuedV2
 
 __all__ = ["CONTRACTS", "contract_for", "parse_integration_event"]
 
@@ -38,6 +39,7 @@ _ALL: tuple[ContractClass, ...] = (
     HouseholdApplied,
     ApprovalGranted,
     PaymentIssued,
+    PaymentIssuedV2,
     ApplicationRejected,
     AmountChanged,
     BenefitSuspended,

@@ -6,7 +6,9 @@ the old schema must still understand every new message. :func:`check` reports, w
 - a removed field, or a removed contract (:func:`check_catalogue`);
 - a changed type (including ``null`` no longer allowed, or a changed ``const``/``format``/``pattern``);
 - a newly required field;
-- a narrowed enum (values removed) or a narrowed constraint (min/max, lengths, item counts).
+- a narrowed enum (values removed) or a narrowed constraint (min/max, lengths, item counts);
+- a new ``schema_version`` (after the first) without a recorded reason in :data:`VERSION_REASONS`
+  (:func:`unexplained_versions`; ``index.json`` carries the reason of each such version).
 
 ``python -m minzheng_contracts.compat OLD_DIR NEW_DIR`` compares two exported schema directories
 (e.g. the ``contracts/schemas`` of the main branch and of a change) and exits 1 on a break.
@@ -17,11 +19,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Final
 
-__all__ = ["check", "check_catalogue", "main"]
+__all__ = ["VERSION_REASONS", "check", "check_catalogue", "main", "unexplained_versions"]
+
+#: Why each ``(event_type, schema_version)`` after the first exists (契约新版本的理由). A contract
+#: version > 1 without an entry here fails :func:`unexplained_versions` and :func:`check_catalogue`.
+VERSION_REASONS: Final[Mapping[tuple[str, int], str]] = MappingProxyType(
+    {
+        ("PaymentIssued", 2): (
+            "v1 allows only assistance and disaster as producers and lists only their programmes; "
+            "veterans (pensions, conscript family allowance, death one-offs, aid) and eldercare "
+            "(old-age allowance, accident insurance, institution and home-care subsidies) pay too, so "
+            "v2 allows any paying service on <producer>.payment.issued with the programme list "
+            "extended, the same fields otherwise (registry-rules.md §0, issue #15). v1 stays "
+            "published and is read as v2 by minzheng_contracts.upcasting."
+        ),
+    }
+)
 
 Schema = Mapping[str, Any]
 
@@ -163,16 +181,29 @@ def check(old_schema: Schema, new_schema: Schema) -> list[str]:
     return walker.problems
 
 
+def unexplained_versions(keys: Iterable[tuple[str, int]]) -> list[str]:
+    """The contract versions after the first that have no recorded reason in :data:`VERSION_REASONS`."""
+    return [
+        f"{event_type} v{version}: new schema_version without a recorded reason (compat.VERSION_REASONS)"
+        for event_type, version in sorted(keys)
+        if version > 1 and not VERSION_REASONS.get((event_type, version), "").strip()
+    ]
+
+
 def _load(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 def check_catalogue(old_dir: Path, new_dir: Path) -> list[str]:
-    """Compare two exported schema directories (with ``index.json``): breaks of every published contract."""
-    new_files = {
-        (e["event_type"], e["schema_version"]): e["file"] for e in _load(new_dir / "index.json")["contracts"]
-    }
-    problems: list[str] = []
+    """Compare two exported schema directories (with ``index.json``): breaks of every published contract,
+    and each version after the first in ``new_dir`` whose entry records no ``reason``."""
+    new_entries = _load(new_dir / "index.json")["contracts"]
+    new_files = {(e["event_type"], e["schema_version"]): e["file"] for e in new_entries}
+    problems: list[str] = [
+        f"{e['event_type']} v{e['schema_version']}: new schema_version without a recorded reason"
+        for e in new_entries
+        if e["schema_version"] > 1 and not str(e.get("reason", "")).strip()
+    ]
     for entry in _load(old_dir / "index.json")["contracts"]:
         key = (entry["event_type"], entry["schema_version"])
         label = f"{key[0]} v{key[1]}"

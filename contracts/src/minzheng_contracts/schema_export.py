@@ -18,6 +18,7 @@ from typing import Any, Final
 from pydantic.json_schema import models_json_schema
 
 from minzheng_contracts.catalogue import CONTRACTS, ContractClass
+from minzheng_contracts.compat import VERSION_REASONS
 
 __all__ = [
     "asyncapi_document",
@@ -62,21 +63,22 @@ def contract_schema(contract: ContractClass) -> dict[str, Any]:
 
 
 def index_document(contracts: Iterable[ContractClass]) -> dict[str, Any]:
-    """``index.json``: one entry per contract."""
+    """``index.json``: one entry per contract; a version after the first names its ``reason``."""
     entries = []
     for contract in contracts:
         event_type, schema_version = contract.contract_key()
-        entries.append(
-            {
-                "event_type": event_type,
-                "schema_version": schema_version,
-                "subject": contract.SUBJECT,
-                "subjects": contract.subjects(),
-                "producers": sorted(contract.PRODUCERS),
-                "file": file_name(contract),
-                "summary": _summary(contract),
-            }
-        )
+        entry: dict[str, Any] = {
+            "event_type": event_type,
+            "schema_version": schema_version,
+            "subject": contract.SUBJECT,
+            "subjects": contract.subjects(),
+            "producers": sorted(contract.PRODUCERS),
+            "file": file_name(contract),
+            "summary": _summary(contract),
+        }
+        if (event_type, schema_version) in VERSION_REASONS:
+            entry["reason"] = VERSION_REASONS[(event_type, schema_version)]
+        entries.append(entry)
     entries.sort(key=lambda e: (e["event_type"], e["schema_version"]))
     return {"contracts": entries}
 
