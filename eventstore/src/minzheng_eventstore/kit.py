@@ -32,10 +32,11 @@ process of it: ``.host`` (store, relay, consumers, projections, schedulers), ``.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -176,6 +177,38 @@ class Service:
     async def seed_demo(self) -> None:
         if self.definition.seed_demo is not None:
             await self.definition.seed_demo(self._context)
+
+
+class ServiceFactory(Protocol):
+    """How tests, benchmarks and tools build one process of a service."""
+
+    def __call__(
+        self,
+        settings: ServiceSettings | None = None,
+        *,
+        clock: Any = None,
+        county: str | None = None,
+        scheduler: bool = True,
+        scheduler_interval: float = 1.0,
+    ) -> Service: ...
+
+
+def factory(definition: ServiceDefinition) -> ServiceFactory:
+    """The service's process factory (``Registry = factory(REGISTRY)``): ``scheduler=False`` leaves
+    the background tasks (deadline schedulers) out, so that a test drives them itself."""
+
+    def make(
+        settings: ServiceSettings | None = None,
+        *,
+        clock: Any = None,
+        county: str | None = None,
+        scheduler: bool = True,
+        scheduler_interval: float = 1.0,
+    ) -> Service:
+        chosen = definition if scheduler else dataclasses.replace(definition, background=())
+        return Service(chosen, settings, clock=clock, county=county, scheduler_interval=scheduler_interval)
+
+    return make
 
 
 def _background(ctx: ServiceContext, factory: BackgroundFactory) -> Any:

@@ -1,23 +1,10 @@
-"""INTERIM (engineer E, until the skeleton lands): one process of the veterans service."""
+"""One process of the veterans service, as tests, benchmarks and ``run_cli`` build it."""
 
 from __future__ import annotations
 
-import dataclasses
-
-from minzheng_eventstore.host import ServiceSettings
-from minzheng_eventstore.kit import Service
-from minzheng_kernel.clock import Clock
+from minzheng_eventstore.kit import factory
 
 from ..service import VETERANS
 
-
-def Veterans(
-    settings: ServiceSettings | None = None,
-    *,
-    clock: Clock | None = None,
-    county: str | None = None,
-    scheduler: bool = True,
-    scheduler_interval: float = 1.0,
-) -> Service:
-    definition = VETERANS if scheduler else dataclasses.replace(VETERANS, background=())
-    return Service(definition, settings, clock=clock, county=county, scheduler_interval=scheduler_interval)
+Veterans = factory(VETERANS)
+"""One process of the service; ``scheduler=False`` leaves the deadline schedulers out (tests drive them)."""
