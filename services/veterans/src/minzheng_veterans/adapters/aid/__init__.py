@@ -16,11 +16,12 @@ from minzheng_eventstore.identity import Role
 
 from ...domain.aid.grants import AID_EVENTS
 from ..common import OFFICIALS
-from . import demo, http
+from . import demo, http, publication
 
 AREA = Area(
     name="aid",
     events=AID_EVENTS,
+    publishers=publication.PUBLISHERS,
     routers=[http.router],
     permissions={
         "aid.pay": frozenset({Role.COUNTY_APPROVER}),

@@ -18,12 +18,13 @@ from minzheng_eventstore.identity import Role
 
 from ...domain.conscripts.conscript import CONSCRIPT_EVENTS, PAYMENT_EVENTS
 from ..common import OFFICIALS
-from . import demo, http, schema
+from . import demo, http, publication, schema
 
 AREA = Area(
     name="conscripts",
     events=CONSCRIPT_EVENTS | PAYMENT_EVENTS,
     migrations=schema.MIGRATIONS,
+    publishers=publication.PUBLISHERS,
     routers=[http.router],
     permissions={
         "conscripts.file": frozenset({Role.TOWNSHIP_CASEWORKER}),
