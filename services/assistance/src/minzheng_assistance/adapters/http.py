@@ -268,7 +268,7 @@ async def apply(body: ApplyIn, ctx: Ctx, actor: Applicant) -> HouseholdRef:
     `household_id`, re-sending the same body returns the original result and another body is 409
     `id_reused`."""
     members = [
-        Member(m.resident_id.reveal(), m.relationship.value, m.monthly_income_fen, m.employment.value)
+        Member(m.resident_id.reveal(), m.relationship.value, m.counted_income_fen(), m.employment.value)
         for m in body.members
     ]
     hid = await h.apply_household(
@@ -425,7 +425,7 @@ async def reject(hid: HouseholdId, body: ReasonIn, ctx: Ctx, actor: Rejecter) ->
 async def recheck(hid: HouseholdId, body: RecheckIn, ctx: Ctx, actor: Rechecker) -> HouseholdView:
     """New monthly incomes of members: the amount changes from next month, or the benefit ends.
     422 `not_a_member`; 409 `not_in_receipt`."""
-    incomes = {i.resident_id.reveal(): i.monthly_income_fen for i in body.incomes}
+    incomes = {i.resident_id.reveal(): i.counted_income_fen() for i in body.incomes}
     if len(incomes) != len(body.incomes):
         raise DomainError("duplicate_member", "a person is listed twice", field="incomes")
     return household_view(hid, await h.recheck(ctx, actor, hid, incomes))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 from minzheng_contracts import DivisionCode, Employment, Period, Relationship, ResidentId, make_resident_id
 
+from ..domain.income import IncomeItem, IncomeKind, counted_income
 from ..domain.other_aid import AidCause, SupportMode
 from ..domain.standards import Parameter
 
@@ -61,11 +62,38 @@ IsoDate = Annotated[
 ]
 
 
-class MemberIn(BaseModel):
+MAX_INCOME_ITEMS = 20
+
+
+class IncomeItemIn(BaseModel):
+    """One kind of a member's monthly income. Veterans' 抚恤金, 补助金 and 优待金 are recorded but never
+    counted (军人抚恤优待条例 2024 art. 4: ``domain.income.EXCLUDED_KINDS``)."""
+
+    model_config = Strict
+    kind: IncomeKind
+    monthly_fen: Fen
+
+
+class _DeclaredIncome(BaseModel):
+    """``monthly_income_fen`` (income counted as assessed) plus ``income``, itemised by kind."""
+
+    monthly_income_fen: Fen
+    income: list[IncomeItemIn] = Field(
+        default_factory=list,
+        max_length=MAX_INCOME_ITEMS,
+        description="Further monthly income by kind; the excluded kinds (veterans_*) do not count.",
+    )
+
+    def counted_income_fen(self) -> int:
+        """The monthly income that counts towards household income."""
+        items = (IncomeItem(i.kind, i.monthly_fen) for i in self.income)
+        return self.monthly_income_fen + counted_income(items)
+
+
+class MemberIn(_DeclaredIncome):
     model_config = Strict
     resident_id: ResidentId
     relationship: Relationship
-    monthly_income_fen: Fen
     employment: Employment
 
 
@@ -140,10 +168,9 @@ class ReasonIn(BaseModel):
     reason: str = Field(min_length=1, max_length=TEXT)
 
 
-class IncomeIn(BaseModel):
+class IncomeIn(_DeclaredIncome):
     model_config = Strict
     resident_id: ResidentId
-    monthly_income_fen: Fen
 
 
 class RecheckIn(BaseModel):
