@@ -27,6 +27,7 @@ from ...application.pensions.standards import load_pension_standards
 from ...domain.pensions.events import PENSION_EVENTS
 from ..common import OFFICIALS
 from . import http, ledger
+from .publication import PUBLISHERS
 
 
 async def seed_demo(ctx: ServiceContext) -> None:
@@ -36,6 +37,7 @@ async def seed_demo(ctx: ServiceContext) -> None:
 AREA = Area(
     name="pensions",
     events=PENSION_EVENTS,
+    publishers=PUBLISHERS,
     migrations=ledger.MIGRATIONS,
     routers=[http.router],
     permissions={
