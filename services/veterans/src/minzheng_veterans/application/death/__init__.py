@@ -1,0 +1,1 @@
+"""The death area's units of work: the reaction to ``DeathRegistered``, the caseworker's commands."""
