@@ -4,6 +4,10 @@ Version 1 (:class:`minzheng_contracts.assistance.PaymentIssued`) allows only ass
 producers and lists only their programmes. Version 2 has the same fields; any paying service publishes
 it on ``<producer>.payment.issued`` and its programme list adds the veterans (优抚) and eldercare (养老)
 programmes. :func:`minzheng_contracts.upcasting.to_latest` reads a v1 message as v2.
+
+Assistance and disaster keep publishing v1 (decided): every v1 message is a v2 message once upcast,
+so their consumers need not change, and a consumer that reads v2 reads theirs through the upcaster.
+The veterans and eldercare services publish v2 (v1 refuses them as producers and their programmes).
 """
 
 from __future__ import annotations
