@@ -4,10 +4,9 @@ county (registry-rules §0)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
-from minzheng_kernel.events import DomainEvent, EventTypes
+from minzheng_kernel.configuration import CONFIGURATION_EVENTS, CalendarDaySet, StandardSet
 
 
 class Parameter(StrEnum):
@@ -88,24 +87,4 @@ class WaiverScope(StrEnum):
 _SCOPES = (WaiverScope.NONE, WaiverScope.DIBAO_TEKUN, WaiverScope.ALL_RESIDENTS)
 
 
-@dataclass(frozen=True, slots=True)
-class StandardSet(DomainEvent):
-    """A standard recorded (never edited: a later ``effective_from`` supersedes)."""
-
-    standard_id: str
-    value: int
-    correction: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarDaySet(DomainEvent):
-    """A day of the working-day calendar declared: a non-working day (法定节假日) or a make-up
-    working day (调休上班日), for a jurisdiction."""
-
-    jurisdiction: str
-    day: str
-    working: bool
-    note: str = ""
-
-
-CONFIGURATION_EVENTS = EventTypes(StandardSet, CalendarDaySet)
+__all__ = ["CONFIGURATION_EVENTS", "CalendarDaySet", "Parameter", "StandardSet", "WaiverScope"]
