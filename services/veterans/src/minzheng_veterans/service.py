@@ -8,10 +8,17 @@ from minzheng_eventstore.host import Migration
 from minzheng_eventstore.standards import standards_table_sql
 
 from . import SERVICE
-from .adapters import aid, conscripts, entitlement, pensions, placement
+from .adapters import aid, configuration, conscripts, entitlement, pensions, placement
 from .application.configuration import load_national_standards
 
-AREAS: tuple[Area, ...] = (conscripts.AREA, placement.AREA, aid.AREA, pensions.AREA, entitlement.AREA)
+AREAS: tuple[Area, ...] = (
+    configuration.AREA,
+    conscripts.AREA,
+    placement.AREA,
+    aid.AREA,
+    pensions.AREA,
+    entitlement.AREA,
+)
 """Conscripts' family allowance, discharged soldiers' placement, other aid, the pension run.
 Demo data is seeded in this order, after the national standards."""
 

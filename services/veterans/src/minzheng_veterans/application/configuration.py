@@ -1,31 +1,52 @@
-"""INTERIM (engineer E, until the skeleton's configuration lands): how a unit reads the standards,
-and the demo standards of the conscripts, placement and aid areas loaded for the county."""
+"""The veterans service's configuration (配置): the standards its areas know (every area's
+``domain/<area>/parameters.py``, with their bounds), how a unit reads them (the kit's
+``standards_table``) and the areas' demo and national rows loaded for the county, each with its
+``StandardSet`` event."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from minzheng_eventstore import standards as stored
+from minzheng_eventstore import Actor
+from minzheng_eventstore.configuration import MAX_VALUE
 from minzheng_eventstore.context import ServiceContext
-from minzheng_eventstore.uow import UnitOfWork
-from minzheng_kernel.standards import Standard, StandardsTable
+from minzheng_eventstore.standards import Bound, Bounded, set_standards, standards_table
 
 from ..domain.aid.parameters import DEMO as AID
+from ..domain.aid.parameters import Parameter as AidParameter
 from ..domain.conscripts.parameters import DEMO as CONSCRIPTS
+from ..domain.conscripts.parameters import Parameter as ConscriptParameter
+from ..domain.death.amounts import FUNERAL_GRANT, URBAN_INCOME, WAGE_FLOOR
+from ..domain.pensions import parameters as pensions
 from ..domain.placement.parameters import DEMO as PLACEMENT
+from ..domain.placement.parameters import Parameter as PlacementParameter
 
 
-async def standards_table(uow: UnitOfWork) -> StandardsTable:
-    """Every standard, read in the unit's transaction."""
-    rows = await stored.load_standards(uow.conn)
-    return StandardsTable(Standard(r.parameter, r.jurisdiction, r.effective_from, r.value) for r in rows)
+def _pension(name: str) -> Bounded:
+    """A pension standard: fen, 0..``MAX_ANNUAL_FEN`` (the area's sanity ceiling); stacking a flag."""
+    return Bound(name, 0, 1 if name == pensions.STACKING else pensions.MAX_ANNUAL_FEN)
+
+
+PARAMETERS: Mapping[str, Bounded] = {
+    **{p.value: p for p in (*ConscriptParameter, *PlacementParameter, *AidParameter)},
+    **{name: _pension(name) for name in pensions.parameters()},
+    # the death area declares no bounds: fen, 0..10^10
+    **{name: Bound(name, 0, MAX_VALUE) for name in (URBAN_INCOME, WAGE_FLOOR, FUNERAL_GRANT)},
+}
+"""Every parameter a veterans standard may fix, by name, with its bounds (the death one-offs'
+``death.*`` declare none: 0..10^10 fen)."""
+
+SETUP = Actor("veterans-setup")
 
 
 async def load_national_standards(ctx: ServiceContext) -> int:
     """The areas' demo rows for the county, those not set yet; how many were recorded."""
-    recorded = 0
-    async with ctx.store.pool.acquire() as conn:
-        for parameter, effective_from, value in (*CONSCRIPTS, *PLACEMENT, *AID):
-            row = stored.StandardRow(parameter.value, ctx.county, date.fromisoformat(effective_from), value)
-            recorded += bool(await stored.insert_standard(conn, row))
-    return recorded
+    rows = tuple(
+        (PARAMETERS[p.value], date.fromisoformat(on), value)
+        for p, on, value in (*CONSCRIPTS, *PLACEMENT, *AID)
+    )
+    return await set_standards(ctx, SETUP, rows)
+
+
+__all__ = ["PARAMETERS", "load_national_standards", "standards_table"]
