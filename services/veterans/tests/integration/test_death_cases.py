@@ -11,7 +11,14 @@ import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from minzheng_contracts import DeathRegistered, DeathRegisteredData, Period, make_resident_id
+from minzheng_contracts import (
+    DeathRegistered,
+    DeathRegisteredData,
+    PaymentIssuedV2,
+    Period,
+    ResidentId,
+    make_resident_id,
+)
 from minzheng_eventstore import Actor
 from minzheng_kernel.calendar import CHINA
 from minzheng_kernel.standards import monthly_share
@@ -171,6 +178,7 @@ async def test_the_caseworker_determines_the_cause_records_the_payee_and_pays_on
         await veterans.post(f"{base}/determination", {"cause": "illness"}, expect=None, headers=h)
     ).status_code == 409
 
+    sub = await nats_admin.subscribe("veterans.payment.issued")
     await veterans.post(f"{base}/payee", {"name": "李秀英", "relation": "spouse"}, expect=200, headers=h)
     paid_case = (await veterans.post(f"{base}/payment", expect=200, headers=h)).json()
     assert paid_case["status"] == "paid" and paid_case["payment_id"]
@@ -179,6 +187,21 @@ async def test_the_caseworker_determines_the_cause_records_the_payee_and_pays_on
     )
     assert [a.status_code for a in answers] == [409] * 4
     assert await count(veterans, "DeathBenefitPaid") == 1
+    await veterans.relay_caught_up()
+    await nats_admin.flush()
+    one_offs = []
+    while sub.pending_msgs:
+        data = PaymentIssuedV2.model_validate_json((await sub.next_msg()).data).data
+        if data.programme.value == "veterans_one_off_pension":
+            one_offs.append((str(data.payment_id), data.amount_fen, data.beneficiary))
+    assert one_offs == [(paid_case["payment_id"], 20 * 5_418_800 + 40 * 800_000, ResidentId(RESIDENT))]
+    assert paid_case["resident_id"] == RESIDENT
+    masked = (
+        await veterans.get(
+            base, headers=dict(veterans.as_caller("township-caseworker", division="330727101"))
+        )
+    ).json()
+    assert masked["resident_id"] != RESIDENT and masked["resident_id"].endswith(RESIDENT[-4:])
     assert [c["case_id"] for c in await cases(veterans, status="paid")] == [cid]
     assert await cases(veterans, status="awaiting_cause") == []
 

@@ -5,6 +5,7 @@ eligibility where it applies, the payee before payment, paid exactly once."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
@@ -88,7 +89,11 @@ def test_the_overpayment_is_not_netted_against_the_one_off() -> None:
     paid: Paid = {"e-1": {Period(2026, 4): (688_083, ("p",))}}
     _, case = opened(disabled("illness"), paid=paid)
     assert case.one_off is not None and case.one_off.amount_fen == 8_257_000
-    assert paid_through(case).payment_id == "payment-death-tok"
+    assert (
+        paid_through(case).payment_id
+        == c.payment_id("death-tok")
+        == str(uuid.uuid5(c.PAYMENT_NAMESPACE, "death-tok"))
+    )
 
 
 def test_a_disabled_serviceman_of_illness_nature_is_determined_on_opening_at_a_year_of_his_pension() -> None:

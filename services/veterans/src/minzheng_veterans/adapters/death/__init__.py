@@ -7,8 +7,8 @@ entitlements' pseudonym: a second report of the death finds it). The subscriptio
 
 Decided where the rules are silent: one one-off per death, following a disabled entitlement
 first, then a survivor's, else the local funeral grant; a case whose standard is not in force on
-the date of death waits (``awaiting_standard``) to be determined again; the one-off's payment is
-internal here until ``PaymentIssued`` v2 is published."""
+the date of death waits (``awaiting_standard``) to be determined again; the one-off is published
+as ``PaymentIssued`` v2 with the deceased as beneficiary (the payee is recorded in the case)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from minzheng_eventstore.kit import Subscription
 from ...application.death.policy import on_death_registered
 from ...domain.death.case import CASE_EVENTS
 from ..common import OFFICIALS
-from . import http
+from . import http, publication
 
 DEATHS = Subscription(
     "deaths",
@@ -35,6 +35,7 @@ DEATHS = Subscription(
 AREA = Area(
     name="death",
     events=CASE_EVENTS,
+    publishers=publication.PUBLISHERS,
     routers=[http.router],
     permissions={
         "death.file": frozenset({Role.TOWNSHIP_CASEWORKER, Role.COUNTY_APPROVER}),

@@ -19,7 +19,7 @@ from ...application.death import handlers as h
 from ...application.death import queries as q
 from ...domain.death import case as c
 from ...domain.death.amounts import MAX_WAGE_FEN
-from ..common import strict
+from ..common import shown, strict
 
 router = APIRouter(tags=["death"], responses=refusals(401, 403, 422))
 Filer = Annotated[Actor, permit("death.file")]
@@ -48,6 +48,7 @@ class OverpaymentOut(BaseModel):
 class CaseOut(BaseModel):
     case_id: str
     status: c.Status
+    resident_id: str = Field(description="The deceased; masked but for the county approver and the auditor.")
     residence: str
     died_on: str
     entitlement_id: str = Field(description="The entitlement the one-off follows.")
@@ -104,11 +105,12 @@ def overpayments(s: c.Case) -> list[OverpaymentOut]:
     ]
 
 
-def out(s: c.Case) -> CaseOut:
+def out(s: c.Case, actor: Actor) -> CaseOut:
     one = s.one_off
     return CaseOut(
         case_id=s.case_id or "",
         status=s.status,
+        resident_id=shown(actor, s.resident_id),
         residence=s.residence,
         died_on=s.died_on.isoformat() if s.died_on else "",
         entitlement_id=s.entitlement_id,
@@ -131,19 +133,19 @@ def out(s: c.Case) -> CaseOut:
 async def determine(case_id: CaseId, body: CauseIn, ctx: Ctx, actor: Filer) -> CaseOut:
     """Determine the case: the cause of a 因战 / 因公 disabled serviceman's death, or (no cause)
     again once the one-off's standard is in force."""
-    return out(await h.determine(ctx, actor, case_id, cause=body.cause, wage_fen=body.wage_fen))
+    return out(await h.determine(ctx, actor, case_id, cause=body.cause, wage_fen=body.wage_fen), actor)
 
 
 @router.post("/death-cases/{case_id}/payee", response_model=CaseOut, responses=refusals(404, 409))
 async def record_payee(case_id: CaseId, body: PayeeIn, ctx: Ctx, actor: Filer) -> CaseOut:
     """Record who receives the one-off (领款人)."""
-    return out(await h.record_payee(ctx, actor, case_id, name=body.name, relation=body.relation))
+    return out(await h.record_payee(ctx, actor, case_id, name=body.name, relation=body.relation), actor)
 
 
 @router.post("/death-cases/{case_id}/payment", response_model=CaseOut, responses=refusals(404, 409))
 async def pay(case_id: CaseId, ctx: Ctx, actor: Payer) -> CaseOut:
     """Pay the one-off, exactly once (409 ``already_paid`` after)."""
-    return out(await h.pay(ctx, actor, case_id))
+    return out(await h.pay(ctx, actor, case_id), actor)
 
 
 @router.get("/death-cases/{case_id}", response_model=CaseOut, responses=refusals(404))
@@ -151,13 +153,13 @@ async def get_case(case_id: CaseId, ctx: Ctx, actor: Reader) -> CaseOut:
     async def unit(uow: UnitOfWork) -> c.Case:
         return await h.existing(uow, actor, case_id)
 
-    return out(await ctx.run(actor, unit))
+    return out(await ctx.run(actor, unit), actor)
 
 
 @router.get("/death-cases", response_model=CaseList)
 async def list_cases(ctx: Ctx, actor: Reader, status: Annotated[c.Status | None, Query()] = None) -> CaseList:
     found = await q.cases(ctx.store, actor, status=status)
-    return CaseList(total=len(found), items=[out(s) for s in found])
+    return CaseList(total=len(found), items=[out(s, actor) for s in found])
 
 
 @router.get("/death-overpayments", response_model=OverpaymentList)

@@ -23,6 +23,7 @@ One one-off per death, by the category held (a disabled entitlement first, then 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -68,6 +69,8 @@ MAX_NAME = 50
 class DeathBenefitCaseOpened(DomainEvent):
     case_id: str
     person: str
+    resident_id: str
+    """The deceased (the one-off is theirs; masked in responses but for the approver and auditor)."""
     residence: str
     died_on: str
     death_event_id: str
@@ -131,6 +134,8 @@ class PayeeRecorded(DomainEvent):
 class DeathBenefitPaid(DomainEvent):
     case_id: str
     payment_id: str
+    """A UUID derived from the case (``payment_id``): one payment per case."""
+    resident_id: str
     kind: str
     amount_fen: int
     standard_ids: tuple[str, ...]
@@ -163,6 +168,7 @@ class Case:
 
     case_id: str | None = None
     person: str = ""
+    resident_id: str = ""
     residence: str = ""
     died_on: date | None = None
     death_event_id: str = ""
@@ -197,6 +203,7 @@ def evolve(state: Case, event: DomainEvent) -> Case:
             return Case(
                 case_id=event.case_id,
                 person=event.person,
+                resident_id=event.resident_id,
                 residence=event.residence,
                 died_on=date.fromisoformat(event.died_on),
                 death_event_id=event.death_event_id,
@@ -281,6 +288,7 @@ def open_case(
         DeathBenefitCaseOpened(
             case_id=case_id,
             person=main.person,
+            resident_id=main.resident_id,
             residence=main.residence,
             died_on=died_on.isoformat(),
             death_event_id=death_event_id,
@@ -371,9 +379,13 @@ def record_payee(state: Case, *, name: str, relation: Relation) -> list[DomainEv
     return [PayeeRecorded(state.case_id or "", name, relation.value)]
 
 
+PAYMENT_NAMESPACE = uuid.UUID("6d1f5a3e-0b7c-5e47-9a55-76657465726e")
+
+
 def payment_id(case_id: str) -> str:
-    """The one-off's payment id: one per case, so paying twice is refused, never doubled."""
-    return f"payment-{case_id}"
+    """The one-off's payment id, a UUID derived from the case: one per case, so paying twice is
+    refused, never doubled."""
+    return str(uuid.uuid5(PAYMENT_NAMESPACE, case_id))
 
 
 def pay(state: Case) -> list[DomainEvent]:
@@ -385,7 +397,9 @@ def pay(state: Case) -> list[DomainEvent]:
         raise Conflict("payee_missing", "record the payee before paying", field="case_id")
     cid = state.case_id or ""
     one = state.one_off
-    return [DeathBenefitPaid(cid, payment_id(cid), one.kind, one.amount_fen, one.standard_ids)]
+    return [
+        DeathBenefitPaid(cid, payment_id(cid), state.resident_id, one.kind, one.amount_fen, one.standard_ids)
+    ]
 
 
 __all__ = [
