@@ -8,7 +8,7 @@ from minzheng_eventstore.host import Migration
 from minzheng_eventstore.standards import standards_table_sql
 
 from . import SERVICE
-from .adapters import aid, configuration, conscripts, entitlement, pensions, placement
+from .adapters import aid, configuration, conscripts, death, entitlement, pensions, placement
 from .application.configuration import load_national_standards
 
 AREAS: tuple[Area, ...] = (
@@ -18,8 +18,10 @@ AREAS: tuple[Area, ...] = (
     aid.AREA,
     pensions.AREA,
     entitlement.AREA,
+    death.AREA,
 )
-"""Conscripts' family allowance, discharged soldiers' placement, other aid, the pension run.
+"""The standards, conscripts' family allowance, discharged soldiers' placement, other aid, the
+pension run, the entitled persons and the reaction to a death.
 Demo data is seeded in this order, after the national standards."""
 
 MIGRATIONS = [Migration("0001_veterans_standards", standards_table_sql("standards")), deadlines.MIGRATION]
