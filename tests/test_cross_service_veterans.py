@@ -20,6 +20,7 @@ from minzheng_eventstore.host import ServiceSettings
 from minzheng_eventstore.testing import bearer, oidc_settings
 from minzheng_kernel.standards import monthly_share
 from minzheng_registry.entrypoints.app import Registry
+from minzheng_veterans.adapters.entitlement.http import RECOGNITION
 from minzheng_veterans.application.death.standards import load_death_standards
 from minzheng_veterans.application.pensions.run import run_pensions
 from minzheng_veterans.application.pensions.standards import load_pension_standards
@@ -67,14 +68,7 @@ async def test_a_death_registered_in_the_registry_stops_the_veterans_pension_onc
         ctx = veterans.context()
         await load_pension_standards(ctx)
         await load_death_standards(ctx)
-        recognition = {
-            "resident_id": VETERAN,
-            "residence": VILLAGE,
-            "category": "disabled",
-            "nature": "war",
-            "grade": 1,
-            "approved_on": "2026-02-10",
-        }
+        recognition = {**RECOGNITION, "resident_id": VETERAN, "residence": VILLAGE, "grade": 1}
         answer = await v.post("/entitlements", json=recognition)
         assert answer.status_code == 201, answer.text
         eid = answer.json()["entitlement_id"]

@@ -22,6 +22,7 @@ from minzheng_contracts import (
 from minzheng_eventstore import Actor
 from minzheng_kernel.calendar import CHINA
 from minzheng_kernel.standards import monthly_share
+from minzheng_veterans.adapters.entitlement.http import RECOGNITION
 from minzheng_veterans.application.death.standards import load_death_standards
 from minzheng_veterans.application.pensions.run import run_pensions
 from minzheng_veterans.application.pensions.standards import load_pension_standards
@@ -32,14 +33,8 @@ if TYPE_CHECKING:
 VILLAGE = "330727101201"
 RESIDENT = make_resident_id("330727", date(1952, 3, 4), 19).reveal()
 WAR_1 = 8_815_000  # 因战一级 from 2019-08-01, fen a year
-DISABLED = {
-    "resident_id": RESIDENT,
-    "residence": VILLAGE,
-    "category": "disabled",
-    "nature": "war",
-    "grade": 1,
-    "approved_on": "2026-02-10",
-}
+DISABLED = {**RECOGNITION, "resident_id": RESIDENT, "residence": VILLAGE, "grade": 1}
+"""The documented recognition (因战, approved 2026-02-10: paid from March), at grade 1."""
 
 
 def approver(v: Running) -> dict[str, str]:
