@@ -214,3 +214,19 @@ async def test_a_death_of_someone_without_an_entitlement_opens_no_case(
     )
     assert await events_written(veterans) == written
     assert await cases(veterans) == []
+
+
+async def test_a_month_paid_while_the_death_is_taken_in_is_recorded_as_overpaid_never_lost(
+    veterans: Running, nats_admin: Any
+) -> None:
+    eid = await paid_through_may(veterans)
+    await at(veterans, 2026, 6)
+    await asyncio.gather(
+        run_pensions(veterans.service.context(), Actor("approver-1"), Period(2026, 6)),
+        publish(nats_admin, veterans, death(veterans, date(2026, 3, 20))),
+    )
+    lines = (await veterans.get(f"/entitlements/{eid}/payments", headers=approver(veterans))).json()
+    paid_after = sorted(x["period"] for x in lines if x["kind"] == "monthly" and x["period"] > "2026-03")
+    [case] = await cases(veterans)
+    assert sorted(o["period"] for o in case["overpayments"]) == paid_after
+    assert paid_after[:2] == ["2026-04", "2026-05"]
