@@ -21,7 +21,7 @@ from minzheng_eventstore import EventStore, install
 from minzheng_eventstore.dsn import sqlalchemy_url
 from minzheng_infra.stack import EmbeddedStack
 
-from . import domain, eslib, platform, raw, registry
+from . import domain, eslib, platform, raw, registry, veterans
 from .append import AppendFigures, measure_append
 
 
@@ -37,6 +37,7 @@ class Sizes:
     sla: int
     archive: int
     marriages: int
+    entitled: int
 
 
 QUICK = Sizes(
@@ -50,6 +51,7 @@ QUICK = Sizes(
     sla=2_000,
     archive=20_000,
     marriages=300,
+    entitled=20_000,
 )
 FULL = Sizes(
     seq=4000,
@@ -62,6 +64,7 @@ FULL = Sizes(
     sla=10_000,
     archive=100_000,
     marriages=4000,
+    entitled=20_000,
 )
 
 
@@ -243,6 +246,7 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
             Row("SLA scheduler CPU while idle (1 poll/s)", sla["idle_cpu_share"] * 100, "% of a core"),
         ]
         rows += await _registry_rows(stack, sizes, ap, pg["pg_batched"], lat["p99"], console)
+        rows += await _veterans_rows(stack, sizes, console)
     finally:
         stack.stop()
         shutil.rmtree(stack.root, ignore_errors=True)
@@ -322,6 +326,47 @@ async def _registry_rows(
             platform_p99,
         )
     )
+    return rows
+
+
+async def _veterans_rows(stack: EmbeddedStack, sizes: Sizes, console: Console) -> list[Row]:
+    """The veterans' rows: the monthly pension run appended, published and seen by a consumer in
+    another process; an entitled person created, loaded and decided beside the eventsourcing library."""
+    n = sizes.entitled
+    console.log(f"veterans: pension run, {n:,} entitled persons")
+    run = await veterans.pension_run(
+        await _database(stack, "pensions", store=False),
+        await _database(stack, "pensionconsumer"),
+        stack.nats_admin_url,
+        n,
+    )
+    rows = [
+        Row(f"pension run {n:,}: append", run["append_s"], "s"),
+        Row(f"pension run {n:,}: all published", run["publish_s"], "s"),
+        Row(f"pension run {n:,}: consumer saw last", run["end_to_end_s"], "s", target="≤ 4 s"),
+    ]
+    rows += [
+        Row(f"pension run {n:,}: CPU of {process}", seconds, "core-s")
+        for process, seconds in run["cpu_s"].items()
+    ]
+    console.log("veterans: entitled person, eventsourcing library vs Repository")
+    lib = await asyncio.to_thread(
+        veterans.entitled_person_library, await _database(stack, "eslib_person", store=False), sizes.seq
+    )
+    ours = await veterans.entitled_person_ours(
+        await _database(stack, "ours_person", store=False), stack.nats_admin_url, sizes.seq
+    )
+    for key, label in (("create", "recognise"), ("decide", "load + suspend"), ("load", "load")):
+        rows.append(
+            Row(
+                f"entitled person {label} (Repository)",
+                ours[key],
+                "cmd/s",
+                f"eventsourcing 9.x {label}",
+                lib[key],
+                "≥ 3×",
+            )
+        )
     return rows
 
 

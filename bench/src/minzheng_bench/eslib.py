@@ -15,6 +15,21 @@ from minzheng_eventstore import EventStore, NewEvent, RecordedEvent, Repository
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
+def configure_library(database_url: str) -> None:
+    """Point the library's applications at ``database_url`` (it reads its settings from the environment)."""
+    url = urlsplit(database_url)
+    os.environ.update(
+        PERSISTENCE_MODULE="eventsourcing.postgres",
+        POSTGRES_DBNAME=url.path.lstrip("/"),
+        POSTGRES_HOST=url.hostname or "127.0.0.1",
+        POSTGRES_PORT=str(url.port or 5432),
+        POSTGRES_USER=url.username or "postgres",
+        POSTGRES_PASSWORD=url.password or "x",
+        POSTGRES_SCHEMA="public",
+        POSTGRES_CREATE_TABLE="y",
+    )
+
+
 def eventsourcing_library(database_url: str, n: int) -> dict[str, float]:
     """Runs synchronously (the library is sync); call it in a thread."""
     from eventsourcing.application import Application
@@ -32,17 +47,7 @@ def eventsourcing_library(database_url: str, n: int) -> dict[str, float]:
     class Assistance(Application):  # type: ignore[misc,type-arg,unused-ignore]
         pass
 
-    url = urlsplit(database_url)
-    os.environ.update(
-        PERSISTENCE_MODULE="eventsourcing.postgres",
-        POSTGRES_DBNAME=url.path.lstrip("/"),
-        POSTGRES_HOST=url.hostname or "127.0.0.1",
-        POSTGRES_PORT=str(url.port or 5432),
-        POSTGRES_USER=url.username or "postgres",
-        POSTGRES_PASSWORD=url.password or "x",
-        POSTGRES_SCHEMA="public",
-        POSTGRES_CREATE_TABLE="y",
-    )
+    configure_library(database_url)
     app = Assistance()
     t = time.perf_counter()
     ids = []

@@ -1,6 +1,7 @@
 """Another service's consumer of ``PaymentIssued``, in a process of its own (payment-run benchmark).
 
-``python -m minzheng_bench.payment_consumer DATABASE_URL NATS_URL COUNT NAME``: keeps a read model
+``python -m minzheng_bench.payment_consumer DATABASE_URL NATS_URL COUNT NAME [STREAM SUBJECT]``
+(default ``ASSISTANCE assistance.payment.issued``): keeps a read model
 of the payments it saw (one row per payment, written with the inbox in one transaction), prints
 ``ready`` once subscribed, and ``seen <unix time>`` when COUNT payments are in its read model.
 """
@@ -29,7 +30,14 @@ def _row(item: Incoming) -> tuple[str, str | None, str, int]:
     return data["payment_id"], data["household_id"], data["period"], data["amount_fen"]
 
 
-async def main(database_url: str, nats_url: str, count: int, name: str) -> None:
+async def main(
+    database_url: str,
+    nats_url: str,
+    count: int,
+    name: str,
+    stream: str = "ASSISTANCE",
+    subject: str = "assistance.payment.issued",
+) -> None:
     store = await EventStore.connect(database_url)
     async with store.pool.acquire() as conn:
         await conn.execute(READ_MODEL)
@@ -51,8 +59,8 @@ async def main(database_url: str, nats_url: str, count: int, name: str) -> None:
         service="bench",
         purpose=name,
         version=1,
-        stream="ASSISTANCE",
-        subject="assistance.payment.issued",
+        stream=stream,
+        subject=subject,
         handler=handle,
         batch_handler=handle_many,
         batch_size=1000,
@@ -71,4 +79,4 @@ async def main(database_url: str, nats_url: str, count: int, name: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]))
+    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:7]))
