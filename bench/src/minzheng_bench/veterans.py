@@ -3,9 +3,10 @@
 ``python -m minzheng_bench.veterans [COUNT SEQ]`` prints the veterans' rows alone on their own
 embedded stack; ``make bench`` runs them among the others (``__main__._veterans_rows``). The
 entitled persons are seeded as the real ``EntitledPersonRecognised`` events the recognition command
-decides (the pure ``recognise``, its guard rows), in batches of ``create_streams_once``: set-up speed is not what is measured. The
-run is the service's ``run_pensions`` over the entitlement area's roll; the relay runs in a process
-of its own and another service's consumer of ``PaymentIssued`` v2 in a third.
+decides (the pure ``recognise``, its guard rows), in batches of ``create_streams_once``: set-up
+speed is not what is measured. The run is the service's ``run_pensions`` over the entitlement
+area's roll; the relay runs in a process of its own and another service's consumer of
+``PaymentIssued`` v2 in a third.
 """
 
 from __future__ import annotations
