@@ -13,16 +13,10 @@ The veterans and eldercare services publish v2 (v1 refuses them as producers and
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar, Literal, Self
-from uuid import UUID
+from typing import ClassVar, Literal
 
-from pydantic import Field, model_validator
-
-from minzheng_contracts.assistance import NonEmptyStr, PaymentProgramme
-from minzheng_contracts.envelope import EventData, IntegrationEvent
-from minzheng_contracts.money import PositiveFen
-from minzheng_contracts.period import Period
-from minzheng_contracts.resident_id import ResidentId
+from minzheng_contracts.assistance import PaymentIssuedData, PaymentProgramme
+from minzheng_contracts.envelope import IntegrationEvent
 
 __all__ = ["PAYING_SERVICES", "PaymentIssuedV2", "PaymentIssuedV2Data", "PaymentProgrammeV2"]
 
@@ -70,31 +64,15 @@ class PaymentProgrammeV2(StrEnum):
     HOME_CARE_MEAL_SUBSIDY = "eldercare_home_care_meal_subsidy"  # 助餐补贴
 
 
-class PaymentIssuedV2Data(EventData):
-    """A payment (资金发放) by any paying service, to a household and/or a person: v1's fields.
+class PaymentIssuedV2Data(PaymentIssuedData):
+    """A payment (资金发放) by any paying service, to a household and/or a person: v1's fields and
+    rules, the programme from the v2 list.
 
     At least one of ``household_id`` and ``beneficiary`` is set.
     """
 
-    payment_id: UUID
-    programme: PaymentProgrammeV2
-    household_id: UUID | None = None
-    beneficiary: ResidentId | None = Field(
-        default=None, description="The person paid; null if the household is paid."
-    )
-    period: Period | None = Field(default=None, description="Month paid for; null for a one-off payment.")
-    amount_fen: PositiveFen
-    standard_id: NonEmptyStr = Field(description="Version of the rule or standard the amount comes from.")
-    run_id: UUID | None = Field(default=None, description="The payment run (发放批次) that issued it.")
-    incident_id: UUID | None = Field(
-        default=None, description="The disaster incident (灾害事件) the relief is for, if any."
-    )
-
-    @model_validator(mode="after")
-    def _has_a_beneficiary(self) -> Self:
-        if self.household_id is None and self.beneficiary is None:
-            raise ValueError("a payment needs a household_id or a beneficiary (or both)")
-        return self
+    # a wider enum than v1's: v2 data is not v1 data (no v1 consumer is given it), only its shape
+    programme: PaymentProgrammeV2  # type: ignore[assignment]
 
 
 class PaymentIssuedV2(IntegrationEvent[PaymentIssuedV2Data]):
