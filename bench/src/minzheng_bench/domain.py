@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import time
 from typing import Any
 
@@ -12,7 +10,7 @@ from minzheng_contracts import Period
 from minzheng_eventstore.clock import SystemClock
 from minzheng_eventstore.host import ServiceSettings
 
-from .processes import cpu_seconds, stop
+from .timed_run import time_run
 
 
 async def payment_run(
@@ -50,90 +48,17 @@ async def time_payment_run(
     from minzheng_eventstore import Actor
 
     service = Assistance(ServiceSettings("assistance", database_url, nats_url), clock=SystemClock())
-    relay_name = "assistance-outbox"
     async with service.host.running(consume=False, relay=False):
-        store = service.host.store
-        async with store.pool.acquire() as conn:
-            head = await store.head()
-            await conn.execute(
-                "INSERT INTO relay_checkpoints (relay, tx, position, published) VALUES ($1, $2, $3, 0) "
-                "ON CONFLICT (relay) DO UPDATE SET tx = excluded.tx, position = excluded.position",
-                relay_name,
-                head.tx,
-                head.position,
-            )
-            # a monthly run starts on a settled database, not on the set-up's dead rows and WAL
-            await conn.execute("VACUUM ANALYZE")
-            await conn.execute("CHECKPOINT")
-            published_before = await conn.fetchval(
-                "SELECT published FROM relay_checkpoints WHERE relay = $1", relay_name
-            )
-        env = {
-            **os.environ,
-            "ASSISTANCE_DATABASE_URL": database_url,
-            "ASSISTANCE_NATS_URL": nats_url,
-            "ASSISTANCE_PSEUDONYM_KEY": "benchmark-key-not-a-secret",
-            "ASSISTANCE_OIDC_ISSUER": "http://127.0.0.1:9/no-issuer",  # the relay verifies no token
-        }
-        relay = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "minzheng_assistance", "relay", env=env, stderr=asyncio.subprocess.PIPE
+        result, marks = await time_run(
+            service.host.store,
+            service="assistance",
+            database_url=database_url,
+            consumer_database_url=consumer_database_url,
+            nats_url=nats_url,
+            count=households,
+            run=lambda: run_payments(service.context(), Actor("bench"), period),
         )
-        consumer = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "minzheng_bench.payment_consumer",
-            consumer_database_url,
-            nats_url,
-            str(households),
-            f"payments{time.monotonic_ns()}",
-            stdout=asyncio.subprocess.PIPE,
-        )
-        assert consumer.stdout is not None and relay.stderr is not None
-        relay_running = asyncio.Event()
-
-        async def relay_log(stream: asyncio.StreamReader) -> None:  # read it all: a full pipe blocks
-            async for line in stream:
-                if b"relay assistance-outbox running" in line:
-                    relay_running.set()
-
-        reading = asyncio.create_task(relay_log(relay.stderr))
-        try:
-            assert (await consumer.stdout.readline()).startswith(b"ready")
-            await asyncio.wait_for(relay_running.wait(), 60)
-            marks: dict[str, float] = {}
-
-            async def watch_relay() -> None:
-                async with store.pool.acquire() as conn:
-                    while (  # noqa: ASYNC110 - polling is the measurement
-                        await conn.fetchval(
-                            "SELECT published FROM relay_checkpoints WHERE relay = $1", relay_name
-                        )
-                        < published_before + households
-                    ):
-                        await asyncio.sleep(0.01)
-                marks["published"] = time.time()
-
-            children = {"relay": relay.pid, "consumer": consumer.pid}
-            cpu_before = cpu_seconds(children)
-            start = time.time()
-            watching = asyncio.create_task(watch_relay())
-            result = await run_payments(service.context(), Actor("bench"), period)
-            appended = time.time()
-            line = await asyncio.wait_for(consumer.stdout.readline(), 900)
-            seen = float(line.split()[1])
-            cpu_after = cpu_seconds(children)
-            await asyncio.wait_for(watching, 60)
-        finally:
-            await stop(consumer, relay, grace=10)
-            reading.cancel()
-    return {
-        "households": households,
-        "paid": result.paid,
-        "append_s": appended - start,
-        "publish_s": marks["published"] - start,
-        "end_to_end_s": seen - start,
-        "cpu_s": {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before},
-    }
+    return {"households": households, "paid": result.paid, **marks}
 
 
 async def sla_burst(

@@ -12,7 +12,6 @@ area's roll; the relay runs in a process of its own and another service's consum
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 import uuid
@@ -25,12 +24,11 @@ from minzheng_eventstore.clock import SystemClock
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.host import ServiceSettings
 
-from .processes import cpu_seconds, stop
+from .timed_run import time_run
 
 VILLAGE = "330727101201"
 PERIOD = Period(2026, 3)
 APPROVED_ON = date(2026, 1, 10)
-RELAY = "veterans-outbox"
 PSEUDONYM_KEY = "benchmark-key-not-a-secret"
 
 
@@ -120,88 +118,16 @@ async def pension_run(
         t = time.perf_counter()
         await seed_entitled_persons(ctx, count)
         seeded = time.perf_counter() - t
-        store = ctx.store
-        async with store.pool.acquire() as conn:
-            head = await store.head()
-            await conn.execute(  # the seeded history counts as published: the relay starts at the head
-                "INSERT INTO relay_checkpoints (relay, tx, position, published) VALUES ($1, $2, $3, 0) "
-                "ON CONFLICT (relay) DO UPDATE SET tx = excluded.tx, position = excluded.position",
-                RELAY,
-                head.tx,
-                head.position,
-            )
-            await conn.execute("VACUUM ANALYZE")
-            await conn.execute("CHECKPOINT")
-            published_before = await conn.fetchval(
-                "SELECT published FROM relay_checkpoints WHERE relay = $1", RELAY
-            )
-        env = {
-            **os.environ,
-            "VETERANS_DATABASE_URL": database_url,
-            "VETERANS_NATS_URL": nats_url,
-            "VETERANS_PSEUDONYM_KEY": PSEUDONYM_KEY,
-            "VETERANS_OIDC_ISSUER": "http://127.0.0.1:9/no-issuer",  # the relay verifies no token
-        }
-        relay = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "minzheng_veterans", "relay", env=env, stderr=asyncio.subprocess.PIPE
+        result, marks = await time_run(
+            ctx.store,
+            service="veterans",
+            database_url=database_url,
+            consumer_database_url=consumer_database_url,
+            nats_url=nats_url,
+            count=count,
+            run=lambda: run_pensions(ctx, Actor("bench"), PERIOD),
         )
-        consumer = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "minzheng_bench.payment_consumer",
-            consumer_database_url,
-            nats_url,
-            str(count),
-            f"pensions{time.monotonic_ns()}",
-            "VETERANS",
-            "veterans.payment.issued",
-            stdout=asyncio.subprocess.PIPE,
-        )
-        assert consumer.stdout is not None and relay.stderr is not None
-        relay_running = asyncio.Event()
-
-        async def relay_log(stream: asyncio.StreamReader) -> None:  # read it all: a full pipe blocks
-            async for line in stream:
-                if f"relay {RELAY} running".encode() in line:
-                    relay_running.set()
-
-        reading = asyncio.create_task(relay_log(relay.stderr))
-        try:
-            assert (await consumer.stdout.readline()).startswith(b"ready")
-            await asyncio.wait_for(relay_running.wait(), 60)
-            marks: dict[str, float] = {}
-
-            async def watch_relay() -> None:
-                async with store.pool.acquire() as conn:
-                    while (  # noqa: ASYNC110 - polling is the measurement
-                        await conn.fetchval("SELECT published FROM relay_checkpoints WHERE relay = $1", RELAY)
-                        < published_before + count
-                    ):
-                        await asyncio.sleep(0.01)
-                marks["published"] = time.time()
-
-            children = {"relay": relay.pid, "consumer": consumer.pid}
-            cpu_before = cpu_seconds(children)
-            start = time.time()
-            watching = asyncio.create_task(watch_relay())
-            result = await run_pensions(ctx, Actor("bench"), PERIOD)
-            appended = time.time()
-            line = await asyncio.wait_for(consumer.stdout.readline(), 900)
-            seen = float(line.split()[1])
-            cpu_after = cpu_seconds(children)
-            await asyncio.wait_for(watching, 60)
-        finally:
-            await stop(consumer, relay, grace=10)
-            reading.cancel()
-    return {
-        "entitled": count,
-        "paid": result.monthly.paid,
-        "seed_s": seeded,
-        "append_s": appended - start,
-        "publish_s": marks["published"] - start,
-        "end_to_end_s": seen - start,
-        "cpu_s": {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before},
-    }
+    return {"entitled": count, "paid": result.monthly.paid, "seed_s": seeded, **marks}
 
 
 def entitled_person_library(database_url: str, n: int) -> dict[str, float]:
