@@ -41,6 +41,7 @@ from minzheng_contracts import (
     ReliefSlaData,
     archive,
     burial,
+    eldercare,
     make_resident_id,
     places,
     registry,
@@ -223,7 +224,7 @@ def sample_events() -> dict[type[IntegrationEvent[Any]], IntegrationEvent[Any]]:
         DeathRegistered.new(data=death_registered_data(), producer="registry", **common),
     ]
     # the registry's modules give their own examples (one place per area to add a contract)
-    for module in (registry, burial, places, archive, veterans):
+    for module in (registry, burial, places, archive, veterans, eldercare):
         events += [e for e in module.examples(**common) if not isinstance(e, DeathRegistered)]
     samples = {type(event): event for event in events}
     assert set(samples) == set(CONTRACTS.values()), "add a sample for every new contract"

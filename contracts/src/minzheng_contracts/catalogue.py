@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic_core import from_json
 
-from minzheng_contracts import archive, burial, places, registry, veterans
+from minzheng_contracts import archive, burial, eldercare, places, registry, veterans
 from minzheng_contracts.assistance import (
     AmountChanged,
     ApplicationRejected,
@@ -54,6 +54,7 @@ _ALL: tuple[ContractClass, ...] = (
     *places.CONTRACTS,
     *archive.CONTRACTS,
     *veterans.CONTRACTS,
+    *eldercare.CONTRACTS,
 )
 
 
