@@ -1,0 +1,49 @@
+"""The eldercare service (养老服务), declared: its areas put together, the kit wires the rest."""
+
+from __future__ import annotations
+
+from minzheng_eventstore import deadlines
+from minzheng_eventstore.areas import Area, compose
+from minzheng_eventstore.host import Migration
+from minzheng_eventstore.standards import standards_table_sql
+
+from . import SERVICE
+from .adapters import configuration
+from .application.configuration import load_county_standards
+
+AREAS: tuple[Area, ...] = (configuration.AREA,)
+"""The standards; each area adds itself here. Demo data is seeded in this order, after the
+county's standards."""
+
+INSTITUTION_STANDING = Migration(
+    "0002_eldercare_institution_standing",
+    """
+    CREATE TABLE IF NOT EXISTS institution_standing (
+        institution_id text PRIMARY KEY,
+        admissions_suspended boolean NOT NULL DEFAULT false,
+        closed boolean NOT NULL DEFAULT false,
+        order_id text,
+        since timestamptz NOT NULL
+    );
+    """,
+)
+"""The guard row of an institution's standing: written by the units that record
+``AdmissionsSuspended``, ``AdmissionsResumed`` and ``InstitutionClosed`` (inspections), read
+``FOR SHARE`` by an admission's unit (institutions), so no admission commits past a suspension or a
+closure."""
+
+MIGRATIONS = [
+    Migration("0001_eldercare_standards", standards_table_sql("standards")),
+    deadlines.MIGRATION,
+    INSTITUTION_STANDING,
+]
+
+ELDERCARE = compose(
+    SERVICE,
+    title="minzheng eldercare (养老服务)",
+    description="Old-age allowances, accident insurance, care institutions and their residents, "
+    "inspections and rectification, home-care centres and subsidies.",
+    areas=AREAS,
+    migrations=MIGRATIONS,
+    seed_first=load_county_standards,
+)
