@@ -20,6 +20,8 @@ INSTITUTION_STANDING = Migration(
     """
     CREATE TABLE IF NOT EXISTS institution_standing (
         institution_id text PRIMARY KEY,
+        kind text NOT NULL,
+        township text NOT NULL,
         admissions_suspended boolean NOT NULL DEFAULT false,
         closed boolean NOT NULL DEFAULT false,
         order_id text,
@@ -27,10 +29,11 @@ INSTITUTION_STANDING = Migration(
     );
     """,
 )
-"""The guard row of an institution's standing: written by the units that record
-``AdmissionsSuspended``, ``AdmissionsResumed`` and ``InstitutionClosed`` (inspections), read
+"""The guard row of an institution's standing, one per registered institution: inserted by the
+unit that records ``InstitutionRegistered`` (institutions), updated by the units that record
+``AdmissionsSuspended``, ``AdmissionsResumed`` and ``InstitutionClosed`` (inspections), and read
 ``FOR SHARE`` by an admission's unit (institutions), so no admission commits past a suspension or a
-closure."""
+closure. Other areas read ``kind`` and ``township`` from it (a subsidy for a private home only)."""
 
 MIGRATIONS = [
     Migration("0001_eldercare_standards", standards_table_sql("standards")),
