@@ -114,6 +114,33 @@ class AllowanceEnded(DomainEvent):
     died_on: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ProofOfLifeLapsed(DomainEvent):
+    """Internal: the proof of life fell due on ``due_on`` without being done (逾期未认证); the
+    allowance is not paid from the month after it until a proof is recorded."""
+
+    elder_id: str
+    due_on: str
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityChanged(DomainEvent):
+    """Internal: a started allowance's eligibility by the standards in force changed from
+    ``from_period`` (an income test or dibao-only introduced or lifted, a band closed)."""
+
+    elder_id: str
+    eligible: bool
+    from_period: str
+
+
+@dataclass(frozen=True, slots=True)
+class ElderDied(DomainEvent):
+    """Internal: an elder whose allowance had not started died (no later start)."""
+
+    elder_id: str
+    died_on: str
+
+
 ELDER_EVENTS = EventTypes(
     ElderRegistered,
     ElderMoved,
@@ -123,5 +150,8 @@ ELDER_EVENTS = EventTypes(
     AllowanceSuspended,
     AllowanceResumed,
     AllowanceEnded,
+    ProofOfLifeLapsed,
+    EligibilityChanged,
+    ElderDied,
 )
 """The elder stream's event types (the allowance area adds any others it needs to this set)."""
