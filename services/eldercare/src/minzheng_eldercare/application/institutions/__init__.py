@@ -1,0 +1,1 @@
+"""The institutions area's units of work, guards, reactions and queries."""
