@@ -8,10 +8,10 @@ from minzheng_eventstore.host import Migration
 from minzheng_eventstore.standards import standards_table_sql
 
 from . import SERVICE
-from .adapters import configuration
+from .adapters import configuration, institutions
 from .application.configuration import load_county_standards
 
-AREAS: tuple[Area, ...] = (configuration.AREA,)
+AREAS: tuple[Area, ...] = (configuration.AREA, institutions.AREA)
 """The standards; each area adds itself here. Demo data is seeded in this order, after the
 county's standards."""
 

@@ -13,9 +13,11 @@ from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.standards import Bound, Bounded, set_standards, standards_table
 
 from ..domain.allowance import parameters as allowance
+from ..domain.institutions import parameters as institutions
 
 PARAMETERS: Mapping[str, Bounded] = {
     **{p.value: p for p in allowance.Parameter},
+    **{p.value: p for p in institutions.Parameter},
     **{
         allowance.band_parameter(lower): Bound(allowance.band_parameter(lower), 0, allowance.MAX_MONTHLY_FEN)
         for lower in allowance.THRESHOLDS
@@ -23,7 +25,7 @@ PARAMETERS: Mapping[str, Bounded] = {
 }
 """Every parameter an eldercare standard may fix, by name, with its bounds."""
 
-DEMO_ROWS: tuple[tuple[str, str, int], ...] = (*allowance.DEMO,)
+DEMO_ROWS: tuple[tuple[str, str, int], ...] = (*allowance.DEMO, *institutions.DEMO)
 """(parameter, effective from, value) for the demo county, every area's."""
 
 SETUP = Actor("eldercare-setup")
