@@ -14,6 +14,7 @@ from minzheng_eventstore.standards import Bound, Bounded, set_standards, standar
 
 from ..domain.allowance import parameters as allowance
 from ..domain.institutions import parameters as institutions
+from ..domain.subsidies import parameters as subsidies
 
 PARAMETERS: Mapping[str, Bounded] = {
     **{p.value: p for p in allowance.Parameter},
@@ -22,10 +23,11 @@ PARAMETERS: Mapping[str, Bounded] = {
         allowance.band_parameter(lower): Bound(allowance.band_parameter(lower), 0, allowance.MAX_MONTHLY_FEN)
         for lower in allowance.THRESHOLDS
     },
+    **{name: Bound(name, 0, subsidies.MAX_PERSON_MONTH_FEN) for name in subsidies.LEVEL_PARAMETERS},
 }
 """Every parameter an eldercare standard may fix, by name, with its bounds."""
 
-DEMO_ROWS: tuple[tuple[str, str, int], ...] = (*allowance.DEMO, *institutions.DEMO)
+DEMO_ROWS: tuple[tuple[str, str, int], ...] = (*allowance.DEMO, *institutions.DEMO, *subsidies.DEMO)
 """(parameter, effective from, value) for the demo county, every area's."""
 
 SETUP = Actor("eldercare-setup")
