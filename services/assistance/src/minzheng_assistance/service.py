@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from minzheng_contracts import DeathRegistered
+from minzheng_contracts.eldercare import ResidentAdmitted, ResidentDischarged
 from minzheng_contracts.places import DivisionRecorded
 from minzheng_contracts.registry import DivorceRegistered, MarriageRegistered
 from minzheng_eventstore.kit import ProjectionDef, ServiceDefinition, Subscription
@@ -14,8 +15,10 @@ from .adapters.policy import ASSISTANCE_POLICY
 from .adapters.publication import INTERNAL, publication
 from .adapters.schema import MIGRATIONS
 from .application.policies import on_death_registered, on_division_recorded, on_marriage_event
+from .application.residency import on_residency_event
 from .demo import seed_demo
 from .domain.events import ALL_EVENTS
+from .domain.other_aid import RESIDENCY_ACTOR
 
 ASSISTANCE = ServiceDefinition(
     name=SERVICE,
@@ -52,6 +55,15 @@ ASSISTANCE = ServiceDefinition(
             on_division_recorded,
             contracts=(DivisionRecorded,),
             actor="registry-policy",
+        ),
+        Subscription(
+            "residency",
+            1,
+            "ELDERCARE",
+            "eldercare.residency.>",
+            on_residency_event,
+            contracts=(ResidentAdmitted, ResidentDischarged),
+            actor=RESIDENCY_ACTOR,
         ),
     ],
     projections=[

@@ -145,7 +145,23 @@ def _tekun_confirmed(event: RecordedEvent, e: ev.TekunSupportConfirmed, w: RowWr
 
 
 def _tekun_mode(event: RecordedEvent, e: ev.SupportModeChanged, w: RowWrites) -> None:
-    w.add("UPDATE tekun_cases SET mode = $2 WHERE case_id = $1", event.stream_id.removeprefix("tekun-"), e.to)
+    case = event.stream_id.removeprefix("tekun-")
+    if not e.effective_from:  # for every month not yet paid: the timeline is the mode alone
+        w.add("UPDATE tekun_cases SET mode = $2, modes = NULL WHERE case_id = $1", case, e.to)
+        return
+    # from a month on (domain.other_aid.evolve_tekun): the entries begun before it, then this one
+    w.add(_MODE_FROM, case, e.to, e.effective_from)
+
+
+_MODE_FROM = """
+UPDATE tekun_cases SET mode = $2::text, modes = (
+    SELECT coalesce(jsonb_agg(x.entry ORDER BY x.n), '[]'::jsonb)
+    FROM jsonb_array_elements(
+        coalesce(modes, jsonb_build_array(jsonb_build_object('from', NULL, 'mode', mode)))
+    ) WITH ORDINALITY AS x(entry, n)
+    WHERE x.entry->>'from' IS NULL OR x.entry->>'from' < $3::text
+) || jsonb_build_array(jsonb_build_object('from', $3::text, 'mode', $2::text))
+WHERE case_id = $1"""
 
 
 def _tekun_ended(event: RecordedEvent, e: ev.TekunSupportEnded, w: RowWrites) -> None:

@@ -104,6 +104,15 @@ MIGRATIONS = [
         ALTER TABLE tekun_cases ADD COLUMN ends_from text;
         """,
     ),
+    Migration(
+        "0007_tekun_modes",
+        """
+        -- A 特困 case's modes by month once one changed from a month on (eldercare's admission to
+        -- a 敬老院: centralised from the next month): [{"from": "YYYY-MM" | null, "mode": ...}], in
+        -- order; NULL: the mode column holds for every month.
+        ALTER TABLE tekun_cases ADD COLUMN modes jsonb;
+        """,
+    ),
 ]
 
 READ_MODEL_TABLES = ("households", "tekun_cases", "payments")

@@ -27,7 +27,7 @@ from minzheng_eventstore.uow import UnitOfWork
 from ..domain import events as ev
 from ..domain.amounts import monthly_amount
 from ..domain.household import Basis
-from ..domain.other_aid import MODE_PARAMETER, SupportMode
+from ..domain.other_aid import MODE_PARAMETER, ModeFrom, SupportMode, mode_in
 from ..domain.periods import check_payable, county_today, latest_payable
 from ..domain.standards import Parameter, Standard, StandardsTable
 from .guards import paying, standards_table
@@ -82,6 +82,18 @@ def _basis_for(bases: list[dict[str, Any]], period: Period) -> Basis | None:
     return max(current, key=lambda b: b.effective_from) if current else None
 
 
+def _mode_in(modes: str | None, mode: str, period: Period) -> SupportMode:
+    """A 特困 case's mode in ``period`` from its read-model row (``modes``: the timeline, once the
+    mode changed from a month on)."""
+    if modes is None:
+        return SupportMode(mode)
+    timeline = [
+        ModeFrom(None if m["from"] is None else _period(m["from"]), SupportMode(m["mode"]))
+        for m in jsoncodec.loads(modes)
+    ]
+    return mode_in(timeline, period, SupportMode(mode))
+
+
 def latest_period(ctx: ServiceContext, table: StandardsTable) -> Period:
     """The last month payable now (``domain.periods``): the county's current month plus the lead
     time in force for the county (``payment_lead_months``, 0 when none is set)."""
@@ -127,7 +139,8 @@ async def run_payments(
                 str(period),
             )
             tekun = await conn.fetch(
-                "SELECT case_id, person, residence, mode FROM tekun_cases WHERE active OR ends_from > $1",
+                "SELECT case_id, person, residence, mode, modes::text AS modes FROM tekun_cases "
+                "WHERE active OR ends_from > $1",
                 str(period),
             )
         run = runtime.MonthlyRun(
@@ -160,7 +173,7 @@ async def run_payments(
             )
             await run.pay(case, fact, event_id=pid, amount_fen=amount, jurisdiction=row["residence"])
         for row in tekun:
-            standard = in_force(MODE_PARAMETER[SupportMode(row["mode"])], row["residence"])
+            standard = in_force(MODE_PARAMETER[_mode_in(row["modes"], row["mode"], period)], row["residence"])
             case = row["case_id"]
             pid = run.payment_id(case)
             fact = _payment(

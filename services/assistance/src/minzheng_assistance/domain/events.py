@@ -226,21 +226,40 @@ class TekunSupportConfirmed(DomainEvent):
 
 @dataclass(frozen=True, slots=True, init=False)
 class SupportModeChanged(DomainEvent):
-    """Stored as ``{case_id, from, to, by}``; ``from`` is ``from_mode`` here."""
+    """Stored as ``{case_id, from, to, by}``; ``from`` is ``from_mode`` here. A change from a
+    month on (a residency in a 敬老院 taken in from eldercare) also stores ``effective_from`` (the
+    first month paid in the new mode, ``YYYY-MM``) and ``cause`` (``admitted/<residency id>``,
+    ``discharged/<residency id>``); without them the change holds for every month not yet paid."""
 
     case_id: str
     from_mode: str
     to: str
     by: str
+    effective_from: str = ""
+    cause: str = ""
 
-    def __init__(self, case_id: str, to: str, by: str, from_mode: str = "", **stored: str) -> None:
+    def __init__(
+        self,
+        case_id: str,
+        to: str,
+        by: str,
+        from_mode: str = "",
+        effective_from: str = "",
+        cause: str = "",
+        **stored: str,
+    ) -> None:
         object.__setattr__(self, "case_id", case_id)
         object.__setattr__(self, "from_mode", stored.get("from", from_mode))
         object.__setattr__(self, "to", to)
         object.__setattr__(self, "by", by)
+        object.__setattr__(self, "effective_from", effective_from)
+        object.__setattr__(self, "cause", cause)
 
     def to_data(self) -> dict[str, Any]:
-        return {"case_id": self.case_id, "from": self.from_mode, "to": self.to, "by": self.by}
+        data = {"case_id": self.case_id, "from": self.from_mode, "to": self.to, "by": self.by}
+        if self.effective_from:
+            data |= {"effective_from": self.effective_from, "cause": self.cause}
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,24 @@ MODE_PARAMETER = {
 
 
 @dataclass(frozen=True, slots=True)
+class ModeFrom:
+    """供养方式 from a month on: ``mode`` is paid from ``period`` (``None``: from the start)."""
+
+    period: Period | None
+    mode: SupportMode
+
+
+def mode_in(modes: Sequence[ModeFrom], period: Period, default: SupportMode) -> SupportMode:
+    """The mode paid in ``period`` by the timeline ``modes`` (in order of their months, an undated
+    entry first): the last entry begun by then; ``default`` if none has."""
+    found = default
+    for entry in modes:
+        if entry.period is None or entry.period <= period:
+            found = entry.mode
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class TekunSupport:
     """特困人员供养 (formerly 五保): one person, supported monthly, centralised or dispersed."""
 
@@ -43,14 +61,24 @@ class TekunSupport:
     ends_from: Period | None = None
     """An ended case is paid for the months before this one (a death: its own month)."""
     overpayments: tuple[Overpayment, ...] = ()
+    modes: tuple[ModeFrom, ...] = ()
+    """The modes by month (the confirmed or last undated mode, then the changes from a month on);
+    ``mode`` is the last of them (the case's mode as last decided)."""
+    causes: frozenset[str] = frozenset()
+    """The residency facts (``admitted/<residency id>``, ``discharged/<residency id>``) that
+    changed the mode: one taken in again changes nothing."""
 
     def payable_in(self, period: Period) -> bool:
         return self.active or (self.ends_from is not None and period < self.ends_from)
 
+    def mode_in(self, period: Period) -> SupportMode:
+        """The mode paid in ``period`` (集中 / 分散供养)."""
+        return mode_in(self.modes, period, self.mode)
+
     def amount_for(self, period: Period, standards: StandardsTable) -> tuple[int, Standard] | None:
         if not self.payable_in(period):
             return None
-        standard = standards.in_force(MODE_PARAMETER[self.mode], self.residence, period.first_day)
+        standard = standards.in_force(MODE_PARAMETER[self.mode_in(period)], self.residence, period.first_day)
         return standard.value, standard
 
 
@@ -80,6 +108,66 @@ def change_mode(state: TekunSupport, *, mode: SupportMode, by: str) -> list[Doma
     if state.mode == mode:
         return []
     return [ev.SupportModeChanged(state.case_id, mode.value, by, from_mode=state.mode.value)]
+
+
+RESIDENCY_ACTOR = "eldercare-policy"
+"""Who changes a mode on eldercare's admissions and discharges (the subscription's actor)."""
+
+
+def change_mode_from(
+    state: TekunSupport,
+    *,
+    mode: SupportMode,
+    effective_from: Period,
+    cause: str,
+    cause_date: date,
+    paid: Sequence[PaidMonth] = (),
+    standards: StandardsTable | None = None,
+) -> list[DomainEvent]:
+    """The support mode changes from the month ``effective_from`` on (a 特困 person admitted to a
+    敬老院 is in centralised support 集中供养 from the month after the admission; discharged home or
+    to a transfer, dispersed 分散供养 from the month after the discharge). ``cause`` is the fact
+    (``admitted/<residency id>``): taken in again it changes nothing, and so does a change to the
+    mode the case already has from that month on. A case not active changes nothing. Months
+    already paid from ``effective_from`` on at more than the new mode's standard (``paid``, with
+    ``standards``) are recorded as an overpayment to recover (``TekunOverpaymentRecorded``); a
+    paid month is never reversed. ``cause_date`` is the day of the fact (the admission, the
+    discharge)."""
+    if not state.active or cause in state.causes:
+        return []
+    later = [
+        entry.period for entry in state.modes if entry.period is not None and entry.period > effective_from
+    ]
+    if all(state.mode_in(p) == mode for p in (effective_from, *later)):
+        return []
+    facts: list[DomainEvent] = [
+        ev.SupportModeChanged(
+            state.case_id,
+            mode.value,
+            RESIDENCY_ACTOR,
+            from_mode=state.mode_in(effective_from).value,
+            effective_from=str(effective_from),
+            cause=cause,
+        )
+    ]
+    if paid and standards is not None:
+
+        def due(period: Period) -> int:
+            return standards.in_force(MODE_PARAMETER[mode], state.residence, period.first_day).value
+
+        months = overpaid_months(paid, from_period=effective_from, due=due)
+        if months:
+            facts.append(
+                ev.TekunOverpaymentRecorded(
+                    state.case_id,
+                    overpayment_id=f"mode/{cause}",
+                    reason="mode_changed",
+                    cause_date=cause_date.isoformat(),
+                    months=months,
+                    total_fen=sum(m["overpaid_fen"] for m in months),
+                )
+            )
+    return facts
 
 
 def end_tekun(state: TekunSupport, *, reason: str) -> list[DomainEvent]:
@@ -116,11 +204,21 @@ def person_died(
 def evolve_tekun(state: TekunSupport, event: DomainEvent) -> TekunSupport:
     match event:
         case ev.TekunSupportConfirmed():
-            return TekunSupport(
+            confirmed = TekunSupport(
                 event.person, event.residence, SupportMode(event.mode), True, False, event.case_id, event
             )
-        case ev.SupportModeChanged(to=to):
-            return replace(state, mode=SupportMode(to))
+            return replace(confirmed, modes=(ModeFrom(None, confirmed.mode),))
+        case ev.SupportModeChanged(to=to, effective_from=""):
+            return replace(state, mode=SupportMode(to), modes=(ModeFrom(None, SupportMode(to)),))
+        case ev.SupportModeChanged(to=to, effective_from=effective, cause=cause):
+            start = Period.parse(effective)
+            kept = tuple(m for m in state.modes if m.period is None or m.period < start)
+            return replace(
+                state,
+                mode=SupportMode(to),
+                modes=(*kept, ModeFrom(start, SupportMode(to))),
+                causes=state.causes | {cause},
+            )
         case ev.TekunSupportEnded(ends_from=ends):
             return replace(state, active=False, closed=True, ends_from=Period.parse(ends) if ends else None)
         case ev.TekunOverpaymentRecorded():
