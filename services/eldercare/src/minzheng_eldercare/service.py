@@ -8,10 +8,16 @@ from minzheng_eventstore.host import Migration
 from minzheng_eventstore.standards import standards_table_sql
 
 from . import SERVICE
-from .adapters import centres, configuration, institutions, subsidies
+from .adapters import centres, configuration, inspections, institutions, subsidies
 from .application.configuration import load_county_standards
 
-AREAS: tuple[Area, ...] = (configuration.AREA, institutions.AREA, centres.AREA, subsidies.AREA)
+AREAS: tuple[Area, ...] = (
+    configuration.AREA,
+    institutions.AREA,
+    inspections.AREA,  # after the institutions area: its demo seed inspects their institutions
+    centres.AREA,
+    subsidies.AREA,
+)
 """The standards; each area adds itself here. Demo data is seeded in this order, after the
 county's standards."""
 

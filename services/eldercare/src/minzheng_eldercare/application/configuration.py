@@ -13,11 +13,13 @@ from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.standards import Bound, Bounded, set_standards, standards_table
 
 from ..domain.allowance import parameters as allowance
+from ..domain.inspections import parameters as inspections
 from ..domain.institutions import parameters as institutions
 from ..domain.subsidies import parameters as subsidies
 
 PARAMETERS: Mapping[str, Bounded] = {
     **{p.value: p for p in allowance.Parameter},
+    **{p.value: p for p in inspections.Parameter},
     **{p.value: p for p in institutions.Parameter},
     **{
         allowance.band_parameter(lower): Bound(allowance.band_parameter(lower), 0, allowance.MAX_MONTHLY_FEN)
@@ -27,7 +29,12 @@ PARAMETERS: Mapping[str, Bounded] = {
 }
 """Every parameter an eldercare standard may fix, by name, with its bounds."""
 
-DEMO_ROWS: tuple[tuple[str, str, int], ...] = (*allowance.DEMO, *institutions.DEMO, *subsidies.DEMO)
+DEMO_ROWS: tuple[tuple[str, str, int], ...] = (
+    *allowance.DEMO,
+    *institutions.DEMO,
+    *subsidies.DEMO,
+    *inspections.DEMO,
+)
 """(parameter, effective from, value) for the demo county, every area's."""
 
 SETUP = Actor("eldercare-setup")

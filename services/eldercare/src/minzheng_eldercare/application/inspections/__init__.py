@@ -1,0 +1,1 @@
+"""The inspections area's units of work, scheduler and reads."""
