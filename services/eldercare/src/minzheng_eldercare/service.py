@@ -9,10 +9,14 @@ from minzheng_eventstore.standards import standards_table_sql
 
 from . import SERVICE
 from .adapters import centres, configuration, inspections, institutions, subsidies
+from .adapters import insurance as insurance_area
+from .adapters import payments as payments_area
 from .application.configuration import load_county_standards
 
 AREAS: tuple[Area, ...] = (
     configuration.AREA,
+    payments_area.AREA,
+    insurance_area.AREA,
     institutions.AREA,
     inspections.AREA,  # after the institutions area: its demo seed inspects their institutions
     centres.AREA,
