@@ -18,7 +18,7 @@ from minzheng_eventstore.identity import Role
 
 from ...domain.subsidies.private import PRIVATE_EVENTS
 from ..common import OFFICIALS
-from . import http
+from . import demo, http
 
 AREA = Area(
     name="subsidies",
@@ -28,4 +28,5 @@ AREA = Area(
         "subsidies.pay": frozenset({Role.COUNTY_APPROVER}),
         "subsidies.read": OFFICIALS,
     },
+    seed_demo=demo.seed_demo,
 )
