@@ -8,13 +8,14 @@ from minzheng_eventstore.host import Migration
 from minzheng_eventstore.standards import standards_table_sql
 
 from . import SERVICE
-from .adapters import centres, configuration, inspections, institutions, subsidies
+from .adapters import allowance, centres, configuration, inspections, institutions, subsidies
 from .adapters import insurance as insurance_area
 from .adapters import payments as payments_area
 from .application.configuration import load_county_standards
 
 AREAS: tuple[Area, ...] = (
     configuration.AREA,
+    allowance.AREA,
     payments_area.AREA,
     insurance_area.AREA,
     institutions.AREA,
