@@ -110,10 +110,10 @@ class Amounts(BaseModel):
 class RoundIn(BaseModel):
     model_config = strict(
         {
-            "round_id": "330727-2023",
-            "year": 2023,
+            "round_id": "330727-2026",
+            "year": 2026,
             "total_fen": 229_178_000,
-            "decided_on": "2023-06-30",
+            "decided_on": "2026-01-10",
             "amounts": {"construction": 47_000_000, "operating": 82_700_000, "meals": 99_478_000},
         }
     )
