@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from minzheng_contracts import make_resident_id
 from minzheng_eldercare.application.configuration import load_county_standards
 from minzheng_eldercare.application.inspections.scheduler import raise_due
 from minzheng_eventstore.clock import ManualClock
@@ -24,17 +25,28 @@ INST = "inst-330727101-01"
 
 
 async def register(client: Any, institution_id: str = INST, kind: str = "nursing_home") -> None:
-    """The institution's standing row, as the institutions area's registration writes it (until its
-    ``POST /institutions`` lands)."""
-    async with client.service.host.store.pool.acquire() as conn:
-        await conn.execute(
-            "INSERT INTO institution_standing (institution_id, kind, township, since) "
-            "VALUES ($1, $2, $3, $4)",
-            institution_id,
-            kind,
-            TOWNSHIP,
-            START,
-        )
+    """The institution registered (备案) by the institutions area, which writes its standing row."""
+    body = {
+        "institution_id": institution_id,
+        "name": "城关镇敬老院",
+        "kind": kind,
+        "township": TOWNSHIP,
+        "beds": 20,
+        "model": "private" if kind == "private" else "public",
+        "registered_on": "2026-03-01",
+    }
+    await client.post("/institutions", body, expect=201)
+
+
+def admission(n: int) -> dict[str, Any]:
+    return {
+        "resident_id": make_resident_id("330727", date(1944, 5, 6), n).reveal(),
+        "agreement_number": f"RZ-2026-{n:03d}",
+        "agreement_date": "2026-03-01",
+        "care_level": "partial",
+        "is_tekun": False,
+        "admitted_on": "2026-03-02",
+    }
 
 
 def inspection(n: int = 1, findings: int = 2, **more: Any) -> dict[str, Any]:
@@ -165,6 +177,8 @@ async def test_an_order_closes_only_when_every_finding_is_verified_fixed(elderca
     eldercare.clock.set(datetime(2026, 4, 2, 0, 0, tzinfo=CHINA))
     assert (await raise_due(eldercare.service.context()))["overdue"] == 1
     assert await standing_of(eldercare) == (True, False, order)
+    admit = f"/institutions/{INST}/admissions"
+    refused(await eldercare.post(admit, admission(1)), 409, "admissions_suspended")
     h = [f"{uuid.UUID(int=1)}-{n}" for n in (1, 2, 3)]
     path = f"/rectification-orders/{order}/reinspections"
     refused(
@@ -286,3 +300,4 @@ async def test_the_escalation_changes_the_standing_row_in_the_events_transaction
     assert await standing_of(eldercare) == (True, True, order)
     assert (await eldercare.get(f"/institutions/{INST}/oversight")).json()["status"] == "closed"
     refused(await eldercare.post("/inspections", inspection(2)), 409, "institution_closed")
+    refused(await eldercare.post(f"/institutions/{INST}/admissions", admission(2)), 409, "institution_closed")
