@@ -100,7 +100,9 @@ async def test_an_inspection_records_its_findings_and_bad_input_writes_nothing(e
     body = (await eldercare.post("/inspections", inspection(), expect=201)).json()
     assert [h["sector"] for h in body["hazards"]] == ["private", "private"]  # from the kind
     assert await events_of(eldercare) == ["InspectionCompleted", "HazardFound", "HazardFound"]
-    refused(await eldercare.post("/inspections", inspection()), 409, "inspection_exists")
+    again = await eldercare.post("/inspections", inspection(), expect=201)  # the same command again
+    assert again.json() == body
+    refused(await eldercare.post("/inspections", inspection(findings=1)), 409, "id_reused", "inspection_id")
     other = eldercare.as_caller("township-caseworker", division="330727102")
     refused(await eldercare.post("/inspections", inspection(2), headers=other), 403, "outside_jurisdiction")
     assert await events_of(eldercare) == ["InspectionCompleted", "HazardFound", "HazardFound"]
@@ -174,6 +176,14 @@ async def test_an_order_closes_only_when_every_finding_is_verified_fixed(elderca
         409,
         "already_ordered",
     )
+    again = await eldercare.post(
+        f"/inspections/{uuid.UUID(int=1)}/rectification-orders", {"order_id": order}, expect=201
+    )
+    assert again.json()["order_id"] == order
+    assert (
+        await eldercare.fetchval("SELECT count(*) FROM deadlines WHERE kind = 'rectification-deadline'") == 1
+    )
+    assert (await events_of(eldercare)).count("RectificationOrdered") == 1
     eldercare.clock.set(datetime(2026, 4, 2, 0, 0, tzinfo=CHINA))
     assert (await raise_due(eldercare.service.context()))["overdue"] == 1
     assert await standing_of(eldercare) == (True, False, order)

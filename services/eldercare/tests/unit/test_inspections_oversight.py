@@ -182,3 +182,23 @@ def test_an_order_completes_exactly_when_every_finding_is_verified_fixed(
     every_fixed = len(named) == len(hazards) and all(named.values())
     assert (after.orders[ORDER].completed_on is not None) == every_fixed
     assert len(after.open_hazards(after.orders[ORDER])) == len(hazards) - sum(named.values())
+
+
+def test_the_same_inspection_or_order_again_changes_nothing_and_its_id_elsewhere_is_refused() -> None:
+    state = ordered()
+
+    def again(n: int) -> list[DomainEvent]:
+        return d.inspect(
+            state,
+            inspection_id=INSP,
+            institution_id=INST,
+            township=TOWNSHIP,
+            inspected_on=TODAY,
+            inspector="检查组",
+            findings=[d.Finding(e.Category.FIRE, None, f"隐患 {i}") for i in range(n)],
+            today=TODAY,
+        )
+
+    assert again(2) == []
+    Scenario(OVERSIGHT).given(*ordered_events()).when(lambda s: again(3)).then_refused("id_reused", Conflict)
+    assert d.order(state, TABLE, inspection_id=INSP, order_id=ORDER, today=TODAY) == []

@@ -55,6 +55,9 @@ async def seed_demo(ctx: ServiceContext) -> None:
             seq += 1
             sector = e.Sector.PUBLIC if seq <= PUBLIC else e.Sector.PRIVATE
             findings.append(d.Finding(CATEGORIES[seq % len(CATEGORIES)], sector, f"演示隐患 {seq}"))
+        async with ctx.store.pool.acquire() as conn:
+            if await conn.fetchval("SELECT 1 FROM eldercare_inspections WHERE id = $1", inspection_id):
+                continue
         with contextlib.suppress(Conflict):
             await h.inspect(
                 ctx,

@@ -260,8 +260,10 @@ Township = Annotated[DivisionCode | None, Query(description="the institutions' t
     responses=refusals(404, 409),
 )
 async def inspect(body: InspectionIn, ctx: Ctx, actor: Inspector) -> InspectionOut:
-    """One `HazardFound` per finding. 404 `institution_not_found` for an institution not registered,
-    409 `institution_closed`, `inspection_exists`; 422 `inspected_in_future`."""
+    """One `HazardFound` per finding. The same inspection sent again (same id and details) answers
+    the same and writes nothing; its id with other details: 409 `id_reused`. 404
+    `institution_not_found` for an institution not registered, 409 `institution_closed`; 422
+    `inspected_in_future`."""
     inspection_id = str(body.inspection_id or uuid.uuid4())
     findings = [d.Finding(f.category, f.sector, f.description) for f in body.findings]
     state = await h.inspect(
@@ -285,7 +287,8 @@ async def inspect(body: InspectionIn, ctx: Ctx, actor: Inspector) -> InspectionO
     responses=refusals(404, 409),
 )
 async def order(inspection_id: InspectionPath, body: OrderIn, ctx: Ctx, actor: Orderer) -> OrderOut:
-    """Over every open finding of the inspection, once (409 `already_ordered`; 422 `no_findings`).
+    """Over every open finding of the inspection, once (409 `already_ordered`; 422 `no_findings`);
+    the same order id again answers the same (another inspection's: 409 `id_reused`).
     The deadline is `rectification.days` calendar days after today, at risk from 00:00 +08:00 on
     the day `rectification.at_risk_days` before it; overdue at 00:00 +08:00 after it, raised once
     (durable, across restarts), which suspends admissions."""

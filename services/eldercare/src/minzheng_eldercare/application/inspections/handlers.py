@@ -70,6 +70,8 @@ async def order(ctx: ServiceContext, actor: Actor, *, inspection_id: str, order_
         actor.require_within(state.township, "inspection_id")
         table = await standards_table(uow)
         facts = d.order(state, table, inspection_id=inspection_id, order_id=order_id, today=local_date(now))
+        if not facts:  # the same order again
+            return state
         await g.claim(uow.conn, g.ORDERS, order_id, institution_id, "order_id")
         after = await uow.record(OVERSIGHT, stream, facts, jurisdiction=state.township)
         placed = after.orders[order_id]

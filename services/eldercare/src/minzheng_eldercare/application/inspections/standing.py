@@ -67,14 +67,12 @@ async def apply(conn: Connection, institution_id: str, facts: Sequence[DomainEve
 
 
 async def claim(conn: Connection, table: str, key: str, institution_id: str, field: str) -> None:
-    """Write the lookup row of a new inspection or order (409 if the id is another institution's)."""
-    taken = await conn.fetchval(
-        f"INSERT INTO {table} VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
-        key,
-        institution_id,
-    )
-    if taken is None:
-        raise Conflict(f"{field.removesuffix('_id')}_exists", f"this {field} is taken", field=field)
+    """Write the lookup row of an inspection or order (kept if it is this institution's already;
+    409 ``id_reused`` if the id is another institution's)."""
+    await conn.execute(f"INSERT INTO {table} VALUES ($1, $2) ON CONFLICT DO NOTHING", key, institution_id)
+    owner = await conn.fetchval(f"SELECT institution_id FROM {table} WHERE id = $1", key)
+    if owner != institution_id:
+        raise Conflict("id_reused", f"this {field} is another institution's", field=field)
 
 
 async def institution_of(conn: Connection, table: str, key: str, field: str) -> str:

@@ -45,6 +45,11 @@ def hazard_id(inspection_id: str, n: int) -> str:
     return f"{inspection_id}-{n}"
 
 
+def _finding(state: Oversight, hazard: str) -> tuple[str, str, str]:
+    h = state.hazards[hazard]
+    return (h.category, h.sector, h.description)
+
+
 def _not_closed(state: Oversight) -> None:
     if state.closed:
         raise Conflict("institution_closed", "the institution is closed", field="institution_id")
@@ -62,11 +67,22 @@ def inspect(
     today: date,
     kind: str = "",
 ) -> list[DomainEvent]:
-    """An inspection and its findings (a clean inspection has none)."""
+    """An inspection and its findings (a clean inspection has none); the same inspection sent again
+    changes nothing, its id with other details is refused (``id_reused``)."""
     default = e.Sector.PRIVATE if kind == "private" else e.Sector.PUBLIC
+    seen = state.inspections.get(inspection_id)
+    if seen is not None:
+        same = (seen.inspected_on, seen.inspector, [_finding(state, h) for h in seen.hazard_ids]) == (
+            inspected_on,
+            inspector,
+            [(f.category.value, (f.sector or default).value, f.description) for f in findings],
+        )
+        if same:
+            return []  # the same command again: its result stands
+        raise Conflict(
+            "id_reused", "this inspection id was used for another inspection", field="inspection_id"
+        )
     _not_closed(state)
-    if inspection_id in state.inspections:
-        raise Conflict("inspection_exists", "this inspection is recorded already", field="inspection_id")
     if inspected_on > today:
         raise DomainError("inspected_in_future", "an inspection is recorded once done", field="inspected_on")
     if len(findings) > MAX_FINDINGS:
@@ -89,15 +105,17 @@ def order(
     state: Oversight, table: StandardsTable, *, inspection_id: str, order_id: str, today: date
 ) -> list[DomainEvent]:
     """A rectification order (整改通知) over the inspection's open findings, its deadline from the
-    standards."""
-    _not_closed(state)
+    standards; the same order sent again changes nothing."""
     inspection = state.inspections.get(inspection_id)
     if inspection is None:
         raise NotFound("inspection_not_found", "no such inspection", field="inspection_id")
+    if order_id in state.orders:
+        if state.orders[order_id].inspection_id == inspection_id:
+            return []  # the same order again: its result stands
+        raise Conflict("id_reused", "this order id was used for another order", field="order_id")
+    _not_closed(state)
     if inspection.order_id is not None:
         raise Conflict("already_ordered", "this inspection has its order already", field="inspection_id")
-    if order_id in state.orders:
-        raise Conflict("order_exists", "this order id is taken", field="order_id")
     hazards = [h for h in inspection.hazard_ids if state.hazards[h].open]
     if not hazards:
         raise DomainError("no_findings", "the inspection found nothing to rectify", field="inspection_id")
