@@ -165,3 +165,40 @@ async def test_annual_mode_pays_the_years_months_once_in_its_month(eldercare: Ru
         a.elder_id,
     )
     assert total == 3  # February, March and the year's one
+
+
+async def test_elders_registered_and_checked_through_the_allowance_area_are_paid_by_band(
+    eldercare: Running,
+) -> None:
+    """The allowance area's own routes (``POST /elders``, ``POST /allowance-checks``) feed the roll:
+    an elder turning 80 in April starts in April, one turning 90 in April is paid the 90–99 band
+    from April, by the birthday-month rule."""
+    from minzheng_contracts import make_resident_id
+
+    people = {
+        "eighty_five": make_resident_id("330727", date(1941, 6, 1), 11).reveal(),
+        "turns_80": make_resident_id("330727", date(1946, 4, 20), 12).reveal(),
+        "turns_90": make_resident_id("330727", date(1936, 4, 3), 13).reveal(),
+    }
+    ids = {}
+    for name, resident in people.items():
+        body = {"resident_id": resident, "residence": "330727101201"}
+        ids[name] = (await eldercare.post("/elders", body, expect=201)).json()["elder_id"]
+    await eldercare.post("/allowance-checks", {"on": "2026-03-02"}, expect=200)
+    march = (await eldercare.post("/allowance-runs", {"period": "2026-03"}, expect=201)).json()
+    assert (march["paid"], march["total_fen"]) == (2, 2 * 12_000)
+
+    eldercare.clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=CST))
+    await eldercare.post("/allowance-checks", {"on": "2026-04-01"}, expect=200)
+    april = (await eldercare.post("/allowance-runs", {"period": "2026-04"}, expect=201)).json()
+    assert april["paid"] == 3
+    paid = {
+        p["elder_id"]: p
+        for p in (await eldercare.get("/allowance-payments", period="2026-04")).json()["items"]
+    }
+    assert {name: (paid[eid]["band"], paid[eid]["amount_fen"]) for name, eid in ids.items()} == {
+        "eighty_five": ("80-89", 12_000),
+        "turns_80": ("80-89", 12_000),
+        "turns_90": ("90-99", 20_000),
+    }
+    assert paid[ids["turns_90"]]["standard_id"] == "allowance.band.90:330727:2024-01-01"
