@@ -1,7 +1,8 @@
 """The centres and subsidies areas' demo seed on the real stack, from the catalogue (F0 L155):
 125 home-care centres, 36 of them new (accepted) in 2023, all operating; the 2023 round of
 229.178万 = 47 + 82.7 + 99.478万 paid out exactly, by type; last month's subsidy for the demo's
-two small private homes; seeding again writes nothing."""
+two small private homes; seeding again writes nothing, and the read models rebuilt from the events
+answer the same."""
 
 from __future__ import annotations
 
@@ -52,6 +53,11 @@ async def test_the_demo_has_the_catalogues_centres_and_2023_subsidies(eldercare:
     assert totals["total_fen"] == 229_178_000
     got = (await eldercare.get("/subsidy-rounds/330727-2023")).json()
     assert got["total_fen"] == 229_178_000 and got["paid"] == got["amounts"]
+
+    for name in ("eldercare-care-centres", "eldercare-subsidies"):
+        await ctx.projection(name).rebuild()
+    assert (await eldercare.get("/subsidies/totals", year=2023)).json() == totals
+    assert (await eldercare.get("/care-centres/figures")).json() == figures
 
     private = (await eldercare.get("/subsidies", kind="private_institution")).json()
     assert [(x["beneficiary"], x["reference"], x["amount_fen"]) for x in private["items"]] == [

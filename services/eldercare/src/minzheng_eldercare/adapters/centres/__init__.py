@@ -5,6 +5,8 @@ A subsidy round (stream ``subsidy-round-<id>``) names its total and its types' a
 up to it; its guard rows (``eldercare_round_budget``) hold what each type has left. A centre's
 subsidy is the first and only event of ``payment-centre-<kind>-<centre>-<reference>`` with a
 deterministic id: once per type, centre and reference, only to an accepted or operating centre.
+The list and figures are a read model (``eldercare_care_centres``), one centre and a round are
+folded from their streams.
 
 Every event is internal: ``PaymentIssued`` v2 needs a resident or household beneficiary, and these
 payments go to an organisation (a contract gap, named in the README).
@@ -17,17 +19,18 @@ from __future__ import annotations
 
 from minzheng_eventstore.areas import Area
 from minzheng_eventstore.identity import Role
+from minzheng_eventstore.kit import ProjectionDef
 
 from ...application.centres.payments import ROUND_BUDGET
 from ...domain.centres.centre import CENTRE_EVENTS
 from ...domain.centres.subsidies import PAYMENT_EVENTS, ROUND_EVENTS
 from ..common import OFFICIALS
-from . import demo, http
+from . import demo, http, projection
 
 AREA = Area(
     name="centres",
     events=CENTRE_EVENTS | ROUND_EVENTS | PAYMENT_EVENTS,
-    migrations=[ROUND_BUDGET],
+    migrations=[ROUND_BUDGET, projection.MIGRATION],
     routers=[http.router],
     permissions={
         "centres.record": frozenset({Role.TOWNSHIP_CASEWORKER, Role.COUNTY_APPROVER}),
@@ -35,5 +38,10 @@ AREA = Area(
         "centres.pay": frozenset({Role.COUNTY_APPROVER}),
         "centres.read": OFFICIALS,
     },
+    projections=[
+        ProjectionDef(
+            projection.NAME, projection.project, stream_types=projection.STREAM_TYPES, reset=projection.reset
+        )
+    ],
     seed_demo=demo.seed_demo,
 )

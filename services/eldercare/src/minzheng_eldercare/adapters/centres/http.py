@@ -9,6 +9,7 @@ payment answers 200 with the first result."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import date
 from enum import Enum
 from typing import Annotated
@@ -25,6 +26,8 @@ from minzheng_eventstore.errors_api import refusals
 from ...application.centres import handlers as h
 from ...application.centres import payments as pay
 from ...application.centres import queries as q
+from ...application.centres import reads
+from ...application.subsidies.reads import paid_from_round
 from ...domain.centres import centre as c
 from ...domain.centres import subsidies as s
 from ..common import strict
@@ -267,8 +270,15 @@ async def list_centres(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CentrePage:
-    found = await q.centres(ctx.store, actor, township=str(township) if township else None, status=status)
-    return CentrePage(total=len(found), items=[centre_out(st) for st in found[offset : offset + limit]])
+    total, rows = await reads.centres(
+        ctx,
+        actor,
+        township=str(township) if township else None,
+        status=status.value if status else None,
+        offset=offset,
+        limit=limit,
+    )
+    return CentrePage(total=total, items=[CentreOut(**asdict(row)) for row in rows])
 
 
 @router.get(
@@ -282,7 +292,7 @@ async def centre_figures(
     actor: Reader,
     township: Annotated[DivisionCode | None, Query(description="a township or village code")] = None,
 ) -> CentreFiguresOut:
-    f = q.figures(await q.centres(ctx.store, actor, township=str(township) if township else None))
+    f = await reads.figures(ctx, actor, township=str(township) if township else None)
     return CentreFiguresOut(
         total=f.total, by_status=f.by_status, by_township=f.by_township, accepted_by_year=f.accepted_by_year
     )
@@ -379,4 +389,4 @@ async def set_round(body: RoundIn, ctx: Ctx, actor: Payer, response: Response) -
 )
 async def get_round(round_id: Annotated[RoundId, Path()], ctx: Ctx, actor: Reader) -> RoundOut:
     state = await q.round_(ctx.store, actor, round_id)
-    return round_out(state, q.paid_by_kind(await q.centre_payments(ctx.store, actor), round_id))
+    return round_out(state, await paid_from_round(ctx, round_id))

@@ -3,6 +3,7 @@ paid (centres' and private institutions'), filtered and paged, with the totals b
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from enum import Enum
 from typing import Annotated
@@ -17,7 +18,7 @@ from minzheng_eventstore.deps import Ctx
 from minzheng_eventstore.errors_api import refusals
 
 from ...application.subsidies import payments as pay
-from ...application.subsidies import queries as q
+from ...application.subsidies import reads as q
 from ...domain.subsidies import private as p
 from ..common import strict
 
@@ -155,26 +156,16 @@ async def list_subsidies(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> SubsidyPage:
-    found = await q.subsidies(
-        ctx.store, actor, kind=kind, township=str(township) if township else None, year=year
+    total, rows = await q.subsidies(
+        ctx,
+        actor,
+        kind=kind.value if kind else None,
+        township=str(township) if township else None,
+        year=year,
+        offset=offset,
+        limit=limit,
     )
-    return SubsidyPage(
-        total=len(found),
-        items=[
-            SubsidyOut(
-                kind=row.kind.value,
-                payment_id=row.payment_id,
-                beneficiary=row.beneficiary,
-                division=row.division,
-                reference=row.reference,
-                amount_fen=row.amount_fen,
-                paid_on=date.fromisoformat(row.paid_on),
-                round_id=row.round_id,
-                standard_ids=row.standard_ids,
-            )
-            for row in found[offset : offset + limit]
-        ],
-    )
+    return SubsidyPage(total=total, items=[SubsidyOut(**asdict(row)) for row in rows])
 
 
 @router.get("/subsidies/totals", tags=TAGS, summary="The subsidies paid, by type", response_model=TotalsOut)
@@ -184,6 +175,5 @@ async def totals(
     township: Annotated[DivisionCode | None, Query(description="a township or village code")] = None,
     year: Annotated[int | None, Query(ge=2000, le=2199)] = None,
 ) -> TotalsOut:
-    found = await q.subsidies(ctx.store, actor, township=str(township) if township else None, year=year)
-    by_kind = q.totals(found)
+    by_kind = await q.totals(ctx, actor, township=str(township) if township else None, year=year)
     return TotalsOut(by_kind=by_kind, total_fen=sum(v["total_fen"] for v in by_kind.values()))

@@ -122,15 +122,3 @@ async def pay(
         return fact, True
 
     return await ctx.run(actor, unit)
-
-
-async def private_payments(store: EventStore, actor: Actor) -> list[p.PrivateInstitutionSubsidyPaid]:
-    """Every private-institution subsidy the caller may see."""
-    found = []
-    for stream in await store.stream_ids("payment-private-", stream_type=PAYMENT_TYPE):
-        for event in await store.read_stream(stream):
-            fact = p.PRIVATE_EVENTS.load(event.event_type, event.data)
-            assert isinstance(fact, p.PrivateInstitutionSubsidyPaid)
-            if actor.within(fact.township):
-                found.append(fact)
-    return found
