@@ -12,6 +12,7 @@ import asyncio
 import json
 import uuid
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import asyncpg
 import httpx
@@ -30,8 +31,8 @@ VILLAGE = "330727101201"
 
 
 async def test_a_death_registered_in_the_registry_ends_the_allowance_from_the_right_month_once(
-    fresh_database: str, stack, nats_admin
-) -> None:  # type: ignore[no-untyped-def]
+    fresh_database: str, stack: Any, nats_admin: Any
+) -> None:
     registry_db = f"cross_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(stack.pg_admin_dsn)
     await admin.execute(f'CREATE DATABASE "{registry_db}"')
@@ -64,12 +65,12 @@ async def test_a_death_registered_in_the_registry_ends_the_allowance_from_the_ri
     ):
         await load_county_standards(eldercare.context())
 
-        async def post(path: str, body: dict[str, object], status: int = 201) -> dict[str, object]:
+        async def post(path: str, body: dict[str, object], status: int = 201) -> dict[str, Any]:
             answer = await e.post(path, json=body)
             assert answer.status_code == status, answer.text
             return dict(answer.json())
 
-        elder_id = (await post("/elders", {"resident_id": ELDER, "residence": VILLAGE}))["elder_id"]
+        elder_id = str((await post("/elders", {"resident_id": ELDER, "residence": VILLAGE}))["elder_id"])
         for month in (3, 4, 5):
             clock.set(datetime(2026, month, 1 if month > 3 else 2, 8, 0, tzinfo=CST))
             await post("/allowance-checks", {"on": f"2026-{month:02d}-0{1 if month > 3 else 2}"}, 200)
