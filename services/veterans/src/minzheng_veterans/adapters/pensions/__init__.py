@@ -3,9 +3,11 @@
 Streams: ``payment-<entitlement>-<YYYY-MM>`` (one ``PensionPaid``), the back-payment after a late
 raise ``payment-<entitlement>-<digest>-backpay`` (one ``PensionBackPaid``), stream type
 ``payment``, each with a deterministic event id (``application.pensions.streams``); a run's
-summary ``pension-run-<YYYY-MM>``. Read model: the ledger ``veterans_pension_ledger`` (projection
-``veterans-pension-ledger``). The entitlements come from the entitlement area's roll
-(``application.pensions.roll``).
+summary ``pension-run-<YYYY-MM>``. Read models: the ledger ``veterans_pension_ledger`` (projection
+``veterans-pension-ledger``) and the roll ``veterans_pension_roll`` (projection
+``veterans-pension-roll``: each entitlement's state folded by the entitlement area's ``evolve``),
+which the run selects its entitlements from, brought up to date first (``application.pensions.
+roll_reads``; the same answer as the entitlement area's roll, ``application.pensions.roll``).
 
 Decided where the rules are silent: a month's standard is the one in force on its 1st; the
 stacking standard ``pension.stacking`` (0 only the highest, ties to the smallest entitlement id)
@@ -26,7 +28,7 @@ from minzheng_eventstore.kit import ProjectionDef
 from ...application.pensions.standards import load_pension_standards
 from ...domain.pensions.events import PENSION_EVENTS
 from ..common import OFFICIALS
-from . import http, ledger
+from . import http, ledger, roll
 from .publication import PUBLISHERS
 
 
@@ -38,7 +40,7 @@ AREA = Area(
     name="pensions",
     events=PENSION_EVENTS,
     publishers=PUBLISHERS,
-    migrations=ledger.MIGRATIONS,
+    migrations=[*ledger.MIGRATIONS, *roll.MIGRATIONS],
     routers=[http.router],
     permissions={
         "pension.run": frozenset({Role.COUNTY_APPROVER}),
@@ -46,7 +48,8 @@ AREA = Area(
         "pension.ledger": frozenset({Role.PROVINCIAL, Role.AUDITOR, Role.COUNTY_APPROVER}),
     },
     projections=[
-        ProjectionDef(ledger.NAME, ledger.project, stream_types=ledger.STREAM_TYPES, reset=ledger.reset)
+        ProjectionDef(ledger.NAME, ledger.project, stream_types=ledger.STREAM_TYPES, reset=ledger.reset),
+        ProjectionDef(roll.NAME, roll.project, stream_types=roll.STREAM_TYPES, reset=roll.reset),
     ],
     seed_demo=seed_demo,
 )

@@ -5,7 +5,9 @@ this county pay it, and on which terms".
 county does not pay that month (not started, suspended, cancelled, transferred out after the
 year's December or in before 1 January) and otherwise the terms of that month as a ``Basis``
 (``domain.pensions.parameters.basis_of``). The entitlement area provides its roll with
-``provide(source)``; the run reads every source provided. A source lists the entitlements ended
+``provide(source)`` (``entitled`` reads every source provided, folding every stream); the run
+selects the same roll from the roll projection (``roll_reads``, one query), and a test holds the
+two equal. A source lists the entitlements ended
 too (their ``basis_in`` answers for the months they were paid): a late raise back-pays the months
 an entitlement was paid before it ended.
 """

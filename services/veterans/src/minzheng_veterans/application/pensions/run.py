@@ -3,7 +3,8 @@
 One run of a month, on the kit's exactly-once ``MonthlyRun``:
 
 1. every entitlement payable by this county in the month, on its terms of that month (the
-   entitlement area's answer), grouped by person: the person's dues under the standards in force
+   entitlement area's answer, selected from the roll projection brought up to date first:
+   ``roll_reads``), grouped by person: the person's dues under the standards in force
    on the 1st, all of them or only the highest (the ``stacking`` standard); one ``PensionPaid``
    per entitlement and month (stream ``payment-<entitlement>-<YYYY-MM>``);
 2. every entitlement's months already paid (the ledger, brought up to date first), recomputed
@@ -42,9 +43,9 @@ from ...domain.pensions.events import OwedMonthData, PensionBackPaid, PensionPai
 from ...domain.pensions.monthly import Basis, owed, person_month
 from ...domain.pensions.parameters import STACKING
 from ..configuration import standards_table
-from . import ledger_reads
+from . import ledger_reads, roll_reads
 from .lock import paying
-from .roll import Entitled, entitled
+from .roll import Entitled
 from .streams import BACKPAY, NAMESPACE, backpay_case, run_stream
 
 NOT_PAYABLE = "not_payable"
@@ -195,7 +196,7 @@ async def run_pensions(
         table: StandardsTable = _Table(await ctx.run(actor, standards_table))
         table.in_force(STACKING, ctx.county, period.first_day)  # refused before anything is paid
         if roll is None:
-            roll = await entitled(ctx)
+            roll = await roll_reads.roll(ctx)
         paid = await ledger_reads.paid_so_far(ctx, [e.entitlement_id for e in roll])
         builder = ctx.builder(actor)
         monthly = runtime.MonthlyRun(ctx.store, builder, namespace=NAMESPACE, period=period, batch=batch)
