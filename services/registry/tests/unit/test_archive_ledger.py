@@ -156,11 +156,11 @@ def test_an_import_computes_each_person_token_once_and_as_people_does() -> None:
     from types import SimpleNamespace
 
     from minzheng_eventstore.pseudonym import Pseudonyms
-    from minzheng_registry.application.archive.imports import _Tokens
+    from minzheng_registry.application.archive.units import Tokens
     from minzheng_registry.application.people import person_token
 
     pseudonyms = Pseudonyms(b"k" * 32)
-    tokens = _Tokens(SimpleNamespace(pseudonyms=pseudonyms))  # type: ignore[arg-type]
+    tokens = Tokens(SimpleNamespace(pseudonyms=pseudonyms))  # type: ignore[arg-type]
     man = person(date(1950, 1, 1), "male")
     assert tokens.of(man) == person_token(pseudonyms, man) == tokens.of(ResidentId(man.reveal()))
     assert len(tokens._known) == 1

@@ -1,5 +1,7 @@
 """The archive's tables: its records (what a re-import finds) and its ledger of people (the
-flags' state and the monogamy hook's index), both written in the import's transaction."""
+flags' state and the monogamy hook's index), both written in the import's transaction, and the
+count of import units entered (what tells a unit decided early that the archive is still what it
+decided on: ``application.archive.units``)."""
 
 from __future__ import annotations
 
@@ -33,5 +35,18 @@ MIGRATIONS = [
             CHECK ((dissolved_on IS NULL) = (dissolved_by IS NULL))
         );
         """,
-    )
+    ),
+    Migration(
+        "registry_archive_0002",
+        """
+        -- How many units of import have entered the archive: raised by each unit, holding the
+        -- archive's lock, in its transaction. A unit decided on what the unit before it read
+        -- checks it finds the count that unit left: no other import entered anything in between.
+        CREATE TABLE registry_archive_writes (
+            only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+            units bigint NOT NULL
+        );
+        INSERT INTO registry_archive_writes (units) VALUES (0);
+        """,
+    ),
 ]

@@ -1,14 +1,14 @@
 """The import of historical marriage records (历史婚姻档案补录 1950–2003), in bulk.
 
 Rows are validated in memory (``domain.archive.records``: the plain ``ResidentId``, no pydantic on
-the hot path), then entered in units of ``BATCH`` rows. Each unit, in one transaction:
+the hot path), then entered in units of ``BATCH`` rows (``units``: each in one transaction holding
+the archive's lock, so imports run one at a time and the ledger a unit decides on is the whole
+archive; unit k+1 is decided while unit k writes and commits). Each unit:
 
-1. takes the archive's lock (``pg_advisory_xact_lock``): imports run one at a time, so the ledger
-   a unit decides on is the whole archive (another import cannot enter the same person meanwhile);
-2. finds which records exist already (``registry_archive_record``, by the record id) and reads the
+1. finds which records exist already (``registry_archive_record``, by the record id) and reads the
    ledger of every party of the new ones (``registry_archive_person``);
-3. decides the flags (``domain.archive.ledger.enter``);
-4. writes the new records in events of up to 1,000 (``HistoricalRecordsImported``, each the only
+2. decides the flags (``domain.archive.ledger.enter``);
+3. writes the new records in events of up to 1,000 (``HistoricalRecordsImported``, each the only
    event of its stream ``archive-<import_id>-<chunk>``, with a deterministic id, by
    ``create_streams_once``; each is published as one message), and the record and ledger rows
    (COPY; their primary keys are the backstop: a violation retries the unit, which then finds the
@@ -35,25 +35,22 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-from uuid import UUID, uuid5
+from uuid import UUID
 
 import structlog
 
-from minzheng_eventstore import Actor, NewEvent
+from minzheng_eventstore import Actor
 from minzheng_eventstore.context import ServiceContext
 from minzheng_eventstore.errors import StreamNotFoundError
 from minzheng_eventstore.uow import UnitOfWork
 from minzheng_kernel.errors import NotFound
 
-from ...domain.archive.ledger import Archived, Candidate, Entry, Ledger, MarriageAges, enter
 from ...domain.archive.records import (
     RECORDS_PER_EVENT,
     REPORT_CHUNK,
     ArchivedRecord,
     ArchiveRow,
     HistoricalImportCompleted,
-    HistoricalRecordsImported,
     HistoricalRowsRejected,
     Kind,
     RejectedRow,
@@ -61,11 +58,7 @@ from ...domain.archive.records import (
     ValidRow,
     validate,
 )
-from ..configuration import standards_table
-from ..people import ARCHIVE_LOCK, PERSON_PURPOSE
-
-if TYPE_CHECKING:
-    from minzheng_contracts.resident_id import ResidentId
+from .units import Part, Tokens, enter_parts, records_stream
 
 log = structlog.get_logger("minzheng.registry.archive")
 
@@ -76,15 +69,9 @@ MAX_ROWS_PER_REQUEST = 5_000
 """Rows per HTTP request: 5,000 typical rows are ~0.9 MB, under the edge's 1 MiB body limit (a
 bigger body is refused 413 ``body_too_large`` before it is read); files go through the bulk path
 (``import_rows`` from the CLI or a tool), any size, in units of ``BATCH``."""
-RECORD_STREAM_TYPE = "archive"
 IMPORT_STREAM_TYPE = "archive_import"
 RECORD_PURPOSE = "registry-archive-record"
 IMPORT_PURPOSE = "registry-archive-import"
-
-
-def records_stream(import_id: UUID | str, chunk: int) -> str:
-    """The stream of one chunk of an import's records (one event, one published message)."""
-    return f"archive-{import_id}-{chunk}"
 
 
 def import_stream(import_id: UUID | str) -> str:
@@ -103,13 +90,6 @@ class ImportSummary:
     flagged: int
     repeated: bool = False
     """The same batch was imported before: this is that import's report, nothing was written."""
-
-
-@dataclass
-class _Counts:
-    imported: int = 0
-    already_present: int = 0
-    flagged: int = 0
 
 
 _FIELDS = json.JSONEncoder(ensure_ascii=False)
@@ -190,20 +170,15 @@ async def import_rows(
             candidates.append((checked, record_id))
         # oldest first across the batches: a divorce finds its marriage wherever the rows list it
         candidates.sort(key=lambda c: (c[0].registered_on, c[0].kind is Kind.MARRIAGE, c[0].line))
-    counts = _Counts(already_present=duplicates)
     per_unit = -(-batch // RECORDS_PER_EVENT)  # the chunk numbers a unit may use
-    tokens = _Tokens(ctx)
-    for unit_no, start in enumerate(range(0, len(candidates), batch)):
-        part = candidates[start : start + batch]
-        first = unit_no * per_unit
-        with collector_paused():  # one unit: its rows in memory, its statements, well under a second
-            done = await ctx.run(
-                actor,
-                lambda uow, p=part, f=first: _enter(uow, tokens, import_id, p, f),  # type: ignore[misc]
-            )
-        counts.imported += done.imported
-        counts.already_present += done.already_present
-        counts.flagged += done.flagged
+    with collector_paused():  # the units: a few seconds for 100,000 rows (see enter_parts)
+        tokens = Tokens(ctx)
+        parts = [
+            Part(tokens.candidates(candidates[start : start + batch]), unit_no * per_unit)
+            for unit_no, start in enumerate(range(0, len(candidates), batch))
+        ]
+        counts = await enter_parts(ctx, actor, import_id, parts)
+    counts.already_present += duplicates
     summary = ImportSummary(
         import_id, len(rows), counts.imported, counts.already_present, len(rejections), counts.flagged
     )
@@ -218,160 +193,6 @@ async def import_rows(
         flagged=written.flagged,
     )
     return written
-
-
-class _Tokens:
-    """The parties' person tokens (``people.person_token``), each computed once per import: a
-    couple's divorce names the same two people as their marriage."""
-
-    def __init__(self, ctx: ServiceContext) -> None:
-        self._token = ctx.pseudonyms.token
-        self._known: dict[str, str] = {}
-
-    def of(self, person: ResidentId) -> str:
-        """``people.person_token(pseudonyms, person)``."""
-        value = person.reveal()
-        token = self._known.get(value)
-        if token is None:
-            token = self._known[value] = self._token(PERSON_PURPOSE, value)
-        return token
-
-    def candidate(self, row: ValidRow, record_id: UUID) -> Candidate:
-        """The row with the parties' tokens (computed only for records not in the archive yet)."""
-        return Candidate(row, str(record_id), self.of(row.husband), self.of(row.wife), record_id)
-
-
-_EXISTING = "SELECT record_id FROM registry_archive_record WHERE record_id = ANY($1::uuid[])"
-_LEDGER = """
-SELECT person_token, record_id::text AS record_id, spouse_token, registered_on, dissolved_on,
-       dissolved_by::text AS dissolved_by
-FROM registry_archive_person WHERE person_token = ANY($1::text[])
-"""
-_DISSOLVE = """
-UPDATE registry_archive_person p SET dissolved_on = u.day, dissolved_by = u.divorce
-FROM unnest($1::text[], $2::uuid[], $3::date[], $4::uuid[]) AS u(token, record_id, day, divorce)
-WHERE p.person_token = u.token AND p.record_id = u.record_id
-"""
-
-
-async def _enter(
-    uow: UnitOfWork,
-    tokens: _Tokens,
-    import_id: UUID,
-    chunk: Sequence[tuple[ValidRow, UUID]],
-    first_chunk: int,
-) -> _Counts:
-    conn = uow.conn
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", ARCHIVE_LOCK)
-    existing = {r[0] for r in await conn.fetch(_EXISTING, [record_id for _, record_id in chunk])}
-    new = [tokens.candidate(row, record_id) for row, record_id in chunk if record_id not in existing]
-    entered: list[Archived] = []
-    if new:
-        people = list({t for c in new for t in (c.husband, c.wife)})
-        before = [
-            (
-                r["person_token"],
-                Entry(
-                    r["record_id"],
-                    r["spouse_token"],
-                    r["registered_on"],
-                    r["dissolved_on"],
-                    r["dissolved_by"],
-                ),
-            )
-            for r in await conn.fetch(_LEDGER, people)
-        ]
-        stored = {(token, entry.record_id) for token, entry in before if entry.dissolved_on is None}
-        ledger = Ledger.of(before)
-        ages = MarriageAges(await standards_table(uow))
-        entered = enter(new, ledger, ages)
-        await _write(uow, import_id, first_chunk, entered, ledger, stored)
-    return _Counts(len(new), len(chunk) - len(new), sum(1 for a in entered if a.flags))
-
-
-async def _write(
-    uow: UnitOfWork,
-    import_id: UUID,
-    first_chunk: int,
-    entered: Sequence[Archived],
-    ledger: Ledger,
-    stored_open: set[tuple[str, str]],
-) -> None:
-    builder = uow.builder
-    at = builder.clock.now()
-    meta = builder.metadata()
-    iid = str(import_id)
-    streams: list[tuple[str, Sequence[NewEvent]]] = []
-    records: list[tuple[UUID, UUID, int, str, object, list[str]]] = []
-    uuids: dict[str, UUID] = {}
-    kinds = {kind: kind.value for kind in Kind}
-    for n, start in enumerate(range(0, len(entered), RECORDS_PER_EVENT)):
-        chunk = first_chunk + n
-        part: list[ArchivedRecord] = []
-        for item in entered[start : start + RECORDS_PER_EVENT]:
-            c = item.candidate
-            row = c.row
-            kind = kinds[row.kind]
-            flags = [f.value for f in item.flags] if item.flags else []
-            record: ArchivedRecord = {  # a literal: the TypedDict's call costs a call per record
-                "record_id": c.record_id,
-                "kind": kind,
-                "certificate_number": row.certificate_number,
-                "husband": row.husband.reveal(),
-                "wife": row.wife.reveal(),
-                "registered_on": row.registered_on.isoformat(),
-                "office": row.office,
-                "flags": flags,
-                "standard_ids": list(item.standard_ids),
-                "dissolves": item.dissolves,
-            }
-            part.append(record)
-            uid = uuids[c.record_id] = c.uuid or UUID(c.record_id)
-            records.append((uid, import_id, chunk, kind, row.registered_on, flags))
-        fact = HistoricalRecordsImported(iid, chunk, part)
-        event_id = uuid5(import_id, f"records/{chunk}")
-        streams.append(
-            (records_stream(import_id, chunk), [builder.one(fact, meta=meta, at=at, event_id=event_id)])
-        )
-    conn = uow.conn
-    await uow.store.create_streams_once(RECORD_STREAM_TYPE, streams, conn=conn)
-    await conn.copy_records_to_table(
-        "registry_archive_record",
-        records=records,
-        columns=("record_id", "import_id", "chunk", "kind", "registered_on", "flags"),
-    )
-    new_ids = {item.candidate.record_id for item in entered if item.candidate.row.kind is Kind.MARRIAGE}
-    people: list[tuple[str, UUID, str, object, object, UUID | None]] = []
-    dissolved: list[tuple[str, str, object, str]] = []
-    for token, entries in ledger.people.items():
-        for e in entries:
-            if e.record_id in new_ids:
-                by = None if e.dissolved_by is None else uuids[e.dissolved_by]
-                people.append((token, uuids[e.record_id], e.spouse, e.registered_on, e.dissolved_on, by))
-            elif (token, e.record_id) in stored_open and e.dissolved_on is not None:
-                assert e.dissolved_by is not None
-                dissolved.append((token, e.record_id, e.dissolved_on, e.dissolved_by))
-    if people:
-        await conn.copy_records_to_table(
-            "registry_archive_person",
-            records=people,
-            columns=(
-                "person_token",
-                "record_id",
-                "spouse_token",
-                "registered_on",
-                "dissolved_on",
-                "dissolved_by",
-            ),
-        )
-    if dissolved:
-        await conn.execute(
-            _DISSOLVE,
-            [d[0] for d in dissolved],
-            [d[1] for d in dissolved],
-            [d[2] for d in dissolved],
-            [d[3] for d in dissolved],
-        )
 
 
 async def _report(
