@@ -126,6 +126,30 @@ def test_a_partly_fixed_order_stays_open_and_the_last_fix_completes_and_resumes(
     assert state.status == "rectified" and state.suspended_by is None
 
 
+def test_a_finding_verified_fixed_is_not_reopened_by_a_later_verdict() -> None:
+    state = ordered()
+    facts = d.reinspect(
+        state,
+        order_id=ORDER,
+        reinspected_on=TODAY,
+        inspector="x",
+        verdicts={f"{INSP}-1": True},
+        today=TODAY,
+        at=AT,
+    )
+    Scenario(OVERSIGHT).given(*ordered_events(), *facts).when(
+        lambda s: d.reinspect(
+            s,
+            order_id=ORDER,
+            reinspected_on=TODAY,
+            inspector="x",
+            verdicts={f"{INSP}-1": False},
+            today=TODAY,
+            at=AT,
+        )
+    ).then_refused("hazard_verified_fixed", Conflict)
+
+
 def test_reinspection_refusals() -> None:
     given = ordered_events()
     when = Scenario(OVERSIGHT).given(*given)

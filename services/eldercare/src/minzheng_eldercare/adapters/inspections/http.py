@@ -308,7 +308,8 @@ async def order(inspection_id: InspectionPath, body: OrderIn, ctx: Ctx, actor: O
 async def reinspect(order_id: OrderPath, body: ReinspectionIn, ctx: Ctx, actor: Inspector) -> OrderOut:
     """Each finding named is verified fixed or not yet; the order completes
     (`RectificationCompleted`) only when every finding is fixed, and admissions suspended for it
-    resume. 409 `order_completed`, `institution_closed`; 422 `unknown_hazard`, `before_order`."""
+    resume. 409 `order_completed`, `institution_closed`, `hazard_verified_fixed` (a fixed finding is not
+    reopened); 422 `unknown_hazard`, `duplicate_hazard`, `before_order`."""
     verdicts: dict[str, bool] = {}
     for v in body.findings:
         if v.hazard_id in verdicts:

@@ -206,6 +206,9 @@ def reinspect(
         raise DomainError("before_order", "a re-inspection comes after the order", field="reinspected_on")
     fixed = [h for h in o.hazard_ids if verdicts.get(h) is True and state.hazards[h].open]
     not_fixed = [h for h in o.hazard_ids if verdicts.get(h) is False]
+    undone = [h for h in not_fixed if not state.hazards[h].open]
+    if undone:
+        raise Conflict("hazard_verified_fixed", f"{undone[0]} is verified fixed already", field="findings")
     facts: list[DomainEvent] = [
         e.ReinspectionRecorded(order_id, reinspected_on.isoformat(), inspector, fixed, not_fixed)
     ]
