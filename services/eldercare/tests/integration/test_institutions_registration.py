@@ -59,7 +59,13 @@ async def test_registration_records_the_institution_and_its_standing_row(elderca
         "public_built_private_run",
         "2026-03-01",
     )
-    refused(await eldercare.post("/institutions", HOME), 409, "institution_exists")
+    again = (await eldercare.post("/institutions", HOME, expect=201)).json()
+    assert again == body  # the same registration re-sent: its original result, nothing written twice
+    assert (
+        await eldercare.fetchval("SELECT count(*) FROM events WHERE event_type = 'InstitutionRegistered'")
+        == 1
+    )
+    refused(await eldercare.post("/institutions", HOME | {"beds": 11}), 409, "id_reused", "institution_id")
 
 
 async def test_bad_registrations_are_refused_naming_the_field_with_nothing_written(

@@ -139,6 +139,24 @@ async def test_an_admission_waits_for_a_suspension_in_flight_and_is_refused_by_i
     assert await occupied(eldercare, "home-1") == 0
 
 
+async def test_an_admission_re_sent_returns_its_result_and_another_under_its_id_is_refused(
+    eldercare: Running,
+) -> None:
+    await eldercare.post("/institutions", home(1), expect=201)
+    body = admission(1, residency_id="5e5d0000-0000-4000-8000-000000000001")
+    first = (await eldercare.post("/institutions/home-1/admissions", body, expect=201)).json()
+    again = (await eldercare.post("/institutions/home-1/admissions", body, expect=201)).json()
+    assert again == first
+    assert await occupied(eldercare, "home-1") == 1
+    refused(
+        await eldercare.post("/institutions/home-1/admissions", body | {"care_level": "full"}),
+        409,
+        "id_reused",
+        "residency_id",
+    )
+    assert await count(eldercare, "ResidentAdmitted") == 1
+
+
 async def test_bad_admissions_are_4xx_naming_the_field_with_nothing_written(eldercare: Running) -> None:
     await eldercare.post("/institutions", home(1), expect=201)
     before = await eldercare.fetchval("SELECT count(*) FROM events")

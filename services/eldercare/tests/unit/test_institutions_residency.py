@@ -4,6 +4,7 @@ standard and flagged overdue once, return, visits, discharge and the death's dis
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,7 +13,7 @@ from minzheng_contracts import make_resident_id
 from minzheng_eldercare.application.institutions.streams import RESIDENCY
 from minzheng_eldercare.domain.institutions import residency as r
 from minzheng_eventstore.testing import Scenario
-from minzheng_kernel.errors import Conflict, NotFound
+from minzheng_kernel.errors import Conflict, DomainError, NotFound
 from minzheng_kernel.standards import Standard, StandardsTable
 
 HOME = "jly-330727101"
@@ -43,6 +44,27 @@ def test_an_admission_carries_the_institutions_kind_township_and_tekun() -> None
     assert admit(OPEN) == [ADMITTED]
 
 
+def test_the_same_admission_again_changes_nothing_and_other_content_is_id_reused() -> None:
+    state = Scenario(RESIDENCY).given(ADMITTED).state
+    suspended = r.Standing(HOME, "nursing_home", "330727101", admissions_suspended=True, closed=False)
+    common: dict[str, Any] = {
+        "residency_id": "res-1",
+        "person": PERSON,
+        "is_tekun": True,
+        "agreement_number": "RZ-1",
+        "agreement_date": date(2026, 2, 1),
+        "admitted_on": date(2026, 2, 1),
+        "today": TODAY,
+    }
+    assert r.admit(state, suspended, care_level=r.CareLevel.PARTIAL, **common) == []
+    try:
+        r.admit(state, OPEN, care_level=r.CareLevel.FULL, **common)
+    except Conflict as exc:
+        assert exc.code == "id_reused"
+    else:
+        raise AssertionError("another admission under the same id")
+
+
 def test_no_admission_while_suspended_or_closed_or_into_nothing() -> None:
     for standing, code in (
         (r.Standing(HOME, "nursing_home", "330727101", True, False), "admissions_suspended"),
@@ -65,7 +87,7 @@ def test_no_admission_while_suspended_or_closed_or_into_nothing() -> None:
 def test_an_agreement_after_the_admission_is_refused_on_its_field() -> None:
     try:
         admit(OPEN, agreement_date=date(2026, 2, 2))
-    except r.DomainError as exc:
+    except DomainError as exc:
         assert (exc.code, exc.field) == ("agreement_after_admission", "agreement_date")
     else:
         raise AssertionError("accepted")

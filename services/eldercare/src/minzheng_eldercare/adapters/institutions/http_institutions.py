@@ -21,7 +21,6 @@ from minzheng_eventstore.errors_api import refusals
 from ...application.institutions import queries as q
 from ...application.institutions import registration as h
 from ...application.institutions import unregistered as uh
-from ...application.institutions.queries import InstitutionView
 from ...domain.institutions import institution as i
 from .models import (
     BedsIn,
@@ -61,11 +60,13 @@ HOMES: list[str | Enum] = ["unregistered homes"]
 )
 async def register(body: RegistrationIn, ctx: Ctx, actor: Registrar) -> InstitutionOut:
     """The record and, in the same unit, the institution's standing (operating: not suspended, not
-    closed) and beds. 409 `institution_exists`; 422 `not_a_township`, `outside_county`."""
-    state = await h.register(
+    closed) and beds. The same registration re-sent returns its result; the same id with other
+    content is 409 `id_reused`; 422 `not_a_township`, `outside_county`."""
+    iid = body.institution_id or str(uuid.uuid4())
+    await h.register(
         ctx,
         actor,
-        institution_id=body.institution_id or str(uuid.uuid4()),
+        institution_id=iid,
         name=body.name,
         kind=body.kind,
         township=str(body.township),
@@ -73,7 +74,7 @@ async def register(body: RegistrationIn, ctx: Ctx, actor: Registrar) -> Institut
         model=body.model,
         registered_on=body.registered_on,
     )
-    return institution_out(InstitutionView(state, 0, "operating"))
+    return institution_out(await q.institution(ctx.store, actor, iid))
 
 
 @router.post(

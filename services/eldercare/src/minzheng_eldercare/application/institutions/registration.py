@@ -46,6 +46,8 @@ async def register(
             registered_on=registered_on,
             today=local_date(now),
         )
+        if not facts:  # the same registration re-sent: its original result
+            return state
         await guards.insert_institution(
             uow.conn, institution_id=institution_id, kind=kind.value, township=township, beds=beds, since=now
         )

@@ -63,6 +63,8 @@ async def admit(
             admitted_on=admitted_on,
             today=local_date(ctx.clock.now()),
         )
+        if not facts:  # the same admission re-sent: its original result
+            return state
         await guards.open_stay(
             uow.conn, person_token=token, residency_id=residency_id, institution_id=institution_id
         )

@@ -86,6 +86,8 @@ class Institution:
     beds: int = 0
     model: str = ""
     registered_on: date | None = None
+    registered: InstitutionRegistered | None = None
+    """The registration as recorded (a re-sent one is compared with it)."""
 
     def exists(self) -> Institution:
         if self.institution_id is None:
@@ -104,6 +106,7 @@ def evolve(state: Institution, event: DomainEvent) -> Institution:
                 event.beds,
                 event.model,
                 date.fromisoformat(event.registered_on),
+                event,
             )
         case BedsAdded() | BedsRemoved():
             return replace(state, beds=event.beds)
@@ -122,9 +125,8 @@ def register(
     registered_on: date,
     today: date,
 ) -> list[DomainEvent]:
-    """File the record (备案)."""
-    if state.institution_id is not None:
-        raise Conflict("institution_exists", "this institution is registered already", field="institution_id")
+    """File the record (备案). The same registration re-sent changes nothing (no facts); the same
+    id with other content is refused (``id_reused``)."""
     if len(township) != 9:
         raise DomainError("not_a_township", "an institution is registered in a township", field="township")
     if not 0 <= beds <= MAX_BEDS:
@@ -136,11 +138,16 @@ def register(
     name = name.strip()
     if not name:
         raise DomainError("name_required", "an institution has a name", field="name")
-    return [
-        InstitutionRegistered(
-            institution_id, name, kind.value, township, beds, model.value, registered_on.isoformat()
+    fact = InstitutionRegistered(
+        institution_id, name, kind.value, township, beds, model.value, registered_on.isoformat()
+    )
+    if state.institution_id is not None:
+        if fact == state.registered:
+            return []
+        raise Conflict(
+            "id_reused", "this institution id is registered for another record", field="institution_id"
         )
-    ]
+    return [fact]
 
 
 def change_beds(

@@ -174,6 +174,8 @@ class Residency:
     destination: str | None = None
     discharged_on: date | None = None
     transfer_to: str | None = None
+    admitted: ResidentAdmitted | None = None
+    """The admission as recorded (a re-sent one is compared with it)."""
 
     def exists(self) -> Residency:
         if self.residency_id is None:
@@ -198,6 +200,7 @@ def evolve(state: Residency, event: DomainEvent) -> Residency:
                 date.fromisoformat(event.agreement_date),
                 date.fromisoformat(event.admitted_on),
                 Status.RESIDENT,
+                admitted=event,
             )
         case ResidentLeaveGranted():
             return replace(
@@ -253,11 +256,28 @@ def admit(
     today: date,
 ) -> list[DomainEvent]:
     """Admit a person (入住). Refused while admissions are suspended or once the institution is
-    closed (the standing row, read ``FOR SHARE`` so no suspension commits past this unit)."""
+    closed (the standing row, read ``FOR SHARE`` so no suspension commits past this unit). The
+    same admission re-sent changes nothing (no facts); the same id with other content is refused
+    (``id_reused``)."""
     if standing is None:
         raise NotFound("institution_not_found", "no such institution", field="institution_id")
+    number = agreement_number.strip()
+    fact = ResidentAdmitted(
+        residency_id,
+        standing.institution_id,
+        standing.kind,
+        standing.township,
+        person,
+        is_tekun,
+        care_level.value,
+        number,
+        agreement_date.isoformat(),
+        admitted_on.isoformat(),
+    )
     if state.residency_id is not None:
-        raise Conflict("residency_exists", "this residency is recorded already", field="residency_id")
+        if fact == state.admitted:
+            return []
+        raise Conflict("id_reused", "this residency id was used for another admission", field="residency_id")
     if standing.closed:
         raise Conflict("institution_closed", "the institution is closed (责令关停)", field="institution_id")
     if standing.admissions_suspended:
@@ -271,25 +291,11 @@ def admit(
             "the agreement is signed by the day of admission",
             field="agreement_date",
         )
-    number = agreement_number.strip()
     if not number:
         raise DomainError(
             "agreement_required", "an admission has an agreement (入住协议)", field="agreement_number"
         )
-    return [
-        ResidentAdmitted(
-            residency_id,
-            standing.institution_id,
-            standing.kind,
-            standing.township,
-            person,
-            is_tekun,
-            care_level.value,
-            number,
-            agreement_date.isoformat(),
-            admitted_on.isoformat(),
-        )
-    ]
+    return [fact]
 
 
 def grant_leave(
