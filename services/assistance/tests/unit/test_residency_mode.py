@@ -161,6 +161,17 @@ def test_an_undated_mode_change_holds_for_every_month() -> None:
     assert {state.mode_in(Period(2026, m)) for m in range(1, 13)} == {DISPERSED}
 
 
+def test_an_officer_setting_the_pending_mode_for_every_month_is_a_change() -> None:
+    # centralised from May by the admission; the officer makes it centralised for April too
+    state = (
+        scenario(admitted(date(2026, 4, 10)))
+        .when(lambda s: aid.change_mode(s, mode=CENTRALISED, by="o"))
+        .then(ev.SupportModeChanged(CASE, "centralised", "o", from_mode="centralised"))
+    )
+    assert state.mode_in(Period(2026, 4)) == CENTRALISED
+    Scenario(TEKUN).given(CONFIRMED).when(lambda s: aid.change_mode(s, mode=DISPERSED, by="o")).then()
+
+
 def test_the_stored_form_of_an_undated_change_is_unchanged() -> None:
     undated = ev.SupportModeChanged(CASE, "centralised", "o", "dispersed")
     assert undated.to_data() == {"case_id": CASE, "from": "dispersed", "to": "centralised", "by": "o"}

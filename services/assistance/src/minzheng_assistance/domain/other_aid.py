@@ -103,9 +103,11 @@ def confirm_tekun(
 
 
 def change_mode(state: TekunSupport, *, mode: SupportMode, by: str) -> list[DomainEvent]:
+    """The mode for every month not yet paid; the same mode for every month already changes
+    nothing (a change from a month on pending, the case is not yet in that mode for all)."""
     if not state.active:
         raise Conflict("not_active", "the support case is not active")
-    if state.mode == mode:
+    if state.mode == mode and all(entry.mode == mode for entry in state.modes):
         return []
     return [ev.SupportModeChanged(state.case_id, mode.value, by, from_mode=state.mode.value)]
 
