@@ -21,7 +21,7 @@ from minzheng_eventstore import EventStore, install
 from minzheng_eventstore.dsn import sqlalchemy_url
 from minzheng_infra.stack import EmbeddedStack
 
-from . import domain, eslib, platform, raw, registry, veterans
+from . import domain, eldercare_check, eslib, platform, raw, registry, veterans
 from .append import AppendFigures, measure_append
 
 
@@ -247,6 +247,9 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
         ]
         rows += await _registry_rows(stack, sizes, ap, pg["pg_batched"], lat["p99"], console)
         rows += await _veterans_rows(stack, sizes, console)
+        rows += await eldercare_check.rows(
+            stack, console, 20_000 if sizes is QUICK else eldercare_check.ELDERS
+        )
     finally:
         stack.stop()
         shutil.rmtree(stack.root, ignore_errors=True)
