@@ -104,7 +104,7 @@ class AdmissionIn(BaseModel):
     model_config = strict(
         {
             "residency_id": EXAMPLE_RESIDENCY,
-            "resident_id": "330727194405060271",
+            "resident_id": "330727194405060275",
             "agreement_number": "RZ-2026-001",
             "agreement_date": "2026-03-01",
             "care_level": "partial",
