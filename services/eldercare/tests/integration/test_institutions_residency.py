@@ -205,6 +205,8 @@ async def test_leave_past_its_return_date_is_flagged_once_then_return_visit_and_
     assert await raise_due(ctx) == 1
     assert await raise_due(ctx) == 0
     assert (await eldercare.get(path)).json()["leave_overdue"] is True
+    chase = (await eldercare.get("/institutions/home-1/residents", leave_overdue="true")).json()
+    assert [s["residency_id"] for s in chase["items"]] == [rid]
     assert await count(eldercare, "ResidentLeaveOverdue") == 1
     at = await eldercare.fetchval("SELECT occurred_at FROM events WHERE event_type = 'ResidentLeaveOverdue'")
     assert at == datetime(2026, 3, 6, 0, 0, tzinfo=CHINA)

@@ -176,11 +176,13 @@ async def residents(
     ctx: Ctx,
     actor: Reader,
     status: Annotated[str | None, Query(pattern=r"^(resident|on_leave|discharged)$")] = None,
+    leave_overdue: Annotated[bool | None, Query(description="away past the return date")] = None,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ResidentPage:
-    """Every stay by default; `status` filters."""
-    found = await q.residents(ctx.store, actor, institution_id, status=status)
+    """Every stay by default; `status` filters, `leave_overdue=true` lists the residents away past
+    their return date (flagged once at 00:00 +08:00 after it)."""
+    found = await q.residents(ctx.store, actor, institution_id, status=status, leave_overdue=leave_overdue)
     return ResidentPage(
         total=len(found), items=[resident_out(actor, st) for st in found[offset : offset + limit]]
     )

@@ -108,13 +108,21 @@ async def institution(store: EventStore, actor: Actor, institution_id: str) -> I
 
 
 async def residents(
-    store: EventStore, actor: Actor, institution_id: str, *, status: str | None = None
+    store: EventStore,
+    actor: Actor,
+    institution_id: str,
+    *,
+    status: str | None = None,
+    leave_overdue: bool | None = None,
 ) -> list[r.Residency]:
-    """The institution's stays (by default every one; ``status``: resident, on_leave, discharged)."""
+    """The institution's stays (by default every one; ``status``: resident, on_leave, discharged;
+    ``leave_overdue``: away past the return date, the daily list of leaves to chase)."""
     await institution(store, actor, institution_id)
-    found = await fold_all(
-        store, RESIDENCY, residents_prefix(institution_id), lambda st: status in (None, st.status.value)
-    )
+
+    def keep(st: r.Residency) -> bool:
+        return status in (None, st.status.value) and leave_overdue in (None, st.leave_overdue)
+
+    found = await fold_all(store, RESIDENCY, residents_prefix(institution_id), keep)
     return sorted(found, key=lambda st: (str(st.admitted_on), st.residency_id or ""))
 
 
