@@ -311,3 +311,59 @@ async def test_the_escalation_changes_the_standing_row_in_the_events_transaction
     assert (await eldercare.get(f"/institutions/{INST}/oversight")).json()["status"] == "closed"
     refused(await eldercare.post("/inspections", inspection(2)), 409, "institution_closed")
     refused(await eldercare.post(f"/institutions/{INST}/admissions", admission(2)), 409, "institution_closed")
+
+
+async def test_a_reinspection_racing_the_overdue_leaves_the_order_and_the_row_consistent(
+    eldercare: Running,
+) -> None:
+    """The deadline's scheduler and a completing re-inspection take their locks in one order: each
+    race ends with the order completed, admissions not suspended, and an overdue (if raised) before
+    the completion, never a 500."""
+    homes = [f"inst-330727101-{n:02d}" for n in range(10, 16)]
+    for n, home in enumerate(homes, 10):
+        await register(eldercare, home)
+        await eldercare.post("/inspections", inspection(n, findings=1, institution_id=home), expect=201)
+        await eldercare.post(
+            f"/inspections/{uuid.UUID(int=n)}/rectification-orders",
+            {"order_id": str(uuid.UUID(int=0xE0 + n))},
+            expect=201,
+        )
+    eldercare.clock.set(datetime(2026, 4, 2, 0, 0, tzinfo=CHINA))
+
+    async def fix(n: int) -> int:
+        body = {
+            "reinspected_on": "2026-04-01",
+            "inspector": "组",
+            "findings": [{"hazard_id": f"{uuid.UUID(int=n)}-1", "fixed": True}],
+        }
+        response = await eldercare.post(
+            f"/rectification-orders/{uuid.UUID(int=0xE0 + n)}/reinspections", body
+        )
+        return response.status_code
+
+    answers = await asyncio.gather(raise_due(eldercare.service.context()), *(fix(n) for n in range(10, 16)))
+    assert answers[1:] == [201] * len(homes)
+    for home in homes:
+        kinds = [k for k in await events_of(eldercare, f"oversight-{home}") if k != "HazardFound"]
+        assert kinds in (
+            ["InspectionCompleted", "RectificationOrdered", "ReinspectionRecorded", "RectificationCompleted"],
+            [
+                "InspectionCompleted",
+                "RectificationOrdered",
+                "RectificationAtRisk",
+                "ReinspectionRecorded",
+                "RectificationCompleted",
+            ],
+            [
+                "InspectionCompleted",
+                "RectificationOrdered",
+                "RectificationAtRisk",
+                "RectificationOverdue",
+                "AdmissionsSuspended",
+                "ReinspectionRecorded",
+                "RectificationCompleted",
+                "AdmissionsResumed",
+            ],
+        ), kinds
+        assert await standing_of(eldercare, home) == (False, False, None)
+    assert await raise_due(eldercare.service.context()) == {"at_risk": 0, "overdue": 0}

@@ -99,11 +99,15 @@ async def _escalating(
     completes: str | None = None,
 ) -> Oversight:
     """Lock the standing row, load, decide, change the row as the facts say, append (and, when the
-    facts complete the order ``completes``, close its deadline)."""
+    facts complete the order ``completes``, close its deadline). Locks are taken in the
+    scheduler's order (the order's deadline row, then the standing row), so a re-inspection and
+    the deadline's scheduler never deadlock: one waits for the other, which then sees its result."""
     stream = oversight_stream(institution_id)
 
     async def unit(uow: UnitOfWork) -> Oversight:
         now = ctx.clock.now()
+        if completes is not None:  # the scheduler's order: the deadline row first, then the standing row
+            await deadlines.lock(uow.conn, RECTIFICATION, order_subject(completes))
         row = await g.standing(uow.conn, institution_id, lock=True)
         actor.require_within(row.township, "institution_id")
         state = await uow.load(OVERSIGHT, stream)
