@@ -21,7 +21,7 @@ from minzheng_eventstore import EventStore, install
 from minzheng_eventstore.dsn import sqlalchemy_url
 from minzheng_infra.stack import EmbeddedStack
 
-from . import domain, eldercare_check, eslib, platform, raw, registry, veterans
+from . import domain, eldercare_check, eldercare_run, eslib, platform, raw, registry, veterans
 from .append import AppendFigures, measure_append
 
 
@@ -250,6 +250,7 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
         rows += await eldercare_check.rows(
             stack, console, 20_000 if sizes is QUICK else eldercare_check.ELDERS
         )
+        rows += await eldercare_run.rows(stack, console, 20_000 if sizes is QUICK else eldercare_run.ELDERS)
     finally:
         stack.stop()
         shutil.rmtree(stack.root, ignore_errors=True)

@@ -4,6 +4,7 @@ enrolment selects from."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -24,16 +25,27 @@ async def _fetch(ctx: ServiceContext, sql: str, *args: Any) -> list[Any]:
         return list(await conn.fetch(sql, *args))
 
 
+@functools.lru_cache(maxsize=4096)
+def _changes(raw: str) -> tuple[Change, ...]:
+    """A row's changes, parsed once per distinct list (most elders of a county share a handful)."""
+    return tuple(Change.from_json(c) for c in json.loads(raw))
+
+
+@functools.lru_cache(maxsize=1024)
+def _period(text: str) -> Period:
+    return Period.parse(text)
+
+
 def entry_of(row: Any) -> RollEntry:
-    changes = json.loads(row["changes"]) if isinstance(row["changes"], str) else row["changes"]
+    raw = row["changes"]
     return RollEntry(
         elder_id=row["elder_id"],
         allowance_id=row["allowance_id"],
         person=row["person"],
         residence=row["residence"],
-        starts=Period.parse(row["starts"]),
-        last_period=Period.parse(row["last_period"]) if row["last_period"] else None,
-        changes=tuple(Change.from_json(c) for c in changes),
+        starts=_period(row["starts"]),
+        last_period=_period(row["last_period"]) if row["last_period"] else None,
+        changes=_changes(raw if isinstance(raw, str) else json.dumps(raw)),
     )
 
 
