@@ -5,11 +5,13 @@ the amount), dibao-only and income-test townships, and the scheduler's one check
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from minzheng_contracts import make_resident_id
+from minzheng_eldercare.application.allowance import rows
 from minzheng_eldercare.application.allowance.check import check_today
 from minzheng_eldercare.application.configuration import PARAMETERS
 from minzheng_eldercare.domain.allowance.parameters import Eligibility, StartRule
@@ -164,3 +166,35 @@ async def test_the_scheduler_checks_each_day_once(eldercare: Running) -> None:
     assert april is not None and (april.on, april.started) == (date(2026, 4, 1), 1)
     assert await check_today(ctx) is None
     assert await eldercare.fetchval("SELECT count(*) FROM allowance_check_days") == 2
+
+
+async def test_the_check_racing_moves_leaves_every_row_as_its_stream(eldercare: Running) -> None:
+    born = date(1940, 1, 1)
+    ids = [await register(eldercare, born, n) for n in range(1, 31)]
+    moves = [
+        eldercare.post(f"/elders/{eid}/moves", {"residence": "330782101201", "moved_on": "2026-03-02"})
+        for eid in ids[::2]
+    ]
+    answers = await asyncio.gather(check(eldercare, "2026-03-02"), *moves)
+    assert all(a.status_code == 201 for a in answers[1:])
+    for eid in ids:
+        state = await elder(eldercare, eid)
+        row = await eldercare.fetchval("SELECT status FROM allowance_elders WHERE elder_id = $1", eid)
+        assert row == state["status"], eid
+        assert state["status"] == (
+            "active" if ids.index(eid) % 2 else ("suspended" if state["starts"] else "pending")
+        )
+    again = await check(eldercare, "2026-03-02")
+    assert (again["started"], again["suspended"]) == (0, 0)
+
+
+async def test_a_row_saved_since_the_check_selected_it_is_not_moved_on(eldercare: Running) -> None:
+    eid = await register(eldercare, date(1946, 4, 15), 1)
+    selected = await eldercare.fetchval("SELECT revision FROM allowance_elders WHERE elder_id = $1", eid)
+    await eldercare.post(f"/elders/{eid}/proof-of-life", {"on": "2026-03-02"}, expect=201)
+    async with eldercare.service.host.store.pool.acquire() as conn:
+        await rows.reschedule(conn, [(eid, selected, "2031-04")])
+    assert (
+        await eldercare.fetchval("SELECT next_due FROM allowance_elders WHERE elder_id = $1", eid)
+        == "2026-03"
+    )

@@ -46,11 +46,11 @@ BATCH = 250
 LANES = 4
 """Transactions of the check at once (distinct elders: they never conflict with each other)."""
 
-_DUE = (
-    f"SELECT {rows.COLUMNS} FROM allowance_elders WHERE status IN ('pending', 'active', 'suspended') "
-    "AND (next_due <= $1 OR (NOT proof_lapsed AND last_proof <= $2))"
+_OPEN = (
+    f"SELECT {rows.COLUMNS}, revision FROM allowance_elders "
+    "WHERE status IN ('pending', 'active', 'suspended')"
 )
-_OPEN = f"SELECT {rows.COLUMNS} FROM allowance_elders WHERE status IN ('pending', 'active', 'suspended')"
+_DUE = _OPEN + " AND (next_due <= $1 OR (NOT proof_lapsed AND last_proof <= $2))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ async def check_allowances(ctx: ServiceContext, on: date, *, batch: int = BATCH)
         return found
 
     to_decide: list[str] = []
-    moved_on: list[tuple[str, str]] = []
+    moved_on: list[tuple[str, int, str]] = []
     for row in selected:
         s = rows.elder_of(row)
         t = terms_of(s.home)
@@ -126,7 +126,7 @@ async def check_allowances(ctx: ServiceContext, on: date, *, batch: int = BATCH)
         else:
             due = str(next_change(s.born, period, t.rule))
             if due != row["next_due"]:
-                moved_on.append((row["elder_id"], due))
+                moved_on.append((row["elder_id"], row["revision"], due))
     counts: Counter[str] = Counter()
 
     async def reschedule(uow: UnitOfWork) -> None:

@@ -3,7 +3,9 @@ select the few elders due in a period without reading 500,000 streams. It is wri
 units that record the elder's events, in their transaction (so it never lags them): the state's
 columns, and ``next_due`` (``YYYY-MM``), the first period in which the check has something to
 look at. A unit other than the check sets it to its own period (look again); the check sets it to
-the next threshold. The lists (``GET /elders``) select from it, and show the streams of a page."""
+the next threshold. ``revision`` counts a row's saves, so that the check's bulk move of
+``next_due`` never overwrites what a unit saved meanwhile. The lists (``GET /elders``) select
+from it, and show the streams of a page."""
 
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ MIGRATION = Migration(
         ineligible boolean NOT NULL DEFAULT false,
         resident boolean NOT NULL DEFAULT true,
         dibao boolean NOT NULL DEFAULT false,
-        monthly_income_fen bigint
+        monthly_income_fen bigint,
+        revision bigint NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS allowance_elders_due ON allowance_elders (next_due)
         WHERE status IN ('pending', 'active', 'suspended');
@@ -69,7 +72,8 @@ _UPSERT = (
     "ON CONFLICT (elder_id) DO UPDATE SET residence = excluded.residence, status = excluded.status, "
     "band = excluded.band, band_lower = excluded.band_lower, starts = excluded.starts, "
     "next_due = excluded.next_due, last_proof = excluded.last_proof, proof_lapsed = excluded.proof_lapsed, "
-    "ineligible = excluded.ineligible, resident = excluded.resident"
+    "ineligible = excluded.ineligible, resident = excluded.resident, "
+    "revision = allowance_elders.revision + 1"
 )
 
 
@@ -114,14 +118,18 @@ async def look_again(conn: Connection, s: d.Elder, period: Period) -> None:
     await save(conn, s, period if due is None or str(period) < due else Period.parse(due))
 
 
-async def reschedule(conn: Connection, due: Sequence[tuple[str, str]]) -> None:
-    """Move ``(elder_id, next_due)`` rows on, in one statement (a bookkeeping write: no event)."""
+async def reschedule(conn: Connection, due: Sequence[tuple[str, int, str]]) -> None:
+    """Move ``(elder_id, revision, next_due)`` rows on, in one statement (a bookkeeping write: no
+    event). A row a unit saved since it was selected (another ``revision``) is left as that unit
+    left it: its state is newer than the one the check looked at."""
     if due:
         await conn.execute(
             "UPDATE allowance_elders e SET next_due = u.due "
-            "FROM unnest($1::text[], $2::text[]) AS u(id, due) WHERE e.elder_id = u.id",
+            "FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(id, revision, due) "
+            "WHERE e.elder_id = u.id AND e.revision = u.revision",
             [x[0] for x in due],
             [x[1] for x in due],
+            [x[2] for x in due],
         )
 
 
