@@ -226,3 +226,26 @@ def test_the_same_inspection_or_order_again_changes_nothing_and_its_id_elsewhere
     assert again(2) == []
     Scenario(OVERSIGHT).given(*ordered_events()).when(lambda s: again(3)).then_refused("id_reused", Conflict)
     assert d.order(state, TABLE, inspection_id=INSP, order_id=ORDER, today=TODAY) == []
+
+
+@given(
+    st.integers(min_value=1, max_value=365),
+    st.integers(min_value=0, max_value=90),
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+)
+def test_the_deadline_is_the_standards_days_after_the_order_and_at_risk_before_it(
+    days: int, warn: int, today: date
+) -> None:
+    table = StandardsTable(
+        [
+            Standard("rectification.days", "330727", date(2024, 1, 1), days),
+            Standard("rectification.at_risk_days", "330727", date(2024, 1, 1), warn),
+        ]
+    )
+    state = OVERSIGHT.apply(Oversight(), found(1))
+    (fact,) = d.order(state, table, inspection_id=INSP, order_id=ORDER, today=today)
+    assert isinstance(fact, e.RectificationOrdered)
+    deadline, at_risk_on = date.fromisoformat(fact.deadline), date.fromisoformat(fact.at_risk_on)
+    assert (deadline - today).days == days
+    assert today <= at_risk_on <= deadline
+    assert at_risk_on == max(today, deadline - timedelta(days=warn))
