@@ -83,7 +83,7 @@ class RollOut(BaseModel):
 
 
 class MoveIn(BaseModel):
-    model_config = strict({"residence": "330727102201", "moved_on": "2026-03-01"})
+    model_config = strict({"residence": "330727102201", "moved_on": "2026-03-02"})
     residence: DivisionCode = Field(description="the new residence; outside the county: moved away")
     moved_on: Day
 
