@@ -22,6 +22,7 @@ from .conftest import START, Running, start_eldercare
 
 TOWNSHIP = "330727101"
 INST = "inst-330727101-01"
+LATER = "inst-330727101-02"
 
 
 async def register(client: Any, institution_id: str = INST, kind: str = "nursing_home") -> None:
@@ -130,14 +131,30 @@ async def test_the_overdue_is_raised_once_at_midnight_across_a_restart(
         clock.set(datetime(2026, 3, 29, 0, 0, tzinfo=CHINA))
         assert await raise_due(first.service.context()) == {"at_risk": 1, "overdue": 0}
         assert (await first.get(f"/rectification-orders/{order}")).json()["status"] == "at_risk"
-        clock.set(datetime(2026, 4, 1, 23, 59, tzinfo=CHINA))
+        # a second institution's order of 2026-03-05: deadline 04-04, at risk from 04-01
+        clock.set(datetime(2026, 3, 5, 9, 0, tzinfo=CHINA))
+        await register(first, LATER)
+        await first.post("/inspections", inspection(2, findings=1, institution_id=LATER), expect=201)
+        await first.post(
+            f"/inspections/{uuid.UUID(int=2)}/rectification-orders",
+            {"order_id": str(uuid.UUID(int=0xD9))},
+            expect=201,
+        )
+        clock.set(datetime(2026, 3, 31, 23, 59, tzinfo=CHINA))
         assert await raise_due(first.service.context()) == {"at_risk": 0, "overdue": 0}
-    # down over the deadline; a new process on the same database, the clock past it
+    # down over both points; a new process on the same database, the clock past them
     clock.set(datetime(2026, 4, 3, 8, 0, tzinfo=CHINA))
     async with await start_eldercare(fresh_database, stack, clock) as second:
         second.headers = second.as_caller(subject="official-1")
-        assert await raise_due(second.service.context()) == {"at_risk": 0, "overdue": 1}
+        assert await raise_due(second.service.context()) == {"at_risk": 1, "overdue": 1}
         assert await raise_due(second.service.context()) == {"at_risk": 0, "overdue": 0}
+        assert (await events_of(second, f"oversight-{LATER}"))[-1] == "RectificationAtRisk"
+        async with second.service.host.store.pool.acquire() as conn:
+            late = await conn.fetchval(
+                "SELECT occurred_at FROM events WHERE event_type = 'RectificationAtRisk' AND stream_id = $1",
+                f"oversight-{LATER}",
+            )
+        assert late == datetime(2026, 4, 1, 0, 0, tzinfo=CHINA)  # raised late, at its true moment
         assert await events_of(second) == [
             "InspectionCompleted",
             "HazardFound",
