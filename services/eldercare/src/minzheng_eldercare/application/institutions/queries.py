@@ -7,6 +7,7 @@ A person's stays are found by pseudonym (``institution_stays``), never by scanni
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -47,12 +48,11 @@ async def fold(store: EventStore, aggregate: Aggregate[S], stream: str) -> S:
 async def fold_all(
     store: EventStore, aggregate: Aggregate[S], prefix: str, keep: Callable[[S], bool]
 ) -> list[S]:
-    found = []
-    for stream in await store.stream_ids(prefix, stream_type=aggregate.stream_type):
-        state = aggregate.fold(await store.read_stream(stream))
-        if keep(state):
-            found.append(state)
-    return found
+    """Every stream of ``aggregate`` under ``prefix``, folded (read over the pool's connections
+    at once), those ``keep`` holds."""
+    streams = await store.stream_ids(prefix, stream_type=aggregate.stream_type)
+    states = await asyncio.gather(*(fold(store, aggregate, stream) for stream in streams))
+    return [state for state in states if keep(state)]
 
 
 @dataclass(frozen=True, slots=True)
