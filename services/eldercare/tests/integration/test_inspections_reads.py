@@ -93,7 +93,12 @@ async def test_the_lists_filter_page_and_stay_within_the_callers_division(elderc
             "/rectification-orders" if "status" in params else "/hazards", expect=None, **params
         )
         assert response.status_code == 422, (params, response.text)
-    refused(await eldercare.get("/institutions/inst-none/oversight", expect=None), 404, "oversight_not_found")
+    refused(
+        await eldercare.get("/institutions/inst-none/oversight", expect=None), 404, "institution_not_found"
+    )
+    await register(eldercare, "inst-330727101-77")
+    fresh = (await eldercare.get("/institutions/inst-330727101-77/oversight")).json()
+    assert (fresh["status"], fresh["inspections"], fresh["orders"]) == ("not_inspected", 0, {})
     refused(
         await eldercare.get(f"/rectification-orders/{uuid.UUID(int=9)}", expect=None), 404, "order_not_found"
     )

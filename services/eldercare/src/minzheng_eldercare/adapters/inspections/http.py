@@ -160,7 +160,9 @@ class OrderOut(BaseModel):
 class OversightOut(BaseModel):
     institution_id: str
     township: str
-    status: str = Field(description="inspected | rectifying | admissions_suspended | rectified | closed")
+    status: str = Field(
+        description="not_inspected | inspected | rectifying | admissions_suspended | rectified | closed"
+    )
     admissions_suspended: bool
     suspended_for_order: str | None
     suspended_since: str | None
@@ -445,5 +447,6 @@ async def list_hazards(
     responses=refusals(404),
 )
 async def get_oversight(institution_id: InstitutionPath, ctx: Ctx, actor: Reader) -> OversightOut:
-    """404 `oversight_not_found` for an institution never inspected."""
+    """`not_inspected` for a registered institution never inspected; 404 `institution_not_found`
+    for one not registered."""
     return oversight_out(await q.oversight(ctx.store, actor, institution_id))

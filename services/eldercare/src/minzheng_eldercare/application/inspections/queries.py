@@ -14,19 +14,21 @@ from minzheng_eventstore.store import EventStore
 from minzheng_kernel.errors import NotFound
 
 from ...domain.inspections.oversight import Hazard, Inspection, Order, Oversight
+from .standing import standing
 from .streams import OVERSIGHT, oversight_stream
 
 T = TypeVar("T")
 
 
 async def oversight(store: EventStore, actor: Actor, institution_id: str) -> Oversight:
-    """One institution's file (404 if it was never inspected)."""
+    """One institution's file: empty (``not_inspected``) for a registered institution never
+    inspected, 404 for one not registered."""
     try:
         state = OVERSIGHT.fold(await store.read_stream(oversight_stream(institution_id)))
     except StreamNotFoundError:
-        raise NotFound(
-            "oversight_not_found", "this institution was never inspected", field="institution_id"
-        ) from None
+        async with store.pool.acquire() as conn:
+            row = await standing(conn, institution_id)
+        state = Oversight(institution_id=institution_id, township=row.township)
     actor.require_within(state.township, "institution_id")
     return state
 

@@ -92,13 +92,15 @@ class Oversight:
 
     @property
     def status(self) -> str:
-        """none | inspected | rectifying | admissions_suspended | rectified | closed"""
+        """none | not_inspected | inspected | rectifying | admissions_suspended | rectified | closed"""
         if self.institution_id is None:
             return "none"
         if self.closed:
             return "closed"
         if self.suspended_by is not None:
             return "admissions_suspended"
+        if not self.inspections:
+            return "not_inspected"
         if any(o.completed_on is None for o in self.orders.values()):
             return "rectifying"
         return "rectified" if self.orders else "inspected"
