@@ -9,6 +9,7 @@ period P is the one for the age reached by P's last day (the birthday month coun
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,10 +27,12 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < birthday)
 
 
+@functools.lru_cache(maxsize=4096)
 def first_day(period: Period) -> date:
     return date(period.year, period.month, 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def last_day(period: Period) -> date:
     return date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
 

@@ -34,7 +34,7 @@ from minzheng_kernel.errors import Conflict, DomainError, NotFound
 from minzheng_kernel.events import DomainEvent
 
 from . import events as ev
-from .terms import Terms, proof_due
+from .terms import Terms, period_of, proof_due
 
 
 class Status(StrEnum):
@@ -260,7 +260,7 @@ def check(s: Elder, terms: Terms, *, on: date) -> list[DomainEvent]:
     if s.elder_id is None or not s.open:
         return []
     eid = s.elder_id
-    period = Period.of(on)
+    period = period_of(on)
     facts: list[DomainEvent] = []
     if not s.proof_lapsed and s.last_proof is not None:
         due = proof_due(s.last_proof, terms.proof_months)

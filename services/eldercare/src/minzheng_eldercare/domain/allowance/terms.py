@@ -7,6 +7,7 @@ falls due.
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,6 +58,7 @@ def terms_for(table: StandardsTable, place: str, period: Period) -> Terms:
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` later (the month's last day where it is shorter)."""
     index = day.year * 12 + day.month - 1 + months
@@ -69,6 +71,7 @@ def proof_due(last_proof: date, months: int) -> date:
     return add_months(last_proof, months)
 
 
+@functools.lru_cache(maxsize=65536)
 def next_change(born: date, period: Period, rule: StartRule) -> Period:
     """The first period after ``period`` in which the age that decides the band reaches the next
     threshold (of every threshold a band may start at, in force or not); ``NEVER`` past the last."""
@@ -83,4 +86,10 @@ def next_change(born: date, period: Period, rule: StartRule) -> Period:
     return candidate if period < candidate else period.next()
 
 
-__all__ = ["NEVER", "Terms", "add_months", "next_change", "proof_due", "terms_for"]
+@functools.lru_cache(maxsize=4096)
+def period_of(day: date) -> Period:
+    """``Period.of``, remembered (the check asks it once per elder for one day)."""
+    return Period.of(day)
+
+
+__all__ = ["NEVER", "Terms", "add_months", "next_change", "period_of", "proof_due", "terms_for"]
