@@ -44,11 +44,12 @@ async def months_paid_in(
 ) -> dict[str, frozenset[Period]]:
     """Per elder, the months of ``year`` paid so far (by a month's or a year's payment; ``mode``
     ``annual``: by a year's only)."""
+    keys = [f"{year:04d}", *(f"{year:04d}-{m:02d}" for m in range(1, 13))]  # exact keys: the index
     rows = await _fetch(
         ctx,
         f"SELECT elder_id, months FROM {PAYMENTS} "
-        "WHERE key LIKE $1 || '%' AND ($2::text IS NULL OR mode = $2)",
-        f"{year:04d}",
+        "WHERE key = ANY($1::text[]) AND ($2::text IS NULL OR mode = $2)",
+        keys,
         mode,
     )
     out: dict[str, set[Period]] = {}

@@ -19,6 +19,7 @@ names the same ids). The run holds the payments lock shared (``lock``).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -73,13 +74,15 @@ def check_payable(period: Period, ctx: ServiceContext) -> None:
         )
 
 
-def _paid(run: runtime.MonthlyRun, e: RollEntry, months: Sequence[Month], mode: Mode) -> AllowancePaid:
+def _paid(
+    run: runtime.MonthlyRun, pid: uuid.UUID, e: RollEntry, months: Sequence[Month], mode: Mode
+) -> AllowancePaid:
     stored: list[PaidMonthData] = [
         {"period": str(m.period), "band": m.band, "amount_fen": m.amount_fen, "standard_id": m.standard_id}
         for m in months
     ]
     return AllowancePaid(
-        payment_id=str(run.payment_id(e.elder_id)),
+        payment_id=str(pid),
         elder_id=e.elder_id,
         allowance_id=e.allowance_id,
         key=run.period,
@@ -95,11 +98,12 @@ def _paid(run: runtime.MonthlyRun, e: RollEntry, months: Sequence[Month], mode: 
 
 
 async def _pay(run: runtime.MonthlyRun, e: RollEntry, months: Sequence[Month], mode: Mode) -> None:
-    fact = _paid(run, e, months, mode)
+    pid = run.payment_id(e.elder_id)
+    fact = _paid(run, pid, e, months, mode)
     await run.pay(
         e.elder_id,
         fact,
-        event_id=run.payment_id(e.elder_id),
+        event_id=pid,
         amount_fen=fact.amount_fen,
         jurisdiction=e.residence,
     )
