@@ -2,7 +2,12 @@
 events (``domain.allowance.events``): who they are, where they live, whether they are resident
 and living, and their allowance (start, changes by period, last period). Who is paid in a period,
 in which band, is ``domain.payments.roll.RollEntry.standing`` over a row. A read model: dropped
-and rebuilt from the events at will (``reset``)."""
+and rebuilt from the events at will (``reset``).
+
+Decided here: an ``AllowanceStarted`` for an elder whose allowance had ended (moved back) starts
+the row's allowance afresh (its changes and last period replaced: the earlier months are paid
+already, and the payments keep them); ``ElderDied`` (the allowance area's event for an elder not
+started) is read by its name and marks the elder dead for the insurance enrolment."""
 
 from __future__ import annotations
 
