@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from conftest import Running
 
 
+TWIN = "5e5d0000-0000-4000-8000-000000000002"
+
+
 def home(n: int, beds: int = 10, kind: str = "nursing_home") -> dict[str, Any]:
     return {
         "institution_id": f"home-{n}",
@@ -147,14 +150,24 @@ async def test_an_admission_re_sent_returns_its_result_and_another_under_its_id_
     first = (await eldercare.post("/institutions/home-1/admissions", body, expect=201)).json()
     again = (await eldercare.post("/institutions/home-1/admissions", body, expect=201)).json()
     assert again == first
-    assert await occupied(eldercare, "home-1") == 1
+    twins = await asyncio.gather(
+        *(eldercare.post("/institutions/home-1/admissions", body | {"residency_id": TWIN}) for _ in range(3))
+    )
+    assert [r.status_code for r in twins] == [409, 409, 409]  # the person lives here already
+    other = admission(2, residency_id=TWIN)
+    twins = await asyncio.gather(
+        *(eldercare.post("/institutions/home-1/admissions", other) for _ in range(3))
+    )
+    assert [r.status_code for r in twins] == [201, 201, 201], [r.text for r in twins]
+    assert len({r.text for r in twins}) == 1
+    assert await occupied(eldercare, "home-1") == 2
     refused(
         await eldercare.post("/institutions/home-1/admissions", body | {"care_level": "full"}),
         409,
         "id_reused",
         "residency_id",
     )
-    assert await count(eldercare, "ResidentAdmitted") == 1
+    assert await count(eldercare, "ResidentAdmitted") == 2
 
 
 async def test_bad_admissions_are_4xx_naming_the_field_with_nothing_written(eldercare: Running) -> None:

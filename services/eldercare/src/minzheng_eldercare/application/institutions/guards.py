@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 import asyncpg
 
+from minzheng_eventstore.errors import ConcurrencyError
 from minzheng_eventstore.store import Connection
 from minzheng_kernel.errors import Conflict
 
@@ -89,7 +90,9 @@ async def take_bed(conn: Connection, institution_id: str) -> None:
 
 async def open_stay(conn: Connection, *, person_token: str, residency_id: str, institution_id: str) -> None:
     """The person's one open stay, or 409 ``already_resident`` (a concurrent admission of the same
-    person waits for the first to commit, then finds its row)."""
+    person waits for the first to commit, then finds its row). When that row is this very
+    residency (the same admission re-sent twice at once), the unit is retried: it then finds the
+    admission on its stream and answers the original result."""
     opened = await conn.fetchval(
         "INSERT INTO institution_stays (residency_id, person_token, institution_id, open) "
         "VALUES ($1, $2, $3, true) ON CONFLICT (person_token) WHERE open DO NOTHING RETURNING residency_id",
@@ -98,6 +101,11 @@ async def open_stay(conn: Connection, *, person_token: str, residency_id: str, i
         institution_id,
     )
     if opened is None:
+        twin = await conn.fetchval(
+            "SELECT residency_id FROM institution_stays WHERE person_token = $1 AND open", person_token
+        )
+        if twin == residency_id:
+            raise ConcurrencyError(residency_id, -1, -1)
         raise Conflict("already_resident", "this person lives in an institution already", field="resident_id")
 
 
