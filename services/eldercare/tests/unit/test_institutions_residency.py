@@ -160,3 +160,52 @@ def test_a_death_discharges_once_never_before_the_admission(days: int) -> None:
     assert event.destination == "death" and event.death_registration == "reg-1"
     assert date.fromisoformat(event.discharged_on) == max(died, date(2026, 2, 1))
     assert r.discharge_at_death(RESIDENCY.apply(state, [event]), died_on=died, registration_id="reg-2") == []
+
+
+COMMANDS = st.lists(
+    st.tuples(
+        st.sampled_from(["leave", "return", "visit", "overdue", "discharge", "death"]), st.integers(0, 6)
+    ),
+    max_size=25,
+)
+
+
+def command(name: str, s: r.Residency, day: date) -> list[object]:
+    today = max(day, TODAY)
+    if name == "leave":
+        return list(
+            r.grant_leave(
+                s, STANDARDS, leave_from=day, return_by=day + timedelta(days=3), reason="探亲", today=today
+            )
+        )
+    if name == "return":
+        return list(r.return_from_leave(s, returned_on=day, today=today))
+    if name == "visit":
+        return list(r.record_visit(s, visited_on=day, facility="县医院", reason="复诊", today=today))
+    if name == "overdue":
+        return list(r.leave_overdue(s, s.leaves))
+    if name == "discharge":
+        return list(r.discharge(s, destination=r.Destination.HOME, discharged_on=day, today=today))
+    return list(r.discharge_at_death(s, died_on=day, registration_id="reg"))
+
+
+@given(COMMANDS)
+def test_any_sequence_keeps_the_stay_coherent(commands: list[tuple[str, int]]) -> None:
+    """Whatever the institution records, in any order: a discharge is final and happens once, leave
+    is flagged overdue at most once per leave and only while away, refusals change nothing."""
+    state = Scenario(RESIDENCY).given(ADMITTED).state
+    day = date(2026, 2, 1)
+    discharges = 0
+    for name, step in commands:
+        day += timedelta(days=step)
+        try:
+            facts = command(name, state, day)
+        except DomainError:
+            continue
+        if state.status is r.Status.DISCHARGED:
+            assert facts == [], name
+        state = RESIDENCY.apply(state, facts)  # type: ignore[arg-type]
+        discharges += sum(isinstance(f, r.ResidentDischarged) for f in facts)
+        assert not state.leave_overdue or state.status is r.Status.ON_LEAVE
+        assert state.overdue_leaves <= state.leaves
+    assert discharges == (1 if state.status is r.Status.DISCHARGED else 0)
