@@ -165,8 +165,9 @@ WHERE p.person_token = u.token AND p.record_id = u.record_id
 _ENTERED = "UPDATE registry_archive_writes SET units = units + 1 RETURNING units"
 
 
-async def read(uow: UnitOfWork, part: Part) -> Seen:
-    """What the archive holds for ``part``, read in the unit's transaction."""
+async def read(uow: UnitOfWork, part: Part, ages: MarriageAges | None = None) -> Seen:
+    """What the archive holds for ``part``, read in the unit's transaction (``ages``: those of the
+    unit before, kept if the standards are still the same)."""
     conn = uow.conn
     ids = [c.uuid for c in part.candidates]
     existing = {r[0] for r in await conn.fetch(_EXISTING, ids)}
@@ -181,7 +182,10 @@ async def read(uow: UnitOfWork, part: Part) -> Seen:
         )
         for r in rows
     ]
-    return Seen(existing, ledger, MarriageAges(await standards_table(uow)))
+    standards = await standards_table(uow)
+    if ages is None or not ages.same_standards(standards):
+        ages = MarriageAges(standards)
+    return Seen(existing, ledger, ages)
 
 
 class PreviousUnitFailed(Exception):
@@ -241,11 +245,12 @@ async def _enter_unit(uow: UnitOfWork, unit: Unit, import_id: UUID) -> Counts:
             unit.decision = None
             raise ConcurrencyError("(archive)", units_entered - 1, -1)
     else:
-        decision = unit.decision = decide(unit.part, await read(uow, unit.part))
+        known = before.decision.seen.ages if before is not None and before.decision is not None else None
+        decision = unit.decision = decide(unit.part, await read(uow, unit.part, known))
         if decision.entered:
             records = await _write_events(uow, import_id, decision)
     if unit.next_part is not None:
-        unit.next_seen = await read(uow, unit.next_part)
+        unit.next_seen = await read(uow, unit.next_part, decision.seen.ages)
     unit.units_entered = units_entered
     unit.read_next.set()
     await _write_rows(uow, decision, records)

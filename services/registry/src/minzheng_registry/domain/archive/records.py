@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 from minzheng_contracts.resident_id import InvalidResidentIdError, ResidentId, mask_resident_ids
 from minzheng_kernel.events import DomainEvent, EventTypes
@@ -85,9 +85,9 @@ class ArchiveRow:
     kind: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class ValidRow:
-    """A row that is a record: husband and wife validated, the date within the period."""
+class ValidRow(NamedTuple):
+    """A row that is a record: husband and wife validated, the date within the period (a named
+    tuple: immutable, and made in a quarter of a frozen dataclass's time, once a row)."""
 
     line: int
     kind: Kind
