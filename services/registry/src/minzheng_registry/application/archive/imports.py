@@ -58,7 +58,7 @@ from ...domain.archive.records import (
     ValidRow,
     validate,
 )
-from .units import Part, Tokens, enter_parts, records_stream
+from .units import Tokens, enter_parts, records_stream
 
 log = structlog.get_logger("minzheng.registry.archive")
 
@@ -107,9 +107,10 @@ def collector_paused() -> Iterator[None]:
     An import allocates ~20 objects a row (rows, IDs, records, their dicts and tuples), none in a
     reference cycle: refcounting frees them all, and each collection the allocations trigger
     would only walk the process's whole heap (measured: ~30% of the service's CPU per row). Spans
-    nest (a counter) and stay short (the validation of the rows: ~1 s for 100,000; one unit of
-    work: a fraction of a second), so cyclic garbage of other tasks of the process waits that long
-    at most before the collector runs again."""
+    nest (a counter) and stay short (the validation of the rows: ~1 s for 100,000; the units,
+    pipelined: a fraction of a second for an HTTP request's 5,000 rows, several seconds for a file
+    of 100,000), so cyclic garbage of other tasks of the process waits that long at most before the collector
+    runs again."""
     global _paused, _resume
     if _paused == 0:
         _resume = gc.isenabled()
@@ -172,12 +173,11 @@ async def import_rows(
         candidates.sort(key=lambda c: (c[0].registered_on, c[0].kind is Kind.MARRIAGE, c[0].line))
     per_unit = -(-batch // RECORDS_PER_EVENT)  # the chunk numbers a unit may use
     with collector_paused():  # the units: a few seconds for 100,000 rows (see enter_parts)
-        tokens = Tokens(ctx)
-        parts = [
-            Part(tokens.candidates(candidates[start : start + batch]), unit_no * per_unit)
+        batches = [
+            (candidates[start : start + batch], unit_no * per_unit)
             for unit_no, start in enumerate(range(0, len(candidates), batch))
         ]
-        counts = await enter_parts(ctx, actor, import_id, parts)
+        counts = await enter_parts(ctx, actor, import_id, batches, Tokens(ctx))
     counts.already_present += duplicates
     summary = ImportSummary(
         import_id, len(rows), counts.imported, counts.already_present, len(rejections), counts.flagged

@@ -346,34 +346,45 @@ async def _write_rows(uow: UnitOfWork, decision: Decision, records: list[_Record
         )
 
 
-async def enter_parts(ctx: ServiceContext, actor: Actor, import_id: UUID, parts: Sequence[Part]) -> Counts:
-    """Enter the parts in order, unit k+1 decided while unit k writes and commits (at most two
-    transactions open); the counts of every unit, or the first failure."""
+Batch = tuple[Sequence[tuple[ValidRow, UUID]], int]
+"""The valid rows of one unit with their record ids, and the first chunk number it uses."""
+
+
+async def enter_parts(
+    ctx: ServiceContext, actor: Actor, import_id: UUID, batches: Sequence[Batch], tokens: Tokens
+) -> Counts:
+    """Enter the batches in order, unit k+1 decided while unit k writes and commits (at most two
+    transactions open); the counts of every unit, or the first failure. A batch's tokens are
+    computed just before the unit before it starts (while the one before that commits)."""
     counts = Counts()
     loop = asyncio.get_running_loop()
     units: list[Unit] = []
     tasks: list[asyncio.Task[Counts]] = []
     decision: Decision | None = None
+    parts = [Part([], first) for _, first in batches]
+    if parts:
+        parts[0].candidates.extend(tokens.candidates(batches[0][0]))
     try:
         for k, part in enumerate(parts):
-            unit = Unit(
-                part, decision, units[-1] if units else None, parts[k + 1] if k + 1 < len(parts) else None
-            )
+            following = parts[k + 1] if k + 1 < len(parts) else None
+            if following is not None:  # what unit k reads for it: before unit k starts
+                following.candidates.extend(tokens.candidates(batches[k + 1][0]))
+            unit = Unit(part, decision, units[-1] if units else None, following)
             unit.done = loop.create_future()
             units.append(unit)
             task = asyncio.create_task(_run(ctx, actor, unit, import_id))
             tasks.append(task)
             decision = None
-            if unit.next_part is None:
+            if following is None:
                 break
             read_next = asyncio.create_task(unit.read_next.wait())
             await asyncio.wait({task, read_next}, return_when=asyncio.FIRST_COMPLETED)
             read_next.cancel()
-            if task.done() and task.exception() is not None:
+            if task.done() and (task.cancelled() or task.exception() is not None):
                 break
             seen = unit.next_seen
             assert seen is not None and unit.decision is not None
-            decision = decide(unit.next_part, seen, unit.decision.ledger)
+            decision = decide(following, seen, unit.decision.ledger)
         for task in tasks:
             done = await task
             counts.imported += done.imported
