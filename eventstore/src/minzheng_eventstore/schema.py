@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import BYTEA, JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-SCHEMA_REVISION = 2
+from .chain import BACKFILL_SQL
+
+SCHEMA_REVISION = 3
 """Bumped when the DDL below changes; ``install`` records it in ``eventstore_schema``."""
 
 metadata = sa.MetaData()
@@ -46,7 +48,8 @@ events = sa.Table(
     sa.Column("traceparent", sa.Text),
     sa.Column("actor", sa.Text),
     sa.Column("jurisdiction", sa.Text),
-    # Reserved for the per-stream hash chain (tamper evidence): sha256(prev_hash || canonical payload).
+    # The per-stream hash chain (tamper evidence, ``chain``): sha256(prev_hash || canonical bytes),
+    # written by the append's own statement; revision 3 back-fills older events.
     sa.Column("prev_hash", BYTEA),
     sa.Column("hash", BYTEA),
     sa.UniqueConstraint("stream_id", "version", name="events_stream_version_key"),
@@ -132,6 +135,15 @@ dead_letters = sa.Table(
     sa.UniqueConstraint("consumer", "stream_seq", name="dead_letters_consumer_seq_key"),
 )
 
+chain_backfills = sa.Table(
+    "chain_backfills",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("ran_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("events", sa.BigInteger, nullable=False),
+)
+"""The record of each back-fill of the hash chain over events written before it (``chain``)."""
+
 schema_info = sa.Table(
     "eventstore_schema",
     metadata,
@@ -142,6 +154,8 @@ schema_info = sa.Table(
 _INDEXES = (
     "CREATE INDEX IF NOT EXISTS events_global_order_idx ON events (tx, position)",
     "CREATE INDEX IF NOT EXISTS events_stream_type_idx ON events (stream_type, position)",
+    # empty once every event has its hash: the back-fill at each start finds nothing to do at once
+    "CREATE INDEX IF NOT EXISTS events_unhashed_idx ON events (stream_id, version) WHERE hash IS NULL",
     "CREATE INDEX IF NOT EXISTS events_correlation_idx ON events (correlation_id)"
     " WHERE correlation_id IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS outbox_parked_open_idx ON outbox_parked (relay) WHERE redriven_at IS NULL",
@@ -159,6 +173,7 @@ async def install(engine: AsyncEngine) -> None:
         await conn.run_sync(metadata.create_all, checkfirst=True)
         for ddl in _INDEXES:
             await conn.execute(sa.text(ddl))
+        await conn.exec_driver_sql(BACKFILL_SQL)
         await conn.execute(
             sa.text("INSERT INTO eventstore_schema (revision) VALUES (:r) ON CONFLICT DO NOTHING"),
             {"r": SCHEMA_REVISION},

@@ -17,7 +17,7 @@ from typing import Any, TypeAlias
 
 import asyncpg
 
-from . import jsoncodec
+from . import chain, jsoncodec
 from .dsn import asyncpg_dsn
 from .errors import (
     ConcurrencyError,
@@ -51,40 +51,98 @@ _COLUMNS = (
     "traceparent, actor, jurisdiction"
 )
 
-# One statement: read the stream's version, insert the events only if it is the expected one
-# (or if any version is accepted), return the version seen and the new positions. A concurrent
-# writer that passed the same check loses on UNIQUE (stream_id, version).
-_APPEND = """
-WITH cur AS (
-    SELECT coalesce(max(version), 0) AS v FROM events WHERE stream_id = $1
+
+def _fields(row: str, **given: str) -> dict[str, str]:
+    """The canonical fields of an event being appended, as SQL: the columns of ``row`` (an
+    ``unnest`` of the append's arrays), the time recorded (the transaction's ``now()``, which the
+    insert writes too) and ``given`` ones."""
+    fields = {name: f"{row}.{name}" for name in chain.FIELDS}
+    fields["recorded_at"] = "now()"
+    return fields | given
+
+
+_OWN = _fields("u", stream_id="$1::text", stream_type="$2::text")
+_UNNEST = """unnest($4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::timestamptz[], $9::uuid[],
+                  $10::uuid[], $11::text[], $12::text[], $13::text[])
+           WITH ORDINALITY AS a(event_id, event_type, schema_version, data, occurred_at, correlation_id,
+                                causation_id, traceparent, actor, jurisdiction, ord)"""
+
+# One statement: read the stream's version and its last hash, chain the new events' hashes to it
+# (``chain``: sha256(prev ‖ canonical bytes), computed here so the time hashed is the
+# ``recorded_at`` written), insert them only if the version is the expected one (or if any
+# version is accepted), return the version seen and the new positions. A concurrent writer that
+# passed the same check loses on UNIQUE (stream_id, version). A stream whose last event has no
+# hash (written before the chain and not back-filled yet) gets none either.
+_APPEND = f"""
+WITH RECURSIVE head AS (
+    SELECT version, hash FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1
+), cur AS (
+    SELECT coalesce((SELECT version FROM head), 0) AS v,
+           CASE WHEN EXISTS (SELECT 1 FROM head) THEN (SELECT hash FROM head) ELSE ''::bytea END AS h
+), u AS (
+    SELECT a.*, cur.v + a.ord::int AS version FROM cur, {_UNNEST}
+), links AS (
+    SELECT u.ord, cur.h AS prev, {chain.link_sql("cur.h", _OWN)} AS h
+    FROM cur, u WHERE u.ord = 1
+    UNION ALL
+    SELECT u.ord, l.h, {chain.link_sql("l.h", _OWN)}
+    FROM links l JOIN u ON u.ord = l.ord + 1
 ), ins AS (
     INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, data,
-                        occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction)
-    SELECT $1, $2, cur.v + u.ord, u.event_id, u.event_type, u.schema_version, u.data,
-           u.occurred_at, u.correlation_id, u.causation_id, u.traceparent, u.actor, u.jurisdiction
-    FROM cur, unnest($4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::timestamptz[], $9::uuid[],
-                     $10::uuid[], $11::text[], $12::text[], $13::text[])
-         WITH ORDINALITY AS u(event_id, event_type, schema_version, data, occurred_at, correlation_id,
-                              causation_id, traceparent, actor, jurisdiction, ord)
+                        occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction,
+                        recorded_at, prev_hash, hash)
+    SELECT $1, $2, u.version, u.event_id, u.event_type, u.schema_version, u.data,
+           u.occurred_at, u.correlation_id, u.causation_id, u.traceparent, u.actor, u.jurisdiction,
+           now(), links.prev, links.h
+    FROM cur, u JOIN links ON links.ord = u.ord
     WHERE $3::int = -1 OR cur.v = $3::int
     ORDER BY u.ord
     RETURNING position, version
 )
 SELECT (SELECT v FROM cur) AS current_version,
-       coalesce((SELECT array_agg(position ORDER BY version) FROM ins), '{}') AS positions
+       coalesce((SELECT array_agg(position ORDER BY version) FROM ins), '{{}}') AS positions
 """
+
+_CREATE_UNNEST = """unnest($1::text[], $2::text[], $3::int[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[],
+            $8::timestamptz[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[])
+     WITH ORDINALITY AS u(stream_id, stream_type, version, event_id, event_type, schema_version, data,
+                          occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction, ord)"""
+
+_INSERT_COLUMNS = """INSERT INTO events (stream_id, stream_type, version, event_id, event_type,
+                    schema_version, data, occurred_at, correlation_id, causation_id, traceparent,
+                    actor, jurisdiction, recorded_at, prev_hash, hash)"""
 
 # Bulk work (payment runs): start many streams in one statement; a stream that exists already is
 # left as it is. With deterministic event ids a repeated or resumed run writes nothing twice.
-_CREATE_ONCE = """
-INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, data,
-                    occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction)
+# Every stream new: a first event chains to the empty hash; a later one (``_CREATE_ONCE``, the
+# rows of a stream consecutive, versions 1, 2, …) to the one before it, one depth per recursion
+# step. ``_CREATE_FIRST_EVENTS`` (one event per stream: a payment run) needs no recursion.
+_CREATE_FIRST_EVENTS = f"""
+{_INSERT_COLUMNS}
 SELECT u.stream_id, u.stream_type, u.version, u.event_id, u.event_type, u.schema_version, u.data,
-       u.occurred_at, u.correlation_id, u.causation_id, u.traceparent, u.actor, u.jurisdiction
-FROM unnest($1::text[], $2::text[], $3::int[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[],
-            $8::timestamptz[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[])
-     WITH ORDINALITY AS u(stream_id, stream_type, version, event_id, event_type, schema_version, data,
-                          occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction, ord)
+       u.occurred_at, u.correlation_id, u.causation_id, u.traceparent, u.actor, u.jurisdiction,
+       now(), ''::bytea, {chain.link_sql("''::bytea", _fields("u"))}
+FROM {_CREATE_UNNEST}
+ORDER BY u.ord
+ON CONFLICT DO NOTHING
+RETURNING stream_id, position
+"""
+
+_CREATE_ONCE = f"""
+WITH RECURSIVE u AS (
+    SELECT * FROM {_CREATE_UNNEST}
+), links AS (
+    SELECT u.ord, u.stream_id, u.version, ''::bytea AS prev, {chain.link_sql("''::bytea", _fields("u"))} AS h
+    FROM u WHERE u.version = 1
+    UNION ALL
+    SELECT u.ord, u.stream_id, u.version, l.h, {chain.link_sql("l.h", _fields("u"))}
+    FROM links l JOIN u ON u.stream_id = l.stream_id AND u.version = l.version + 1
+)
+{_INSERT_COLUMNS}
+SELECT u.stream_id, u.stream_type, u.version, u.event_id, u.event_type, u.schema_version, u.data,
+       u.occurred_at, u.correlation_id, u.causation_id, u.traceparent, u.actor, u.jurisdiction,
+       now(), links.prev, links.h
+FROM u JOIN links ON links.ord = u.ord
 ORDER BY u.ord
 ON CONFLICT DO NOTHING
 RETURNING stream_id, position
@@ -300,7 +358,8 @@ class EventStore:
             [r[2].metadata.actor for r in rows],
             [r[2].metadata.jurisdiction for r in rows],
         )
-        result = await self._fetch(_CREATE_ONCE, args, conn)
+        sql = _CREATE_FIRST_EVENTS if all(r[1] == 1 for r in rows) else _CREATE_ONCE
+        result = await self._fetch(sql, args, conn)
         created: dict[str, int] = {}
         for row in result:
             created.setdefault(row["stream_id"], row["position"])
