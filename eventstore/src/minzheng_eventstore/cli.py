@@ -1,4 +1,5 @@
-"""The command line every service shares: ``migrate``, ``serve``, ``relay``, ``seed-demo``, ``redrive``.
+"""The command line every service shares: ``migrate``, ``serve``, ``relay``, ``seed-demo``, ``redrive``,
+``verify``, ``checkpoint``.
 
 The service is built only when a command runs (``make_service``), so ``--help`` works on a machine
 with no database configured.
@@ -110,5 +111,26 @@ def build_cli(name: str, make_service: Callable[[], Service]) -> typer.Typer:
                     typer.echo(f"{consumer_name}: redriven {done}, still failing {failed}")
 
         asyncio.run(run())
+
+    @cli.command()
+    def verify(
+        stream: str = typer.Option("", help="only this stream"),
+        as_json: bool = typer.Option(False, "--json", help="the findings as JSON"),
+    ) -> None:
+        """Walk the hash chains (every stream, or one) and compare the store with its latest signed
+        checkpoint: name every event changed, removed, inserted or reordered, every stream deleted
+        or cut short. Exit status 1 when anything is wrong."""
+        from .audit_cli import run_verify
+
+        configure_logging(name)
+        raise typer.Exit(run_verify(make_service().host, stream or None, as_json=as_json))
+
+    @cli.command()
+    def checkpoint(as_json: bool = typer.Option(False, "--json")) -> None:
+        """Sign a checkpoint of every stream's head now (the service also does it periodically)."""
+        from .audit_cli import run_checkpoint
+
+        configure_logging(name)
+        run_checkpoint(make_service().host, as_json=as_json)
 
     return cli

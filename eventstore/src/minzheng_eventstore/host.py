@@ -53,6 +53,9 @@ class ServiceSettings:
     oidc: OidcSettings | None = None
     """The token issuer the service trusts (``<SERVICE>_OIDC_ISSUER``): required from the
     environment; without one (settings built in code) every route that needs a caller answers 401."""
+    chain_signing_key: str | None = field(default=None, repr=False)
+    """The checkpoints' Ed25519 seed, 64 hex digits (``<SERVICE>_CHAIN_SIGNING_KEY``); without it the
+    key is derived from the pseudonym secret (``checkpoints.signing_key``)."""
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> ServiceSettings:
@@ -79,7 +82,8 @@ class ServiceSettings:
                 "service accepts (its JWKS at <issuer>/jwks.json unless OIDC_JWKS_URL says otherwise); "
                 "`make run` starts a local one"
             )
-        return cls(service, database_url, nats_url, pseudonym_key, oidc)
+        chain_key = env.get(f"{key}_CHAIN_SIGNING_KEY") or None
+        return cls(service, database_url, nats_url, pseudonym_key, oidc, chain_key)
 
     def describe(self) -> dict[str, str]:
         return {"service": self.service, "database": redact(self.database_url), "nats": redact(self.nats_url)}

@@ -44,6 +44,7 @@ from minzheng_contracts import IntegrationEvent, UnknownContractError, parse_int
 from minzheng_contracts.envelope import ContractError
 from minzheng_kernel.events import EventTypes
 
+from . import checkpoints
 from .access import Policy
 from .builder import Actor
 from .consumer import Incoming, PermanentError
@@ -120,6 +121,10 @@ class ServiceDefinition:
     default_county: str = "330727"
 
 
+CHECKPOINT_EVERY = 900.0
+"""Seconds between the signed checkpoints of the hash chains (``checkpoints``) while a service runs."""
+
+
 class Service:
     """One process of a declared service."""
 
@@ -130,6 +135,7 @@ class Service:
         *,
         clock: Any = None,
         county: str | None = None,
+        checkpoint_every: float | None = CHECKPOINT_EVERY,
         **options: Any,
     ) -> None:
         self.definition = definition
@@ -162,6 +168,8 @@ class Service:
             )
         for b in definition.background:
             self.host.add_background(b.name, _background(self._context, b.factory))
+        if checkpoint_every is not None:
+            self.host.add_background("chain-checkpoint", checkpoints.periodic(checkpoint_every))
 
     def context(self) -> ServiceContext:
         return self._context
@@ -206,7 +214,15 @@ def factory(definition: ServiceDefinition) -> ServiceFactory:
         scheduler_interval: float = 1.0,
     ) -> Service:
         chosen = definition if scheduler else dataclasses.replace(definition, background=())
-        return Service(chosen, settings, clock=clock, county=county, scheduler_interval=scheduler_interval)
+        every = CHECKPOINT_EVERY if scheduler else None
+        return Service(
+            chosen,
+            settings,
+            clock=clock,
+            county=county,
+            checkpoint_every=every,
+            scheduler_interval=scheduler_interval,
+        )
 
     return make
 

@@ -144,6 +144,30 @@ chain_backfills = sa.Table(
 )
 """The record of each back-fill of the hash chain over events written before it (``chain``)."""
 
+chain_checkpoints = sa.Table(
+    "chain_checkpoints",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("service", sa.Text, nullable=False),
+    sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("streams", sa.BigInteger, nullable=False),
+    sa.Column("events", sa.BigInteger, nullable=False),
+    sa.Column("root", BYTEA, nullable=False),
+    sa.Column("public_key", BYTEA, nullable=False),
+    sa.Column("signature", BYTEA, nullable=False),
+)
+"""The signed checkpoints of the hash chains (``checkpoints``), the latest last."""
+
+chain_checkpoint_heads = sa.Table(
+    "chain_checkpoint_heads",
+    metadata,
+    sa.Column("checkpoint_id", sa.BigInteger, primary_key=True),
+    sa.Column("stream_id", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("hash", BYTEA, nullable=False),
+)
+"""The heads the latest checkpoint signed: every stream's last version and hash."""
+
 schema_info = sa.Table(
     "eventstore_schema",
     metadata,

@@ -19,7 +19,7 @@ checkpoints catch those (``checkpoints``).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -169,14 +169,18 @@ async def streams_in_order(conn: Connection, *, batch: int = 20_000) -> AsyncIte
         after = last
 
 
-async def verify_all(conn: Connection, *, batch: int = 20_000) -> Report:
-    """Walk every stream of the store."""
+async def verify_all(
+    conn: Connection, *, batch: int = 20_000, progress: Callable[[int], None] | None = None
+) -> Report:
+    """Walk every stream of the store (``progress``: called with each stream's event count)."""
     report = Report(findings=[])
     assert report.findings is not None
     async for rows in streams_in_order(conn, batch=batch):
         report.streams += 1
         report.events += len(rows)
         report.findings.extend(check_stream(rows))
+        if progress is not None:
+            progress(len(rows))
     return report
 
 
