@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minzheng_eventstore import ANY_VERSION, ConcurrencyError, EventMetadata, EventStore, NewEvent
-from minzheng_eventstore.chain import FIELDS, canonical_text, data_text, link
+from minzheng_eventstore.standalone import FIELDS, canonical_text, data_text, link
 from minzheng_eventstore.verify import verify_all, verify_stream
 
 NOW = datetime(2026, 3, 1, 9, 30, 0, 123456, tzinfo=UTC)

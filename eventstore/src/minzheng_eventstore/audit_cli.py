@@ -94,3 +94,19 @@ def run_checkpoint(host: Any, *, as_json: bool) -> None:
     for k, v in body.items():
         table.add_row(k, str(v))
     Console().print(table)
+
+
+def run_bundle(host: Any, streams: list[str], out: str) -> None:
+    from .bundle import export
+
+    async def run() -> dict[str, Any]:
+        async with host.running(consume=False, relay=False, project=False, background=False):
+            return await export(host.store.pool, host.service, _key(host), streams)
+
+    text = json.dumps(asyncio.run(run()), ensure_ascii=False, indent=1)
+    if out == "-":
+        print(text)
+        return
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(text)
+    Console(stderr=True).print(f"bundle of {len(streams)} streams written to {out}")

@@ -21,31 +21,14 @@ round trip, and the time hashed is the ``recorded_at`` written (the transaction'
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any
+
+from . import standalone
 
 TIME_FORMAT_SQL = '\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\''
 
-FIELDS = (
-    "stream_id",
-    "stream_type",
-    "version",
-    "event_id",
-    "event_type",
-    "schema_version",
-    "occurred_at",
-    "recorded_at",
-    "correlation_id",
-    "causation_id",
-    "traceparent",
-    "actor",
-    "jurisdiction",
-    "data",
-)
-"""The canonical array's items, in order."""
+FIELDS = standalone.FIELDS
+
 
 _TIMES = frozenset({"occurred_at", "recorded_at"})
 
@@ -70,91 +53,8 @@ COLUMNS = {name: name for name in FIELDS}
 """The fields as the ``events`` table's own columns (verification recomputes from a row)."""
 
 
-# ---------------------------------------------------------------- the same, in Python
-
-
-def _string(text: str) -> str:
-    """A JSON string as PostgreSQL writes it (``escape_json``): ``"``, ``\\`` and the control
-    characters escaped (``\\b \\f \\n \\r \\t``, others ``\\u00XX``), everything else as is."""
-    out = ['"']
-    for ch in text:
-        code = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif code < 0x20:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def utc_text(moment: datetime) -> str:
-    """A time as the canonical form writes it: UTC, microseconds, ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _item(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime):
-        return _string(utc_text(value))
-    return _string(str(value))
-
-
-def canonical_text(event: Mapping[str, Any], data_text: str) -> str:
-    """An event's canonical text from its fields (``FIELDS`` but ``data``; times as ``datetime``
-    or already as canonical UTC text) and the data's ``jsonb`` text as PostgreSQL wrote it."""
-    items = [_item(event[name]) for name in FIELDS[:-1]]
-    return "[" + ", ".join([*items, data_text]) + "]"
-
-
-def link(prev: bytes, canonical: str) -> bytes:
-    """``sha256(prev ‖ canonical bytes)``."""
-    return hashlib.sha256(prev + canonical.encode("utf-8")).digest()
-
-
-def data_text(value: Any) -> str:
-    """The ``jsonb`` text of a JSON value whose keys and strings need no more than this module
-    knows (used by tests and the bundle): objects with keys sorted by length then bytes."""
-    if isinstance(value, dict):
-        keys = sorted(value, key=lambda k: (len(k.encode("utf-8")), k.encode("utf-8")))
-        return "{" + ", ".join(f"{_string(k)}: {data_text(value[k])}" for k in keys) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(data_text(v) for v in value) + "]"
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, float):
-        return json.dumps(value)
-    return _item(value)
-
-
-__all__ = [
-    "COLUMNS",
-    "FIELDS",
-    "canonical_sql",
-    "canonical_text",
-    "data_text",
-    "link",
-    "link_sql",
-    "utc_text",
-]
+# The same in Python (``canonical_text``, ``link``, ``data_text``, ``utc_text``) lives in
+# ``standalone``: one copy, which an auditor's standalone verifier runs as it is.
 
 
 # ---------------------------------------------------------------- the back-fill of older events

@@ -20,8 +20,6 @@ set: no second secret to provision, and a database-level tamperer holds neither.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,12 +31,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from .chain import utc_text
+from .standalone import MESSAGE_PREFIX, leaf, merkle_root, signed_json, utc_text
 from .verify import Finding
 
 Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record]"
 
-MESSAGE_PREFIX = b"minzheng chain checkpoint v1\n"
 _INFO = b"minzheng chain checkpoint key v1"
 
 
@@ -53,27 +50,6 @@ def signing_key(secret: str | bytes) -> Ed25519PrivateKey:
 
 def public_bytes(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def leaf(stream_id: str, version: int, digest: bytes) -> bytes:
-    return hashlib.sha256(
-        b"\x00" + stream_id.encode("utf-8") + b"\x00" + version.to_bytes(8, "big") + digest
-    ).digest()
-
-
-def merkle_root(leaves: Sequence[bytes]) -> bytes:
-    """The root over ``leaves`` (in order), as the module's docstring defines it."""
-    if not leaves:
-        return hashlib.sha256(b"").digest()
-    level = list(leaves)
-    while len(level) > 1:
-        nxt = [
-            hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)
-        ]
-        if len(level) % 2:
-            nxt.append(level[-1])
-        level = nxt
-    return level[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,18 +74,6 @@ class Checkpoint:
 
     def signed_json(self) -> str:
         return signed_json(self.service, self.taken_at, self.streams, self.events, self.root)
-
-
-def signed_json(service: str, taken_at: datetime, streams: int, events: int, root: bytes) -> str:
-    """The checkpoint's signed content: sorted keys, no spaces, the time in canonical UTC."""
-    body = {
-        "events": events,
-        "root": root.hex(),
-        "service": service,
-        "streams": streams,
-        "taken_at": utc_text(taken_at),
-    }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"))
 
 
 _HEADS = """

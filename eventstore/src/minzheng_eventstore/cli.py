@@ -133,4 +133,17 @@ def build_cli(name: str, make_service: Callable[[], Service]) -> typer.Typer:
         configure_logging(name)
         run_checkpoint(make_service().host, as_json=as_json)
 
+    @cli.command()
+    def bundle(
+        stream: list[str] = typer.Option(..., "--stream", help="a stream of the case (repeat for more)"),
+        out: str = typer.Option("-", "--out", help="the file to write (- : standard output)"),
+    ) -> None:
+        """Export a case's events with their hashes, a checkpoint signed now and each stream's proof
+        into it as one JSON file; ``standalone.py`` (beside this module) verifies it with the Python
+        standard library alone."""
+        from .audit_cli import run_bundle
+
+        configure_logging(name)
+        run_bundle(make_service().host, stream, out)
+
     return cli
