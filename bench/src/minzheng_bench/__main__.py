@@ -38,6 +38,7 @@ class Sizes:
     archive: int
     marriages: int
     entitled: int
+    verify: int
 
 
 QUICK = Sizes(
@@ -52,6 +53,7 @@ QUICK = Sizes(
     archive=20_000,
     marriages=300,
     entitled=20_000,
+    verify=200_000,
 )
 FULL = Sizes(
     seq=4000,
@@ -65,6 +67,7 @@ FULL = Sizes(
     archive=100_000,
     marriages=4000,
     entitled=20_000,
+    verify=1_000_000,
 )
 
 
@@ -122,7 +125,33 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
         rows += [
             Row("store append, sequential", ap.store_seq, "cmd/s", "raw txn seq", ap.raw_txn_seq, "≥ 90 %"),
             Row("store append, 16 concurrent", ap.store_16, "cmd/s", "raw txn 16", ap.raw_txn_16, "≥ 80 %"),
+            Row(
+                "hash chain: append, sequential",
+                ap.store_seq,
+                "cmd/s",
+                "no chain",
+                ap.unchained_seq,
+                "≥ 90 %",
+            ),
+            Row(
+                "hash chain: append, 16 concurrent",
+                ap.store_16,
+                "cmd/s",
+                "no chain",
+                ap.unchained_16,
+                "≥ 90 %",
+            ),
+            Row("hash chain: bulk 10,000 streams", ap.bulk, "ev/s", "no chain", ap.bulk_unchained, "≥ 90 %"),
         ]
+        step("verify the hash chains")
+        audit = await EventStore.connect(await _database(stack, "audit"))
+        try:
+            seconds, findings = await platform.verify_chains(audit, sizes.verify)
+        finally:
+            await audit.close()
+        rows.append(
+            Row(f"verify {sizes.verify:,} events ({findings} findings)", seconds, "s", target="< 30 s at 1M")
+        )
         store = await EventStore.connect(await _database(stack, "platform"))
         try:
             step("outbox relay")

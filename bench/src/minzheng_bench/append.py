@@ -1,5 +1,8 @@
 """Append throughput: the event store beside raw asyncpg inserts, in one run.
 
+The hash chain's cost: the same appends by a store without it (``hash_chain=False``), one-event
+commands and a payment run's bulk statement, in the same run.
+
 References (shared/anchors/limits_bench.py): one transaction per event (``BEGIN; INSERT; COMMIT``),
 sequential and 16 concurrent; and the single ``INSERT`` in autocommit, the one-round-trip ceiling.
 The store appends a one-event command to a new stream with an expected version (the shape of
@@ -41,6 +44,10 @@ class AppendFigures:
     raw_stmt_16: float
     store_seq: float
     store_16: float
+    unchained_seq: float
+    unchained_16: float
+    bulk: float
+    bulk_unchained: float
 
     def rows(self) -> list[tuple[str, float, str, float]]:
         """(figure, value/s, reference name, ratio)."""
@@ -101,25 +108,52 @@ async def measure_append(database_url: str, n: int) -> AppendFigures:
     await install(engine)
     await engine.dispose()
     store = await EventStore.connect(database_url, min_size=CONCURRENCY, max_size=CONCURRENCY)
+    unchained = await EventStore.connect(
+        database_url, min_size=CONCURRENCY, max_size=CONCURRENCY, hash_chain=False
+    )
     now = datetime.now(UTC)
 
     async def store_append() -> None:
         event = NewEvent(event_type="HouseholdApplied", data=BODY, occurred_at=now)
         await store.append(f"household-{uuid.uuid4()}", "household", 0, [event])
 
+    async def unchained_append() -> None:
+        event = NewEvent(event_type="HouseholdApplied", data=BODY, occurred_at=now)
+        await unchained.append(f"household-{uuid.uuid4()}", "household", 0, [event])
+
+    async def bulk(target: EventStore, rounds: int = 5, size: int = 2000) -> float:
+        """Payment-run shape: ``create_streams_once`` of ``size`` one-event streams."""
+        start = time.perf_counter()
+        for _ in range(rounds):
+            streams = [
+                (
+                    f"payment-{uuid.uuid4()}",
+                    [NewEvent(event_type="PaymentIssued", data=BODY, occurred_at=now)],
+                )
+                for _ in range(size)
+            ]
+            await target.create_streams_once("payment", streams)
+        return rounds * size / (time.perf_counter() - start)
+
     try:
         # warm up every connection's statement cache
         await _rate(CONCURRENCY * 10, raw_txn, CONCURRENCY)
         await _rate(CONCURRENCY * 10, store_append, CONCURRENCY)
+        await _rate(CONCURRENCY * 10, unchained_append, CONCURRENCY)
         figures = AppendFigures(
             raw_txn_seq=await _rate(n, raw_txn, 1),
             store_seq=await _rate(n, store_append, 1),
+            unchained_seq=await _rate(n, unchained_append, 1),
             raw_stmt_seq=await _rate(n, raw_stmt, 1),
             raw_txn_16=await _rate(n, raw_txn, CONCURRENCY),
             store_16=await _rate(n, store_append, CONCURRENCY),
+            unchained_16=await _rate(n, unchained_append, CONCURRENCY),
             raw_stmt_16=await _rate(n, raw_stmt, CONCURRENCY),
+            bulk_unchained=await bulk(unchained),
+            bulk=await bulk(store),
         )
     finally:
+        await unchained.close()
         await store.close()
         await pool.close()
     return figures

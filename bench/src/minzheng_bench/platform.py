@@ -46,6 +46,28 @@ async def _fill(store: EventStore, n: int, stream_type: str = "household", batch
         await store.create_streams_once(stream_type, streams)
 
 
+async def verify_chains(store: EventStore, n: int) -> tuple[float, int]:
+    """``verify`` over ``n`` events in streams of 4 (the CLI's walk: every hash recomputed in
+    PostgreSQL, every link followed in Python): seconds, findings (0)."""
+    from minzheng_eventstore.verify import verify_all
+
+    for start in range(0, n, 20_000):
+        streams = [
+            (
+                f"case-{uuid.uuid4()}",
+                [NewEvent(event_type="Noted", data={"n": i, "v": v}, occurred_at=NOW) for v in range(4)],
+            )
+            for i in range(start // 4, min(n, start + 20_000) // 4)
+        ]
+        await store.create_streams_once("case", streams)
+    async with store.pool.acquire() as conn:
+        t = time.perf_counter()
+        report = await verify_all(conn)
+        seconds = time.perf_counter() - t
+    assert report.events >= n, report.events
+    return seconds, len(report.findings or [])
+
+
 async def relay_throughput(store: EventStore, nats_url: str, n: int) -> float:
     await _fill(store, n, "relayed")
     nc = await nats.connect(nats_url)

@@ -103,6 +103,46 @@ SELECT (SELECT v FROM cur) AS current_version,
        coalesce((SELECT array_agg(position ORDER BY version) FROM ins), '{{}}') AS positions
 """
 
+_ONE = {
+    "stream_id": "$1::text",
+    "stream_type": "$2::text",
+    "version": "cur.v + 1",
+    "event_id": "($4::uuid[])[1]",
+    "event_type": "($5::text[])[1]",
+    "schema_version": "($6::int[])[1]",
+    "occurred_at": "($8::timestamptz[])[1]",
+    "recorded_at": "now()",
+    "correlation_id": "($9::uuid[])[1]",
+    "causation_id": "($10::uuid[])[1]",
+    "traceparent": "($11::text[])[1]",
+    "actor": "($12::text[])[1]",
+    "jurisdiction": "($13::text[])[1]",
+    "data": "($7::jsonb[])[1]",
+}
+
+# ``_APPEND`` for the common case, a command's one event: no recursion to plan or run.
+_APPEND_ONE = f"""
+WITH cur AS (
+    SELECT coalesce(max(version), 0) AS v FROM events WHERE stream_id = $1
+), head AS (
+    SELECT CASE WHEN cur.v = 0 THEN ''::bytea
+                ELSE (SELECT hash FROM events WHERE stream_id = $1 AND version = cur.v) END AS h
+    FROM cur
+), ins AS (
+    INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, data,
+                        occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction,
+                        recorded_at, prev_hash, hash)
+    SELECT $1, $2, cur.v + 1, ($4::uuid[])[1], ($5::text[])[1], ($6::int[])[1], ($7::jsonb[])[1],
+           ($8::timestamptz[])[1], ($9::uuid[])[1], ($10::uuid[])[1], ($11::text[])[1],
+           ($12::text[])[1], ($13::text[])[1], now(), head.h, {chain.link_sql("head.h", _ONE)}
+    FROM cur, head
+    WHERE $3::int = -1 OR cur.v = $3::int
+    RETURNING position, version
+)
+SELECT (SELECT v FROM cur) AS current_version,
+       coalesce((SELECT array_agg(position) FROM ins), '{{}}') AS positions
+"""
+
 _CREATE_UNNEST = """unnest($1::text[], $2::text[], $3::int[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[],
             $8::timestamptz[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[])
      WITH ORDINALITY AS u(stream_id, stream_type, version, event_id, event_type, schema_version, data,
@@ -143,6 +183,42 @@ SELECT u.stream_id, u.stream_type, u.version, u.event_id, u.event_type, u.schema
        u.occurred_at, u.correlation_id, u.causation_id, u.traceparent, u.actor, u.jurisdiction,
        now(), links.prev, links.h
 FROM u JOIN links ON links.ord = u.ord
+ORDER BY u.ord
+ON CONFLICT DO NOTHING
+RETURNING stream_id, position
+"""
+
+# The same without the hash chain, for one use only: the benchmark that measures what the chain
+# costs (``EventStore(hash_chain=False)``; a store written so fails ``verify``).
+_APPEND_UNCHAINED = """
+WITH cur AS (
+    SELECT coalesce(max(version), 0) AS v FROM events WHERE stream_id = $1
+), ins AS (
+    INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, data,
+                        occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction)
+    SELECT $1, $2, cur.v + u.ord, u.event_id, u.event_type, u.schema_version, u.data,
+           u.occurred_at, u.correlation_id, u.causation_id, u.traceparent, u.actor, u.jurisdiction
+    FROM cur, unnest($4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::timestamptz[], $9::uuid[],
+                     $10::uuid[], $11::text[], $12::text[], $13::text[])
+         WITH ORDINALITY AS u(event_id, event_type, schema_version, data, occurred_at, correlation_id,
+                              causation_id, traceparent, actor, jurisdiction, ord)
+    WHERE $3::int = -1 OR cur.v = $3::int
+    ORDER BY u.ord
+    RETURNING position, version
+)
+SELECT (SELECT v FROM cur) AS current_version,
+       coalesce((SELECT array_agg(position ORDER BY version) FROM ins), '{}') AS positions
+"""
+
+_CREATE_UNCHAINED = """
+INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, data,
+                    occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction)
+SELECT u.stream_id, u.stream_type, u.version, u.event_id, u.event_type, u.schema_version, u.data,
+       u.occurred_at, u.correlation_id, u.causation_id, u.traceparent, u.actor, u.jurisdiction
+FROM unnest($1::text[], $2::text[], $3::int[], $4::uuid[], $5::text[], $6::int[], $7::jsonb[],
+            $8::timestamptz[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[])
+     WITH ORDINALITY AS u(stream_id, stream_type, version, event_id, event_type, schema_version, data,
+                          occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction, ord)
 ORDER BY u.ord
 ON CONFLICT DO NOTHING
 RETURNING stream_id, position
@@ -242,8 +318,16 @@ def _check_append(stream_id: str, stream_type: str, expected_version: int, event
 class EventStore:
     """A PostgreSQL event store shared by one service's command handlers, relay and consumers."""
 
-    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], *, upcasters: Upcasters = NO_UPCASTERS) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool[asyncpg.Record],
+        *,
+        upcasters: Upcasters = NO_UPCASTERS,
+        hash_chain: bool = True,
+    ) -> None:
         self.pool = pool
+        self.hash_chain = hash_chain
+        """Off only to measure what the chain costs (the benchmark): such events fail ``verify``."""
         self.upcasters = upcasters
         self._append_listeners: list[Callable[[], None]] = []
         self.publication_check: PublicationCheck | None = None
@@ -252,7 +336,13 @@ class EventStore:
 
     @classmethod
     async def connect(
-        cls, url: str, *, min_size: int = 2, max_size: int = 16, upcasters: Upcasters = NO_UPCASTERS
+        cls,
+        url: str,
+        *,
+        min_size: int = 2,
+        max_size: int = 16,
+        upcasters: Upcasters = NO_UPCASTERS,
+        hash_chain: bool = True,
     ) -> EventStore:
         """Open a pool on ``url`` (any PostgreSQL URL form)."""
         pool = await asyncpg.create_pool(
@@ -263,7 +353,7 @@ class EventStore:
             # per command on release.
             reset=_no_reset,
         )
-        return cls(pool, upcasters=upcasters)
+        return cls(pool, upcasters=upcasters, hash_chain=hash_chain)
 
     async def close(self) -> None:
         await self.pool.close()
@@ -358,7 +448,12 @@ class EventStore:
             [r[2].metadata.actor for r in rows],
             [r[2].metadata.jurisdiction for r in rows],
         )
-        sql = _CREATE_FIRST_EVENTS if all(r[1] == 1 for r in rows) else _CREATE_ONCE
+        if not self.hash_chain:
+            sql = _CREATE_UNCHAINED
+        elif all(r[1] == 1 for r in rows):
+            sql = _CREATE_FIRST_EVENTS
+        else:
+            sql = _CREATE_ONCE
         result = await self._fetch(sql, args, conn)
         created: dict[str, int] = {}
         for row in result:
@@ -420,7 +515,7 @@ class EventStore:
         args: tuple[Any, ...],
     ) -> AppendResult:
         try:
-            row = await conn.fetchrow(_APPEND, *args)
+            row = await conn.fetchrow(self._append_sql(len(events)), *args)
         except asyncpg.UniqueViolationError as exc:
             if conn.is_in_transaction():
                 # The caller's transaction is aborted; it retries its whole unit of work.
@@ -442,6 +537,11 @@ class EventStore:
         if current == 0 and expected_version > 0:
             raise StreamNotFoundError(stream_id)
         raise ConcurrencyError(stream_id, expected_version, current)
+
+    def _append_sql(self, count: int) -> str:
+        if not self.hash_chain:
+            return _APPEND_UNCHAINED
+        return _APPEND_ONE if count == 1 else _APPEND
 
     async def _as_duplicate(
         self, conn: Connection, stream_id: str, events: Sequence[NewEvent]
