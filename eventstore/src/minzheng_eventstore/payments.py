@@ -6,6 +6,12 @@ writes them in batches with ``EventStore.create_streams_once``, which skips stre
 repeated run, or one resumed after a crash (kill -9) halfway, finds the batches already committed
 and pays nobody twice. What is due and how much is the service's decision; this module only pays.
 
+A run on the pool (no ``conn``) keeps one batch in flight: while PostgreSQL writes a batch, the
+run decides and builds the next (each batch is its own transaction, so a kill loses at most the
+batches in flight, and the rerun writes them). ``flush`` and ``finish`` wait for every batch
+written; ``result`` counts a batch once it is committed. A run in the caller's transaction
+(``conn``) writes each batch before it goes on.
+
     run = MonthlyRun(store, ctx.builder(actor), namespace=NS, period="2026-03")
     for case in cases:
         pid = run.payment_id(case)
@@ -16,6 +22,7 @@ and pays nobody twice. What is due and how much is the service's decision; this 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 import uuid
@@ -94,6 +101,7 @@ class MonthlyRun:
         self._started = time.perf_counter()
         self._pending: list[tuple[str, list[NewEvent]]] = []
         self._amounts: list[int] = []
+        self._writing: _Write | None = None
 
     def payment_id(self, case: object) -> uuid.UUID:
         return payment_id(self.namespace, case, self.period)
@@ -113,29 +121,64 @@ class MonthlyRun:
         self._pending.append((payment_stream(case, self.period), [event]))
         self._amounts.append(amount_fen)
         if len(self._pending) >= self.batch:
-            await self.flush()
+            await self._send()
 
     async def flush(self) -> None:
-        """Write the pending payments (one statement); those already paid are skipped."""
-        if not self._pending:
-            return
-        created = await self.store.create_streams_once(self.stream_type, self._pending, conn=self.conn)
-        result = self.result
-        result.paid += len(created)
-        result.already_paid += len(self._pending) - len(created)
-        if created:
-            result.total_fen += sum(
-                amount
-                for (stream, _), amount in zip(self._pending, self._amounts, strict=True)
-                if stream in created
-            )
-        self._pending.clear()
-        self._amounts.clear()
+        """Write the pending payments (one statement) and wait for every batch in flight; those
+        already paid are skipped. Once it returns, everything paid so far is committed."""
+        await self._send(wait=True)
 
     async def finish(self) -> RunResult:
         await self.flush()
         self.result.seconds = time.perf_counter() - self._started
         return self.result
+
+    async def _send(self, *, wait: bool = False) -> None:
+        """Start writing the pending batch, after the one in flight is committed (its result
+        counted, its error raised here); with ``wait``, or in the caller's transaction, wait for
+        it too."""
+        previous, self._writing = self._writing, None
+        if previous is not None:
+            self._count(previous, await previous.task)
+        if not self._pending:
+            return
+        batch = _Write(self._pending, self._amounts, asyncio.ensure_future(self._create(self._pending)))
+        self._pending, self._amounts = [], []
+        if wait or self.conn is not None:
+            self._count(batch, await batch.task)
+        else:
+            self._writing = batch
+            batch.task.add_done_callback(_retrieved)
+
+    async def _create(self, streams: list[tuple[str, list[NewEvent]]]) -> dict[str, int]:
+        return await self.store.create_streams_once(self.stream_type, streams, conn=self.conn)
+
+    def _count(self, batch: _Write, created: dict[str, int]) -> None:
+        result = self.result
+        result.paid += len(created)
+        result.already_paid += len(batch.streams) - len(created)
+        if created:
+            result.total_fen += sum(
+                amount
+                for (stream, _), amount in zip(batch.streams, batch.amounts, strict=True)
+                if stream in created
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """A batch being written: its streams, their amounts and the statement under way."""
+
+    streams: list[tuple[str, list[NewEvent]]]
+    amounts: list[int]
+    task: asyncio.Future[dict[str, int]]
+
+
+def _retrieved(task: asyncio.Future[dict[str, int]]) -> None:
+    """A batch's error is raised by the next ``_send``; one left behind by a run that stopped
+    (its own error, a cancellation) is not also reported as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def pay_once(

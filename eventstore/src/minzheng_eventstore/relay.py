@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import gc
 import json
 from collections.abc import Callable, Iterator
@@ -77,7 +78,16 @@ def contract_message(
             "data": data,
         }
     )
-    return OutgoingMessage(contract.subject_for(producer), message.model_dump_json().encode())
+    # the bytes ``model_dump_json().encode()`` gives, without the str between
+    payload: bytes = contract.__pydantic_serializer__.to_json(message)
+    return OutgoingMessage(_subject(contract, producer), payload)
+
+
+@functools.cache
+def _subject(contract: type[IntegrationEvent[Any]], producer: str) -> str:
+    """``contract.subject_for(producer)``, worked out once per contract and producer (a refusal,
+    a producer not allowed, is not kept: it raises every time)."""
+    return contract.subject_for(producer)
 
 
 def raw_event_publication(subject_prefix: str) -> Publication:
