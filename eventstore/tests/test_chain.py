@@ -227,3 +227,21 @@ async def test_events_written_before_the_chain_are_back_filled_once_and_recorded
         assert [r["events"] for r in await conn.fetch("SELECT events FROM chain_backfills")] == [11]
     for stream in ("a-1", "b-1", "d-1"):
         await python_recomputes(store, stream)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actor=_TEXT, jurisdiction=st.sampled_from([None, "330727", "330727101", "330727101201"]), value=_JSON)
+async def test_the_canonical_text_put_together_is_jsonbs_own(
+    store: EventStore, actor: str, jurisdiction: str | None, value: Any
+) -> None:
+    from minzheng_eventstore.chain import COLUMNS, canonical_sql, canonical_sql_by_jsonb
+
+    meta = EventMetadata(actor=actor or None, jurisdiction=jurisdiction, correlation_id=uuid.uuid4())
+    event = NewEvent(event_type="Noted", data={"v": value}, occurred_at=NOW, metadata=meta)
+    stream = f"canon-{uuid.uuid4().hex[:12]}"
+    await store.append(stream, "case", 0, [event])
+    async with store.pool.acquire() as conn:
+        both = f"SELECT {canonical_sql(COLUMNS)}, {canonical_sql_by_jsonb(COLUMNS)} FROM events"
+        fast, defined = await conn.fetchrow(both + " WHERE stream_id = $1", stream)
+    assert fast == defined
+    await python_recomputes(store, stream)

@@ -31,10 +31,33 @@ FIELDS = standalone.FIELDS
 
 
 _TIMES = frozenset({"occurred_at", "recorded_at"})
+_INTEGERS = frozenset({"version", "schema_version"})
+_UUIDS = frozenset({"event_id", "correlation_id", "causation_id"})
+
+
+def _item_sql(name: str, expr: str) -> str:
+    """One item of the canonical array as the text ``jsonb`` writes for it."""
+    if name in _TIMES:
+        return f"('\"' || to_char(({expr}) AT TIME ZONE 'UTC', {TIME_FORMAT_SQL}) || '\"')"
+    if name in _INTEGERS:
+        return f"(({expr})::text)"
+    if name in _UUIDS:  # a UUID's text needs no escaping
+        return f"coalesce('\"' || ({expr})::text || '\"', 'null')"
+    if name == "data":
+        return f"(({expr})::text)"
+    return f"coalesce(to_json(({expr})::text)::text, 'null')"
 
 
 def canonical_sql(values: Mapping[str, str]) -> str:
-    """The SQL expression of an event's canonical text, from an SQL expression per field."""
+    """The SQL expression of an event's canonical text, from an SQL expression per field: the
+    text ``jsonb_build_array(<the fields>)::text`` writes, put together item by item (the same
+    text at half the cost: no jsonb value is built; ``test_chain`` holds the two equal)."""
+    items = " || ', ' || ".join(_item_sql(name, values[name]) for name in FIELDS)
+    return f"('[' || {items} || ']')"
+
+
+def canonical_sql_by_jsonb(values: Mapping[str, str]) -> str:
+    """The definition: ``jsonb_build_array`` over the fields, as text (used by the tests)."""
     items = []
     for name in FIELDS:
         expr = values[name]
