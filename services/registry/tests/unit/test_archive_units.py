@@ -114,3 +114,22 @@ def test_units_decided_early_decide_what_units_after_the_commit_and_one_pass_dec
     assert outcome(in_unit) == expected
     assert outcome(early) == expected
     assert early_db == db
+
+
+fields = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["婚字第 1 号", '"\\\n\u2028', "\x00é"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(fields, fields, fields, fields, fields, fields), max_size=6))
+def test_an_imports_content_digest_is_that_of_its_rows_as_json_arrays(
+    items: list[tuple[str | None, ...]],
+) -> None:
+    import hashlib
+    import json
+
+    from minzheng_registry.application.archive.imports import content_digest
+    from minzheng_registry.domain.archive.records import ArchiveRow
+
+    rows = [ArchiveRow(*item) for item in items]
+    text = "".join(json.dumps(list(item), ensure_ascii=False) + "\n" for item in items)
+    assert content_digest(rows) == hashlib.sha256(text.encode()).hexdigest()

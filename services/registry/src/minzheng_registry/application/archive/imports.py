@@ -35,6 +35,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from uuid import UUID
 
 import structlog
@@ -94,6 +95,32 @@ class ImportSummary:
 
 _FIELDS = json.JSONEncoder(ensure_ascii=False)
 """What ``json.dumps(fields, ensure_ascii=False)`` uses, made once (``dumps`` makes one per call)."""
+_quote = encode_basestring
+"""What that encoder writes for a ``str`` (the C function where there is one)."""
+
+
+def _content_line(row: ArchiveRow) -> str:
+    """``json.dumps([the row's six fields], ensure_ascii=False)``: for six strings (every row of an
+    import but the rejected ones) written directly, a third of the encoder's time."""
+    c, a, b, on, office, kind = (
+        row.certificate_number,
+        row.party_a,
+        row.party_b,
+        row.registered_on,
+        row.office,
+        row.kind,
+    )
+    if (
+        type(c) is str
+        and type(a) is str
+        and type(b) is str
+        and type(on) is str
+        and type(office) is str
+        and type(kind) is str
+    ):
+        q = _quote
+        return f"[{q(c)}, {q(a)}, {q(b)}, {q(on)}, {q(office)}, {q(kind)}]"
+    return _FIELDS.encode([c, a, b, on, office, kind])
 
 
 _paused = 0
@@ -127,11 +154,7 @@ def collector_paused() -> Iterator[None]:
 def content_digest(rows: Sequence[ArchiveRow]) -> str:
     """The rows' content (sha-256 of their fields in order, each row's as the JSON array of its
     fields and a newline): what names an import."""
-    encode = _FIELDS.encode
-    lines = [
-        encode([row.certificate_number, row.party_a, row.party_b, row.registered_on, row.office, row.kind])
-        for row in rows
-    ]
+    lines = [_content_line(row) for row in rows]
     lines.append("")
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
