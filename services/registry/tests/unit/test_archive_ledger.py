@@ -5,6 +5,7 @@ dissolve the matching marriage (or are flagged when the archive holds none)."""
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 import pytest
 from hypothesis import given
@@ -164,6 +165,15 @@ def test_an_import_computes_each_person_token_once_and_as_people_does() -> None:
     man = person(date(1950, 1, 1), "male")
     assert tokens.of(man) == person_token(pseudonyms, man) == tokens.of(ResidentId(man.reveal()))
     assert len(tokens._known) == 1
+    woman = person(date(1952, 1, 1), "female")
+    row = ValidRow(
+        1, Kind.MARRIAGE, "c", man, woman, date(1975, 1, 1), "330727101", man.birth_date, woman.birth_date
+    )
+    (made,) = tokens.candidates([(row, UUID(int=7))])
+    assert made == Candidate(
+        row, str(UUID(int=7)), person_token(pseudonyms, man), person_token(pseudonyms, woman), UUID(int=7)
+    )
+    assert len(tokens._known) == 2
 
 
 @given(

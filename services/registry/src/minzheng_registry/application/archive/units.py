@@ -85,9 +85,19 @@ class Tokens:
         return token
 
     def candidates(self, rows: Sequence[tuple[ValidRow, UUID]]) -> list[Candidate]:
-        """The rows with the parties' tokens."""
-        of = self.of
-        return [Candidate(row, str(rid), of(row.husband), of(row.wife), rid) for row, rid in rows]
+        """The rows with the parties' tokens (``of`` for each party, inlined: two a row)."""
+        known, token = self._known, self._token
+        out: list[Candidate] = []
+        for row, rid in rows:
+            husband, wife = row.husband.reveal(), row.wife.reveal()
+            his = known.get(husband)
+            if his is None:
+                his = known[husband] = token(PERSON_PURPOSE, husband)
+            hers = known.get(wife)
+            if hers is None:
+                hers = known[wife] = token(PERSON_PURPOSE, wife)
+            out.append(Candidate(row, str(rid), his, hers, rid))
+        return out
 
 
 @dataclass
