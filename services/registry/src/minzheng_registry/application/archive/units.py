@@ -17,9 +17,9 @@ which of its records exist already (``registry_archive_record``) and the ledger 
   so no other import entered anything in between. If another did, the unit is rolled back whole
   (its events with it) and runs again *in the unit*.
 
-A unit commits only after the unit before it committed (it waits for it under the lock and stops
-if it failed), so an import that fails midway leaves the units before it committed, and importing
-the same rows again completes it.
+A unit takes the lock only after the unit before it committed (it waits for it, and stops if it
+failed; it never holds the lock the one before may need for a retry), so an import that fails
+midway leaves the units before it committed, and importing the same rows again completes it.
 """
 
 from __future__ import annotations
@@ -236,14 +236,14 @@ async def _enter_unit(uow: UnitOfWork, unit: Unit, import_id: UUID) -> Counts:
     records: list[_RecordRow] = []
     if decision is not None and decision.entered:
         records = await _write_events(uow, import_id, decision)  # before the lock: overlaps unit k-1
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", ARCHIVE_LOCK)
     before = unit.before
-    if before is not None:
+    if before is not None:  # before the lock: the unit before may need it again (a retry)
         assert before.done is not None
         try:
             await asyncio.shield(before.done)
         except BaseException:
             raise PreviousUnitFailed from None
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", ARCHIVE_LOCK)
     units_entered = int(await conn.fetchval(_ENTERED))
     if decision is not None:
         held = (
