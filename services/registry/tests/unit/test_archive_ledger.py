@@ -5,7 +5,6 @@ dissolve the matching marriage (or are flagged when the archive holds none)."""
 from __future__ import annotations
 
 from datetime import date
-from uuid import UUID
 
 import pytest
 from hypothesis import given
@@ -169,9 +168,10 @@ def test_an_import_computes_each_person_token_once_and_as_people_does() -> None:
     row = ValidRow(
         1, Kind.MARRIAGE, "c", man, woman, date(1975, 1, 1), "330727101", man.birth_date, woman.birth_date
     )
-    (made,) = tokens.candidates([(row, UUID(int=7))])
+    (made,) = tokens.candidates([(row, row.business_key)])
+    rid = pseudonyms.uuid("registry-archive-record", row.business_key)
     assert made == Candidate(
-        row, str(UUID(int=7)), person_token(pseudonyms, man), person_token(pseudonyms, woman), UUID(int=7)
+        row, str(rid), person_token(pseudonyms, man), person_token(pseudonyms, woman), rid
     )
     assert len(tokens._known) == 2
 

@@ -71,7 +71,6 @@ MAX_ROWS_PER_REQUEST = 5_000
 bigger body is refused 413 ``body_too_large`` before it is read); files go through the bulk path
 (``import_rows`` from the CLI or a tool), any size, in units of ``BATCH``."""
 IMPORT_STREAM_TYPE = "archive_import"
-RECORD_PURPOSE = "registry-archive-record"
 IMPORT_PURPOSE = "registry-archive-import"
 
 
@@ -175,23 +174,22 @@ async def import_rows(
     if earlier is not None:
         return ImportSummary(**{**earlier.__dict__, "repeated": True})
     rejections: list[Rejection] = []
-    candidates: list[tuple[ValidRow, UUID]] = []
-    seen: set[UUID] = set()
+    candidates: list[tuple[ValidRow, str]] = []
+    seen: set[str] = set()
     duplicates = 0
     county = ctx.county
-    record_uuid = pseudonyms.uuid
     with collector_paused():  # no await in here
         for line, row in enumerate(rows, start=1):
             checked = validate(line, row, county)
             if isinstance(checked, Rejection):
                 rejections.append(checked)
                 continue
-            record_id = record_uuid(RECORD_PURPOSE, checked.business_key)
-            if record_id in seen:
+            key = checked.business_key  # the same key, the same record id (its keyed pseudonym)
+            if key in seen:
                 duplicates += 1
                 continue
-            seen.add(record_id)
-            candidates.append((checked, record_id))
+            seen.add(key)
+            candidates.append((checked, key))
         # oldest first across the batches: a divorce finds its marriage wherever the rows list it
         candidates.sort(key=lambda c: (c[0].registered_on, c[0].kind is Kind.MARRIAGE, c[0].line))
     per_unit = -(-batch // RECORDS_PER_EVENT)  # the chunk numbers a unit may use

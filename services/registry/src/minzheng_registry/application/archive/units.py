@@ -68,12 +68,17 @@ class Counts:
     flagged: int = 0
 
 
+RECORD_PURPOSE = "registry-archive-record"
+"""Of the keyed pseudonym of a record's business key: its record id."""
+
+
 class Tokens:
-    """The parties' person tokens (``people.person_token``), each computed once per import: a
-    couple's divorce names the same two people as their marriage."""
+    """The parties' person tokens (``people.person_token``), each computed once per import (a
+    couple's divorce names the same two people as their marriage), and the record ids."""
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._token = ctx.pseudonyms.token
+        self._uuid = ctx.pseudonyms.uuid
         self._known: dict[str, str] = {}
 
     def of(self, person: ResidentId) -> str:
@@ -84,11 +89,12 @@ class Tokens:
             token = self._known[value] = self._token(PERSON_PURPOSE, value)
         return token
 
-    def candidates(self, rows: Sequence[tuple[ValidRow, UUID]]) -> list[Candidate]:
-        """The rows with the parties' tokens (``of`` for each party, inlined: two a row)."""
-        known, token = self._known, self._token
+    def candidates(self, rows: Sequence[tuple[ValidRow, str]]) -> list[Candidate]:
+        """The rows (each with its business key) with their record ids and the parties' tokens
+        (``of`` for each party, inlined: two a row)."""
+        known, token, record_uuid = self._known, self._token, self._uuid
         out: list[Candidate] = []
-        for row, rid in rows:
+        for row, key in rows:
             husband, wife = row.husband.reveal(), row.wife.reveal()
             his = known.get(husband)
             if his is None:
@@ -96,6 +102,7 @@ class Tokens:
             hers = known.get(wife)
             if hers is None:
                 hers = known[wife] = token(PERSON_PURPOSE, wife)
+            rid = record_uuid(RECORD_PURPOSE, key)
             out.append(Candidate(row, str(rid), his, hers, rid))
         return out
 
@@ -358,16 +365,17 @@ async def _write_rows(uow: UnitOfWork, decision: Decision, records: list[_Record
         )
 
 
-Batch = tuple[Sequence[tuple[ValidRow, UUID]], int]
-"""The valid rows of one unit with their record ids, and the first chunk number it uses."""
+Batch = tuple[Sequence[tuple[ValidRow, str]], int]
+"""The valid rows of one unit with their business keys, and the first chunk number it uses."""
 
 
 async def enter_parts(
     ctx: ServiceContext, actor: Actor, import_id: UUID, batches: Sequence[Batch], tokens: Tokens
 ) -> Counts:
     """Enter the batches in order, unit k+1 decided while unit k writes and commits (at most two
-    transactions open); the counts of every unit, or the first failure. A batch's tokens are
-    computed just before the unit before it starts (while the one before that commits)."""
+    transactions open); the counts of every unit, or the first failure. A batch's tokens and
+    record ids are computed just before the unit before it starts (while the one before that
+    commits)."""
     counts = Counts()
     loop = asyncio.get_running_loop()
     units: list[Unit] = []
