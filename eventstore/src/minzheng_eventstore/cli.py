@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import typer
@@ -145,5 +146,39 @@ def build_cli(name: str, make_service: Callable[[], Service]) -> typer.Typer:
 
         configure_logging(name)
         run_bundle(make_service().host, stream, out)
+
+    @cli.command()
+    def rebuild(
+        projection: str = typer.Argument(..., help="the projection (read model) to rebuild"),
+        compare: bool = typer.Option(False, "--compare", help="rebuild beside the live one and diff"),
+        apply: bool = typer.Option(False, "--apply", help="with --compare: keep the rebuilt rows"),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Rebuild a read model from zero; with --compare, in a transaction beside the live one,
+        compared row by row and rolled back unless --apply. Exit status 1 when they differ."""
+        from .replay_cli import run_rebuild
+
+        configure_logging(name)
+        raise typer.Exit(run_rebuild(make_service(), projection, check=compare, apply=apply, as_json=as_json))
+
+    @cli.command()
+    def republish(
+        from_position: int | None = typer.Option(None, "--from-position", min=1),
+        to_position: int | None = typer.Option(None, "--to-position", min=1),
+        since: datetime | None = typer.Option(None, "--since", help="recorded at or after (with offset)"),
+        until: datetime | None = typer.Option(None, "--until", help="recorded before (with offset)"),
+        stream: str | None = typer.Option(None, "--stream"),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Publish a range of events to NATS again (same Nats-Msg-Id: downstream drops repeats)."""
+        from .replay_cli import run_republish
+        from .republish import Range
+
+        configure_logging(name)
+        try:
+            span = Range(from_position, to_position, since, until, stream)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        raise typer.Exit(run_republish(make_service(), span, as_json=as_json))
 
     return cli
