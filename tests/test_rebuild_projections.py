@@ -87,7 +87,8 @@ async def test_a_tampered_live_row_is_named_and_apply_mends_it(fresh_database: s
             keys = [r[0] for r in await conn.fetch(f"SELECT {key_column} FROM {table.table} LIMIT 2")]
             column = await conn.fetchval(
                 "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 "
-                "AND NOT attisdropped AND attname <> $2 AND atttypid = 'text'::regtype ORDER BY attnum LIMIT 1",
+                "AND NOT attisdropped AND attname <> $2 AND atttypid = 'text'::regtype "
+                "ORDER BY attnum LIMIT 1",
                 table.table,
                 key_column,
             )
