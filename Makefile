@@ -35,9 +35,11 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy kernel/src contracts/src eventstore/src infra/src bench/src $(wildcard services/*/src)
 
-## regenerate the committed JSON Schemas of the contracts
+## regenerate the committed JSON Schemas of the contracts, the catalogue's AsyncAPI and each service's
+SERVICE_DEFINITIONS := minzheng_assistance.service:ASSISTANCE minzheng_disaster.service:DISASTER minzheng_registry.service:REGISTRY minzheng_veterans.service:VETERANS minzheng_eldercare.service:ELDERCARE
 schemas: venv
 	$(PY) -m minzheng_contracts.schema_export contracts/schemas
+	$(PY) -m minzheng_eventstore.asyncapi contracts/schemas $(SERVICE_DEFINITIONS)
 
 bench: venv
 	$(PY) -m minzheng_bench --quick

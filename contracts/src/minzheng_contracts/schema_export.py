@@ -28,6 +28,7 @@ __all__ = [
     "index_document",
     "main",
     "render",
+    "service_asyncapi_document",
     "write",
 ]
 
@@ -141,6 +142,80 @@ def asyncapi_document(contracts: Sequence[ContractClass]) -> dict[str, Any]:
             "envelope (event_id, event_type, schema_version, occurred_at, producer, correlation_id, "
             "causation_id, jurisdiction, data); dispatch on (event_type, schema_version). Amounts are "
             "integer fen (分), times are ISO 8601 with an offset, resident IDs are GB 11643-1999.",
+        },
+        "defaultContentType": "application/json",
+        "channels": channels,
+        "operations": operations,
+        "components": {"messages": messages, "schemas": definitions.get("$defs", {})},
+    }
+
+
+def _message(contract: ContractClass, payload: Any) -> dict[str, Any]:
+    event_type, schema_version = contract.contract_key()
+    return {
+        "name": event_type,
+        "title": f"{event_type} v{schema_version}",
+        "summary": _summary(contract),
+        "contentType": "application/json",
+        "headers": {
+            "type": "object",
+            "properties": {
+                "Nats-Msg-Id": {
+                    "type": "string",
+                    "description": "The event id (a contract's second version in a migration window: "
+                    "<event id>:v<N>): JetStream de-duplicates on it, inboxes too.",
+                }
+            },
+        },
+        "correlationId": {"location": "$message.payload#/correlation_id"},
+        "payload": payload,
+    }
+
+
+def service_asyncapi_document(
+    service: str,
+    published: Sequence[ContractClass],
+    consumed: Sequence[tuple[str, Sequence[ContractClass]]],
+) -> dict[str, Any]:
+    """The AsyncAPI 3.0 document of one service (服务的 AsyncAPI): a ``send`` operation per subject
+    it publishes (each ``published`` contract on ``<service>.<aggregate>.<event>``) and a
+    ``receive`` operation per subscription (its subject filter and the contracts it reads)."""
+    every = sorted(
+        {*published, *(c for _, contracts in consumed for c in contracts)}, key=lambda c: c.contract_key()
+    )
+    refs, definitions = models_json_schema(
+        [(c, "serialization") for c in every], ref_template="#/components/schemas/{model}"
+    )
+    messages = {_message_key(c): _message(c, refs[(c, "serialization")]) for c in every}
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+
+    def channel(subject: str, contracts: Iterable[ContractClass], action: str) -> None:
+        key = subject.replace(".", "_").replace(">", "all").replace("*", "any")
+        entry = channels.setdefault(key, {"address": subject, "messages": {}})
+        for c in contracts:
+            entry["messages"][_message_key(c)] = {"$ref": f"#/components/messages/{_message_key(c)}"}
+        operations[f"{action}_{key}"] = {
+            "action": action,
+            "summary": f"{service} {'publishes on' if action == 'send' else 'consumes'} {subject}",
+            "channel": {"$ref": f"#/channels/{key}"},
+            "messages": [{"$ref": f"#/channels/{key}/messages/{m}"} for m in sorted(entry["messages"])],
+        }
+
+    by_subject: dict[str, list[ContractClass]] = {}
+    for c in published:
+        by_subject.setdefault(c.subject_for(service), []).append(c)
+    for subject, contracts in sorted(by_subject.items()):
+        channel(subject, contracts, "send")
+    for filter_subject, read in consumed:
+        channel(filter_subject, read, "receive")
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": f"minzheng {service}: what it publishes and consumes",
+            "version": _package_version(),
+            "description": f"The integration events the {service} service publishes on NATS JetStream "
+            "and the ones its durable consumers read (the catalogue of all of them: asyncapi.json).",
         },
         "defaultContentType": "application/json",
         "channels": channels,

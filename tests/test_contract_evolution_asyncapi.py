@@ -1,0 +1,80 @@
+"""Each service's AsyncAPI document (``make schemas``: ``contracts/schemas/services/``) lists exactly
+the subjects it publishes on and the subject filters its subscriptions consume, with the message of
+each contract version; the committed files are those its declaration gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from minzheng_assistance.service import ASSISTANCE
+from minzheng_contracts.schema_export import contract_schema
+from minzheng_disaster.service import DISASTER
+from minzheng_eldercare.service import ELDERCARE
+from minzheng_eventstore.asyncapi import main, published_by, service_document
+from minzheng_eventstore.kit import ServiceDefinition
+from minzheng_registry.service import REGISTRY
+from minzheng_veterans.service import VETERANS
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "contracts" / "schemas"
+DEFINITIONS = {d.name: d for d in (ASSISTANCE, DISASTER, REGISTRY, VETERANS, ELDERCARE)}
+SPECS = [
+    f"minzheng_{name}.service:{name.upper()}"
+    for name in ("assistance", "disaster", "registry", "veterans", "eldercare")
+]
+
+
+def _addresses(document: dict[str, Any], action: str) -> set[str]:
+    return {
+        document["channels"][op["channel"]["$ref"].rsplit("/", 1)[1]]["address"]
+        for op in document["operations"].values()
+        if op["action"] == action
+    }
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_a_services_document_lists_exactly_its_subjects(name: str) -> None:
+    definition: ServiceDefinition = DEFINITIONS[name]
+    document = service_document(definition)
+    published = published_by(name)
+    assert published, f"{name} publishes no contract"
+    assert _addresses(document, "send") == {c.subject_for(name) for c in published}
+    assert all(a.startswith(f"{name}.") for a in _addresses(document, "send"))
+    assert _addresses(document, "receive") == {s.subject for s in definition.subscriptions}
+    # every message is a contract version it publishes or reads, and nothing else
+    wanted = {c.contract_key() for c in published} | {
+        c.contract_key() for s in definition.subscriptions for c in s.contracts
+    }
+    got = {
+        (m["name"], int(m["title"].rsplit(" v", 1)[1])) for m in document["components"]["messages"].values()
+    }
+    assert got == wanted
+
+
+def test_each_service_reads_what_another_publishes() -> None:
+    sent = {a for d in DEFINITIONS.values() for a in _addresses(service_document(d), "send")}
+    for d in DEFINITIONS.values():
+        for s in d.subscriptions:
+            prefix = s.subject.rstrip(">*").rstrip(".")
+            assert any(a == s.subject or a.startswith(prefix + ".") or a == prefix for a in sent), s.subject
+
+
+def test_a_message_payload_is_the_contract_schema() -> None:
+    document = service_document(VETERANS)
+    for contract in published_by("veterans"):
+        event_type, version = contract.contract_key()
+        message = document["components"]["messages"][f"{event_type}.v{version}"]
+        schema = document["components"]["schemas"][message["payload"]["$ref"].rsplit("/", 1)[1]]
+        assert set(schema["properties"]) == set(contract_schema(contract)["properties"])
+
+
+def test_committed_service_documents_are_up_to_date(tmp_path: Path) -> None:
+    assert main([str(SCHEMAS), *SPECS, "--check"]) == 0, "run `make schemas`"
+    assert main([str(tmp_path), *SPECS]) == 0
+    assert sorted(p.name for p in (tmp_path / "services").iterdir()) == sorted(
+        f"{n}.asyncapi.json" for n in DEFINITIONS
+    )
+    (tmp_path / "services" / "veterans.asyncapi.json").write_text("{}\n")
+    assert main([str(tmp_path), *SPECS, "--check"]) == 1
