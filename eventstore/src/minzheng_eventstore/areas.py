@@ -28,6 +28,7 @@ from .identity import Role
 from .kit import BackgroundDef, ProjectionDef, ServiceDefinition, Subscription
 from .model import RecordedEvent
 from .relay import OutgoingMessage
+from .uow import Aggregate
 
 Publish = Callable[[RecordedEvent], OutgoingMessage | None]
 """An area's publication for one of its event types: the contract message, or None (not published)."""
@@ -108,6 +109,8 @@ def compose(
     areas: Sequence[Area],
     migrations: Sequence[Migration] = (),
     seed_first: Seed | None = None,
+    aggregates: Sequence[Aggregate[Any]] = (),
+    person_purposes: Sequence[str] = (),
 ) -> ServiceDefinition:
     """The service's one definition from its areas (the kit wires the rest)."""
     return ServiceDefinition(
@@ -124,6 +127,8 @@ def compose(
         routers=[r for a in areas for r in a.routers],
         policy=Policy(merged(areas, "permissions")),
         seed_demo=seeds_of(areas, seed_first),
+        aggregates=aggregates,
+        person_purposes=person_purposes,
     )
 
 

@@ -1,5 +1,5 @@
 """The command line every service shares: ``migrate``, ``serve``, ``relay``, ``seed-demo``, ``redrive``,
-``verify``, ``checkpoint``.
+``verify``, ``checkpoint``, ``bundle``, and the auditor's reads ``history``, ``state``, ``explain``.
 
 The service is built only when a command runs (``make_service``), so ``--help`` works on a machine
 with no database configured.
@@ -180,5 +180,43 @@ def build_cli(name: str, make_service: Callable[[], Service]) -> typer.Typer:
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
         raise typer.Exit(run_republish(make_service(), span, as_json=as_json))
+
+    @cli.command()
+    def history(
+        stream: str = typer.Option("", help="a stream's history"),
+        resident: str = typer.Option("", help="a person's history across the service's streams"),
+        as_of: str = typer.Option("", "--as-of", help="only what was recorded by then (time or tx:position)"),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """A stream's events, or a person's (by resident ID) across the service's streams: type,
+        version, recorded and occurred times, actor, correlation and causation."""
+        from .audit_cli import run_history
+
+        configure_logging(name)
+        raise typer.Exit(run_history(make_service(), stream, resident, as_of, as_json=as_json))
+
+    @cli.command()
+    def state(
+        stream: str = typer.Option(..., help="the stream"),
+        as_of: str = typer.Option(..., "--as-of", help="a time with its offset, or tx:position"),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """What the service knew then against what it knows now about then (late facts and
+        corrections), side by side."""
+        from .audit_cli import run_state
+
+        configure_logging(name)
+        raise typer.Exit(run_state(make_service(), stream, as_of, as_json=as_json))
+
+    @cli.command()
+    def explain(
+        payment: str = typer.Argument(..., help="a payment event's id or a payment id"),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """The standard (and its value then) behind a payment, its inputs and decision events."""
+        from .audit_cli import run_explain
+
+        configure_logging(name)
+        raise typer.Exit(run_explain(make_service(), payment, as_json=as_json))
 
     return cli

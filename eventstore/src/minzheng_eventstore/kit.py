@@ -53,7 +53,7 @@ from .host import Migration, ServiceHost, ServiceSettings
 from .projection import ProjectionHandler, Reset
 from .relay import Publication, describe_failure
 from .store import Connection
-from .uow import UnitOfWork
+from .uow import Aggregate, UnitOfWork
 from .upcasting import NO_UPCASTERS, Upcasters
 
 ContractHandler = Callable[[ServiceContext, Any, UnitOfWork], Awaitable[None]]
@@ -116,6 +116,11 @@ class ServiceDefinition:
     upcasters: Upcasters = NO_UPCASTERS
     policy: Policy = field(default_factory=lambda: Policy({}))
     """Who may do what: permission → roles (``access.Policy``); every route declares one."""
+    aggregates: Sequence[Aggregate[Any]] = ()
+    """The service's aggregates (one per stream type): the auditor's ``state --as-of`` folds a
+    stream with its own (``asof``); a stream type with none shows its events only."""
+    person_purposes: Sequence[str] = ()
+    """The pseudonym purposes its person streams are keyed by (``history``: a person's history)."""
     county_env: str = ""
     """Environment variable naming the county served (default ``<NAME>_COUNTY``)."""
     default_county: str = "330727"
@@ -138,11 +143,13 @@ class Service:
         checkpoint_every: float | None = CHECKPOINT_EVERY,
         **options: Any,
     ) -> None:
+        from .audit_http import AUDIT, AUDIT_READS
+
         self.definition = definition
         self.host = ServiceHost(
             settings or ServiceSettings.from_env(definition.name),
             publication=definition.publication,
-            migrations=definition.migrations,
+            migrations=[*definition.migrations, AUDIT_READS],
             upcasters=definition.upcasters,
             clock=clock,
         )
@@ -151,7 +158,7 @@ class Service:
             self.host,
             county or os.environ.get(env, definition.default_county),
             dict(options),
-            definition.policy,
+            Policy({**dict(definition.policy), **AUDIT}),
         )
         for sub in definition.subscriptions:
             self.host.add_consumer(
@@ -174,11 +181,20 @@ class Service:
     def context(self) -> ServiceContext:
         return self._context
 
+    def audit_sources(self) -> Any:
+        """What the auditor's reads know of the service (``audit_http.AuditSources``)."""
+        from .audit_http import AuditSources
+
+        aggregates = {a.stream_type: a for a in self.definition.aggregates}
+        return AuditSources(aggregates, tuple(self.definition.person_purposes))
+
     def app(self) -> Any:
+        from .audit_http import audit_router
+
         return self.host.fastapi(
             title=self.definition.title,
             description=self.definition.description,
-            routers=self.definition.routers,
+            routers=[*self.definition.routers, audit_router(self.audit_sources())],
             context=self._context,
         )
 
