@@ -64,6 +64,9 @@ class AuditSources:
     person_purposes: Sequence[str] = ()
 
 
+Auditor = Annotated[Actor, permit(AUDIT_PERMISSION)]
+"""The caller of the auditor's routes (module level: FastAPI resolves the annotations here)."""
+
 Stream = Annotated[
     str | None,
     Query(max_length=200, pattern=STREAM_ID_PATTERN.pattern, description="a stream id"),
@@ -103,7 +106,6 @@ def _resident(text: str) -> str:
 def audit_router(sources: AuditSources) -> APIRouter:
     """The auditor's routes of one service (the kit mounts them)."""
     router = APIRouter(prefix="/audit", tags=["audit"])
-    Auditor = Annotated[Actor, permit(AUDIT_PERMISSION)]
 
     @router.get("/history", summary="A stream's or a person's history", responses=refusals(404))
     async def history(

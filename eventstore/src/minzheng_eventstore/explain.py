@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from uuid import UUID
+
+import asyncpg
 
 from minzheng_kernel.errors import NotFound
 
@@ -34,7 +37,9 @@ _COLUMNS = (
     "schema_version, data::text AS data, occurred_at, recorded_at, correlation_id, causation_id, "
     "traceparent, actor, jurisdiction"
 )
-_INPUT = re.compile(r"member|income|band|grade|category|programme|level|size|age|disab|kind|period")
+_INPUT = re.compile(
+    r"member|income|band|grade|category|programme|level|size|age|disab|kind|period|nature|^key$"
+)
 _NOT_A_SUBJECT = frozenset({"payment_id", "standard_id", "run_id"})
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{2,120}$")
 
@@ -46,6 +51,9 @@ class StandardUsed:
     set_by: RecordedEvent | None
     since: list[RecordedEvent] = field(default_factory=list)
     """``StandardSet`` events of the same parameter and place recorded after the payment."""
+    source: str = "event"
+    """``event`` (its ``StandardSet``), ``table`` (a row loaded by a tool with no event: its value
+    from the ``standards`` table) or ``unknown``."""
 
     def as_json(self) -> dict[str, Any]:
         parameter, _, rest = self.standard_id.partition(":")
@@ -56,6 +64,7 @@ class StandardUsed:
             "jurisdiction": jurisdiction,
             "effective_from": effective_from,
             "value_then": self.value_then,
+            "source": self.source,
             "set_by": None if self.set_by is None else entry(self.set_by),
             "since": [entry(e) for e in self.since],
         }
@@ -168,7 +177,33 @@ async def _standard(reader: _Reader, standard_id: str, payment: RecordedEvent) -
         str(payment.tx),
         payment.position,
     )
-    return StandardUsed(standard_id, value if isinstance(value, int) else None, set_by, later)
+    if set_by is not None:
+        return StandardUsed(standard_id, value if isinstance(value, int) else None, set_by, later)
+    row = await _table_value(reader.conn, parameter, jurisdiction, rest.partition(":")[2])
+    return StandardUsed(standard_id, row, None, later, "unknown" if row is None else "table")
+
+
+async def _table_value(
+    conn: Connection, parameter: str, jurisdiction: str, effective_from: str
+) -> int | None:
+    """The value of a standard loaded without its event (a service's national figures), from the
+    service's ``standards`` table, if it has one."""
+    try:
+        on = date.fromisoformat(effective_from)
+    except ValueError:
+        return None
+    try:
+        async with conn.transaction():  # a savepoint: a service with no such table answers None
+            value = await conn.fetchval(
+                "SELECT value FROM standards WHERE parameter = $1 AND jurisdiction = $2 "
+                "AND effective_from = $3",
+                parameter,
+                jurisdiction,
+                on,
+            )
+    except asyncpg.UndefinedTableError:
+        return None
+    return None if value is None else int(value)
 
 
 async def _causes(reader: _Reader, payment: RecordedEvent) -> list[RecordedEvent]:

@@ -16,6 +16,7 @@ from .adapters.publication import INTERNAL, publication
 from .adapters.schema import MIGRATIONS
 from .application.policies import on_death_registered, on_division_recorded, on_marriage_event
 from .application.residency import on_residency_event
+from .application.streams import HOUSEHOLD, MEDICAL, MEDICAL_PURPOSE, TEKUN, TEMPORARY
 from .demo import seed_demo
 from .domain.events import ALL_EVENTS
 from .domain.other_aid import RESIDENCY_ACTOR
@@ -72,4 +73,6 @@ ASSISTANCE = ServiceDefinition(
     routers=[router],
     policy=ASSISTANCE_POLICY,
     seed_demo=seed_demo,
+    aggregates=(HOUSEHOLD, TEKUN, MEDICAL, TEMPORARY),
+    person_purposes=(MEDICAL_PURPOSE,),
 )

@@ -11,6 +11,7 @@ from .adapters.publication import publication
 from .adapters.schema import MIGRATIONS
 from .application.policies import VULNERABLE
 from .application.scheduler import run_scheduler
+from .application.streams import HOUSEHOLD, INCIDENT, WAREHOUSE
 from .demo import seed_demo
 from .domain.events import DISASTER_EVENTS, INTERNAL
 
@@ -29,4 +30,5 @@ DISASTER = ServiceDefinition(
     routers=[router],
     policy=DISASTER_POLICY,
     seed_demo=seed_demo,
+    aggregates=(INCIDENT, HOUSEHOLD, WAREHOUSE),
 )

@@ -11,7 +11,9 @@ from . import SERVICE
 from .adapters import allowance, centres, configuration, inspections, institutions, subsidies
 from .adapters import insurance as insurance_area
 from .adapters import payments as payments_area
+from .application.allowance import streams as elders
 from .application.configuration import load_county_standards
+from .application.institutions import streams as residents
 
 AREAS: tuple[Area, ...] = (
     configuration.AREA,
@@ -60,4 +62,6 @@ ELDERCARE = compose(
     areas=AREAS,
     migrations=MIGRATIONS,
     seed_first=load_county_standards,
+    aggregates=(elders.ELDER, residents.RESIDENCY, residents.INSTITUTION),
+    person_purposes=(elders.PERSON_PURPOSE, residents.PERSON_PURPOSE),
 )

@@ -7,6 +7,9 @@ from minzheng_eventstore.areas import Area, compose
 from . import SERVICE
 from .adapters import archive, burial, configuration, marriage, places
 from .adapters.schema import MIGRATIONS
+from .application.burial.streams import FUNERAL, PLOT
+from .application.marriage.streams import MARRIAGE, PERSON
+from .application.people import DEATH, PERSON_PURPOSE
 
 AREAS: tuple[Area, ...] = (configuration.AREA, marriage.AREA, burial.AREA, places.AREA, archive.AREA)
 """Shared configuration (standards, calendar), marriage and death, funeral and burial, place names
@@ -18,4 +21,6 @@ REGISTRY = compose(
     description="Marriage and divorce, deaths, funeral and burial, place names and house numbers.",
     areas=AREAS,
     migrations=MIGRATIONS,
+    aggregates=(PERSON, MARRIAGE, DEATH, FUNERAL, PLOT),
+    person_purposes=(PERSON_PURPOSE,),
 )

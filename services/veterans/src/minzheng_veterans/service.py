@@ -9,7 +9,14 @@ from minzheng_eventstore.standards import standards_table_sql
 
 from . import SERVICE
 from .adapters import aid, configuration, conscripts, death, entitlement, pensions, placement
+from .application.aid import grants
 from .application.configuration import load_national_standards
+from .application.conscripts import handlers as conscripts_handlers
+from .application.conscripts.streams import CONSCRIPT
+from .application.death.streams import CASE
+from .application.entitlement.streams import ENTITLEMENT, PERSON_PURPOSE
+from .application.placement import handlers as placement_handlers
+from .application.placement.streams import SOLDIER
 
 AREAS: tuple[Area, ...] = (
     configuration.AREA,
@@ -34,4 +41,11 @@ VETERANS = compose(
     areas=AREAS,
     migrations=MIGRATIONS,
     seed_first=load_national_standards,
+    aggregates=(ENTITLEMENT, CASE, CONSCRIPT, SOLDIER),
+    person_purposes=(
+        PERSON_PURPOSE,
+        grants.PERSON_PURPOSE,
+        conscripts_handlers.PERSON_PURPOSE,
+        placement_handlers.PERSON_PURPOSE,
+    ),
 )
