@@ -126,9 +126,14 @@ def registry_settings(database_url: str, nats_url: str) -> ServiceSettings:
 
 async def archive_import(database_url: str, nats_url: str, n: int) -> dict[str, Any]:
     """Import ``n`` rows through the bulk path (``import_rows``: validated, flagged, stored in
-    units of 5,000), with the relay in its own process publishing each record to NATS. Marks:
-    the import returned (everything stored), the relay's checkpoint at the log's head (the last
-    record published and acknowledged)."""
+    units of 5,000, unit k+1 decided while unit k writes and commits), with the relay in its own
+    process publishing each record to NATS. Marks: the import returned (everything stored), the
+    relay's checkpoint at the log's head (the last record published and acknowledged).
+
+    Measured (100,000 rows, the 2-core machine shared with other work; each pair of runs back to
+    back on one kit, the registry's archive and the kit's pseudonyms as before or as now): before
+    5.7k, 6.2k, 8.6k rows/s (median 6.2k), after 7.8k, 9.8k, 10.7k (median 9.8k); the service's
+    CPU 7.4-9.1 s → 6.5-7.3 s."""
     from minzheng_eventstore import Actor
     from minzheng_registry.application.archive.imports import import_rows
     from minzheng_registry.application.configuration import load_national_standards
