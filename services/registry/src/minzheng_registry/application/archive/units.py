@@ -402,9 +402,9 @@ async def enter_parts(
             read_next.cancel()
             if task.done() and (task.cancelled() or task.exception() is not None):
                 break
-            seen = unit.next_seen
-            assert seen is not None and unit.decision is not None
-            decision = decide(following, seen, unit.decision.ledger)
+            seen, before = unit.next_seen, unit.decision
+            if seen is not None and before is not None:  # else (unit k retried): in the unit
+                decision = decide(following, seen, before.ledger)
         for task in tasks:
             done = await task
             counts.imported += done.imported
