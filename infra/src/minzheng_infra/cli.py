@@ -1,4 +1,4 @@
-"""Command line: ``python -m minzheng_infra up | provision | run | status | down``."""
+"""Command line: ``python -m minzheng_infra up | provision | run | status | down | token | audit person``."""
 
 from __future__ import annotations
 
@@ -160,3 +160,54 @@ def token(
     from .identity_cli import mint_token
 
     typer.echo(mint_token((stack_dir or dev_stack_dir()).resolve(), role, division, subject, hours))
+
+
+audit_app = typer.Typer(no_args_is_help=True, help="the auditor's county view (asks every service's API)")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("person")
+def audit_person(
+    resident: Annotated[str, typer.Argument(help="the person's resident ID (18 characters)")],
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="a day (its end, +08:00) or a time with its offset")
+    ] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="the timeline as JSON")] = False,
+    service: Annotated[list[str] | None, typer.Option("--service", "-s", help="only these services")] = None,
+    division: Annotated[str, typer.Option(help="the county the auditor's token reaches")] = "330727",
+    token_: Annotated[
+        str, typer.Option("--token", envvar="MINZHENG_AUDITOR_TOKEN", help="an auditor's bearer token")
+    ] = "",
+    stack_dir: StackDir = None,
+) -> None:
+    """One person's timeline across every service, from each service's API with an auditor's token
+    (minted from the stack's issuer unless --token is given), as of a day if asked."""
+    import json
+    import re
+
+    from .audit import as_of_moment, ask_services, timeline_table
+    from .identity_cli import mint_token
+
+    person = resident.strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", person):  # each service checks the checksum (a 422)
+        raise typer.BadParameter("a resident ID is 17 digits and a digit or X", param_hint="RESIDENT")
+    try:
+        moment = as_of_moment(as_of) if as_of else None
+    except ValueError:
+        raise typer.BadParameter(
+            "a day (2026-05-12) or a time with its offset", param_hint="--as-of"
+        ) from None
+    root = (stack_dir or dev_stack_dir()).resolve()
+    specs = [s for s in load_services() if s.exists() and (not service or s.name in service)]
+    urls = {s.name: f"http://127.0.0.1:{s.http_port}" for s in specs}
+    token = token_ or mint_token(root, ["auditor"], division, "auditor@county-view", 1)
+    timeline = run_sync(ask_services(urls, token, person, moment))
+    if as_json:
+        print(json.dumps(timeline.as_json(), ensure_ascii=False, indent=1))
+    else:
+        counted = f"{len(timeline.events)} events in {len(timeline.streams)} services"
+        title = f"{person[:6]}********{person[-4:]}: {counted}"
+        console.print(timeline_table(timeline, title + (f" as of {moment}" if moment else "")))
+        for name, why in timeline.unreachable.items():
+            console.print(f"[yellow]{name}[/]: {why}")
+    raise typer.Exit(1 if timeline.unreachable else 0)
