@@ -21,7 +21,7 @@ from minzheng_eventstore import EventStore, install
 from minzheng_eventstore.dsn import sqlalchemy_url
 from minzheng_infra.stack import EmbeddedStack
 
-from . import domain, eldercare_check, eldercare_run, eslib, platform, raw, registry, veterans
+from . import asof, domain, eldercare_check, eldercare_run, eslib, platform, raw, registry, veterans
 from .append import AppendFigures, measure_append
 
 
@@ -152,6 +152,7 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
         rows.append(
             Row(f"verify {sizes.verify:,} events ({findings} findings)", seconds, "s", target="< 30 s at 1M")
         )
+        rows += await asof.rows(stack, console)
         store = await EventStore.connect(await _database(stack, "platform"))
         try:
             step("outbox relay")
