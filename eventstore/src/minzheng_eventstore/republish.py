@@ -24,7 +24,14 @@ from nats.js import JetStreamContext
 
 from .errors import UnpublishableEventError
 from .model import START, Checkpoint, RecordedEvent
-from .relay import DEFAULT_MAX_PAYLOAD, OutgoingMessage, Publication, _headers, published_form
+from .relay import (
+    DEFAULT_MAX_PAYLOAD,
+    OutgoingMessage,
+    Publication,
+    _headers,
+    describe_failure,
+    published_form,
+)
 from .store import _COLUMNS, EventStore
 
 Progress = Callable[[int], None]
@@ -87,13 +94,26 @@ LIMIT $8
 
 def forms(publication: Publication, event: RecordedEvent, max_payload: int) -> list[OutgoingMessage]:
     """Every published form of ``event`` (none for an internal event; during a contract's migration
-    window a publication may give more than one, e.g. v1 and v2)."""
-    message: Any = published_form(publication, event, max_payload=max_payload)
-    if message is None:
+    window a publication gives more than one, e.g. v1 and v2: ``migration_window``), each checked
+    as the relay checks it (``published_form``: ``UnpublishableEventError`` when it cannot be)."""
+    try:
+        built: Any = publication(event)
+    except Exception as exc:
+        reason, field_name = describe_failure(exc)
+        raise UnpublishableEventError(event.event_type, reason, field=field_name) from None
+    if built is None:
         return []
-    if isinstance(message, OutgoingMessage):
-        return [message]
-    return list(message)
+    messages = [built] if isinstance(built, OutgoingMessage) else list(built)
+    checked = []
+    for message in messages:
+        one = published_form(_given(message), event, max_payload=max_payload)
+        if one is not None:
+            checked.append(one)
+    return checked
+
+
+def _given(message: OutgoingMessage) -> Publication:
+    return lambda _: message
 
 
 async def events_in(
