@@ -24,6 +24,7 @@ from minzheng_kernel.errors import DomainError, NotFound
 
 from .access import permit
 from .asof import parse_moment, state_as_of
+from .audit_models import ExplainOut, HistoryOut, StateOut
 from .builder import Actor
 from .context import ServiceContext
 from .deps import Ctx
@@ -107,7 +108,12 @@ def audit_router(sources: AuditSources) -> APIRouter:
     """The auditor's routes of one service (the kit mounts them)."""
     router = APIRouter(prefix="/audit", tags=["audit"])
 
-    @router.get("/history", summary="A stream's or a person's history", responses=refusals(404))
+    @router.get(
+        "/history",
+        summary="A stream's or a person's history",
+        response_model=HistoryOut,
+        responses=refusals(404),
+    )
     async def history(
         ctx: Ctx, actor: Auditor, stream: Stream = None, resident: Resident = None, as_of: Moment = None
     ) -> dict[str, Any]:
@@ -132,7 +138,9 @@ def audit_router(sources: AuditSources) -> APIRouter:
         await record_read(ctx, actor, "history", subject, as_of)
         return {"service": ctx.service, **found.as_json()}
 
-    @router.get("/state", summary="A stream's state as of a moment", responses=refusals(404))
+    @router.get(
+        "/state", summary="A stream's state as of a moment", response_model=StateOut, responses=refusals(404)
+    )
     async def state(
         ctx: Ctx,
         actor: Auditor,
@@ -149,7 +157,12 @@ def audit_router(sources: AuditSources) -> APIRouter:
         await record_read(ctx, actor, "state", stream, as_of)
         return {"service": ctx.service, **found.as_json()}
 
-    @router.get("/explain", summary="The rule behind a payment's amount", responses=refusals(404))
+    @router.get(
+        "/explain",
+        summary="The rule behind a payment's amount",
+        response_model=ExplainOut,
+        responses=refusals(404),
+    )
     async def explain_payment(
         ctx: Ctx,
         actor: Auditor,
