@@ -8,7 +8,7 @@ from minzheng_eventstore.host import Migration
 from minzheng_eventstore.standards import standards_table_sql
 
 from . import SERVICE
-from .adapters import allowance, centres, configuration, inspections, institutions, subsidies
+from .adapters import allowance, centres, configuration, inspections, institutions, reports, subsidies
 from .adapters import insurance as insurance_area
 from .adapters import payments as payments_area
 from .application.allowance import streams as elders
@@ -24,6 +24,7 @@ AREAS: tuple[Area, ...] = (
     inspections.AREA,  # after the institutions area: its demo seed inspects their institutions
     centres.AREA,
     subsidies.AREA,
+    reports.AREA,
 )
 """The standards; each area adds itself here. Demo data is seeded in this order, after the
 county's standards."""
