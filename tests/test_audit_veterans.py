@@ -131,6 +131,13 @@ async def test_the_auditor_explains_an_old_payment_after_the_raise_and_every_rea
             "unauthenticated",
         )
         reads = await one("SELECT count(*) FROM audit_reads")
+        elsewhere = v.as_caller("auditor", division="330726", subject="auditor-2")
+        refused(
+            await v.request("GET", "/audit/explain", params={"payment": march}, headers=elsewhere),
+            403,
+            "outside_jurisdiction",
+            "payment",
+        )
         bad = {"resident": "330727195107090000"}
         refused(
             await v.request("GET", "/audit/history", params=bad, headers=auditor),

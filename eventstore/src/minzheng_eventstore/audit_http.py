@@ -5,10 +5,12 @@ console and the county view (``python -m minzheng_infra audit person``):
 - ``GET /audit/state?stream=…&as_of=…``: ``asof`` (known then against known now about then);
 - ``GET /audit/explain?payment=…``: ``explain`` (standards, inputs, decision events).
 
-Only the auditor role (``audit.read``); resident IDs are shown whole (the auditor is the one role
-these routes admit). Every read is recorded in ``audit_reads`` (who, roles, division, which read,
-of what, as of when, the request's correlation id, at the service clock's time), the person named
-by a keyed pseudonym (``AUDIT_PURPOSE``), never by the resident ID.
+Only the auditor role (``audit.read``), of a division that contains the service's county (an
+auditor of another county, or of one township, is refused 403 ``outside_jurisdiction``);
+resident IDs are shown whole (the auditor is the one role these routes admit). Every read is
+recorded in ``audit_reads`` (who, roles, division, which read, of what, as of when, the request's
+correlation id, at the service clock's time), the person named by a keyed pseudonym
+(``AUDIT_PURPOSE``), never by the resident ID.
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def audit_router(sources: AuditSources) -> APIRouter:
         "/history",
         summary="A stream's or a person's history",
         response_model=HistoryOut,
-        responses=refusals(404),
+        responses=refusals(401, 403, 404, 422),
     )
     async def history(
         ctx: Ctx, actor: Auditor, stream: Stream = None, resident: Resident = None, as_of: Moment = None
@@ -122,6 +124,7 @@ def audit_router(sources: AuditSources) -> APIRouter:
         only what was recorded by then."""
         if (stream is None) == (resident is None):
             raise DomainError("stream_or_resident", "give a stream or a resident ID", field="stream")
+        actor.require_within(ctx.county, "stream" if stream is not None else "resident")
         moment = None if as_of is None else parse_moment(as_of)
         if stream is not None:
             try:
@@ -139,7 +142,10 @@ def audit_router(sources: AuditSources) -> APIRouter:
         return {"service": ctx.service, **found.as_json()}
 
     @router.get(
-        "/state", summary="A stream's state as of a moment", response_model=StateOut, responses=refusals(404)
+        "/state",
+        summary="A stream's state as of a moment",
+        response_model=StateOut,
+        responses=refusals(401, 403, 404, 422),
     )
     async def state(
         ctx: Ctx,
@@ -149,6 +155,7 @@ def audit_router(sources: AuditSources) -> APIRouter:
     ) -> dict[str, Any]:
         """What the service knew at ``as_of`` against what it knows now about that moment (late
         facts and corrections), side by side."""
+        actor.require_within(ctx.county, "stream")
         moment = parse_moment(as_of)
         try:
             found = await state_as_of(ctx.store, stream, moment, sources.aggregates)
@@ -161,7 +168,7 @@ def audit_router(sources: AuditSources) -> APIRouter:
         "/explain",
         summary="The rule behind a payment's amount",
         response_model=ExplainOut,
-        responses=refusals(404),
+        responses=refusals(401, 403, 404, 422),
     )
     async def explain_payment(
         ctx: Ctx,
@@ -172,6 +179,7 @@ def audit_router(sources: AuditSources) -> APIRouter:
     ) -> dict[str, Any]:
         """A payment (its event id or payment id): the standards and their values then, the inputs
         and the decision events behind the amount."""
+        actor.require_within(ctx.county, "payment")
         found = await explain(ctx.store, payment)
         await record_read(ctx, actor, "explain", found.payment.stream_id, None)
         return {"service": ctx.service, **found.as_json()}
