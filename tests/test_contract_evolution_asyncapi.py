@@ -15,6 +15,7 @@ from minzheng_disaster.service import DISASTER
 from minzheng_eldercare.service import ELDERCARE
 from minzheng_eventstore.asyncapi import main, published_by, service_document
 from minzheng_eventstore.kit import ServiceDefinition
+from minzheng_eventstore.migration_window import MigrationWindow
 from minzheng_registry.service import REGISTRY
 from minzheng_veterans.service import VETERANS
 
@@ -38,8 +39,9 @@ def _addresses(document: dict[str, Any], action: str) -> set[str]:
 def test_a_services_document_lists_exactly_its_subjects(name: str) -> None:
     definition: ServiceDefinition = DEFINITIONS[name]
     document = service_document(definition)
-    published = published_by(name)
+    published = published_by(definition)
     assert published, f"{name} publishes no contract"
+    assert all(name in c.PRODUCERS for c in published)
     assert _addresses(document, "send") == {c.subject_for(name) for c in published}
     assert all(a.startswith(f"{name}.") for a in _addresses(document, "send"))
     assert _addresses(document, "receive") == {s.subject for s in definition.subscriptions}
@@ -61,9 +63,27 @@ def test_each_service_reads_what_another_publishes() -> None:
             assert any(a == s.subject or a.startswith(prefix + ".") or a == prefix for a in sent), s.subject
 
 
+def test_what_a_service_publishes_is_read_from_its_publication() -> None:
+    """assistance and disaster still build PaymentIssued v1, veterans and eldercare v2; every contract
+    version a service may publish but never builds is left out (registry builds all it may)."""
+    keys = {name: {c.contract_key() for c in published_by(d)} for name, d in DEFINITIONS.items()}
+    for name in ("assistance", "disaster"):
+        assert ("PaymentIssued", 1) in keys[name] and ("PaymentIssued", 2) not in keys[name]
+    for name in ("veterans", "eldercare"):
+        assert ("PaymentIssued", 2) in keys[name] and ("PaymentIssued", 1) not in keys[name]
+    assert {"MarriageRegistered", "DeathRegistered", "PlaceNamed"} <= {t for t, _ in keys["registry"]}
+    # in a migration window assistance publishes v2 as well, on the same subject
+    window = MigrationWindow("PaymentIssued", 1, 2)
+    widened = {c.contract_key() for c in published_by(ASSISTANCE, [window])}
+    assert widened == keys["assistance"] | {("PaymentIssued", 2)}
+    document = service_document(ASSISTANCE, [window])
+    channel = next(c for c in document["channels"].values() if c["address"] == "assistance.payment.issued")
+    assert set(channel["messages"]) == {"PaymentIssued.v1", "PaymentIssued.v2"}
+
+
 def test_a_message_payload_is_the_contract_schema() -> None:
     document = service_document(VETERANS)
-    for contract in published_by("veterans"):
+    for contract in published_by(VETERANS):
         event_type, version = contract.contract_key()
         message = document["components"]["messages"][f"{event_type}.v{version}"]
         schema = document["components"]["schemas"][message["payload"]["$ref"].rsplit("/", 1)[1]]
