@@ -38,8 +38,8 @@ Importer = Annotated[Actor, permit("reports.import")]
 Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2199, 12, 31))]
 ReturnId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$")]
 Source = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
-Count = Annotated[int, Field(ge=0, le=100_000_000)]
-Fen = Annotated[int, Field(ge=0, le=1_000_000_000_000)]
+Count = Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
+Fen = Annotated[int, Field(ge=0, le=1_000_000_000_000, strict=True)]
 PaidKey = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$")
 
 TownshipQ = Annotated[DivisionCode | None, Query(description="a township (or any division) code: a prefix")]
