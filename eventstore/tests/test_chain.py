@@ -58,7 +58,7 @@ async def test_bulk_creation_chains_first_and_later_events(store: EventStore) ->
     for stream in ("payment-0", "payment-49", "household-0", "household-19"):
         await python_recomputes(store, stream)
     async with store.pool.acquire() as conn:
-        report = await verify_all(conn, batch=7)  # pages that cut streams in two
+        report = await verify_all(conn)
     assert report.findings == [] and report.streams == 70 and report.events == 110
 
 
