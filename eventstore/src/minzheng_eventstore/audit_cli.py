@@ -1,5 +1,7 @@
-"""The audit verbs of every service's command line (``verify``, ``checkpoint``), with rich tables
-and progress and ``--json`` output: what an auditor runs against a service's store."""
+"""The audit verbs of every service's command line (``verify``, ``checkpoint``, ``bundle``, and the
+reads ``history``, ``state``, ``explain``), with rich tables and progress and ``--json`` output:
+what an auditor runs against a service's store. A read that is refused (bad input, nothing found)
+prints the refusal (``{"error": {code, message, field}}`` with ``--json``) and exits with 2."""
 
 from __future__ import annotations
 
@@ -12,7 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from minzheng_kernel.errors import DomainError
+
 from .checkpoints import against_latest, describe, public_bytes, service_key, take_checkpoint
+from .errors import EventStoreError
 from .verify import Finding, verify_all, verify_stream
 
 
@@ -115,6 +120,11 @@ def run_bundle(host: Any, streams: list[str], out: str) -> None:
 # --------------------------------------------------------------------- history, state, explain
 
 
+_REFUSALS = (DomainError, EventStoreError, ValueError)
+"""What a read refuses (bad input, nothing found), printed with exit status 2; anything else is a
+fault and raises."""
+
+
 def _offline(host: Any) -> Any:
     return host.running(consume=False, relay=False, project=False, background=False)
 
@@ -172,7 +182,7 @@ def run_history(service: Any, stream: str, resident: str, as_of: str, *, as_json
 
     try:
         body = asyncio.run(run())
-    except Exception as exc:  # a refusal: invalid input, no such stream
+    except _REFUSALS as exc:  # invalid input, no such stream or payment
         return _refused(exc, as_json)
     if as_json:
         print(json.dumps(body, ensure_ascii=False, indent=1, default=str))
@@ -194,7 +204,7 @@ def run_state(service: Any, stream: str, as_of: str, *, as_json: bool) -> int:
 
     try:
         body = asyncio.run(run())
-    except Exception as exc:
+    except _REFUSALS as exc:
         return _refused(exc, as_json)
     if as_json:
         print(json.dumps(body, ensure_ascii=False, indent=1, default=str))
@@ -229,7 +239,7 @@ def run_explain(service: Any, payment: str, *, as_json: bool) -> int:
 
     try:
         body = asyncio.run(run())
-    except Exception as exc:
+    except _REFUSALS as exc:
         return _refused(exc, as_json)
     if as_json:
         print(json.dumps(body, ensure_ascii=False, indent=1, default=str))
