@@ -22,7 +22,7 @@ from minzheng_infra.config import load_services
 from minzheng_infra.procutil import free_port
 from minzheng_infra.services import ServiceProcess, child_env, run_step
 
-SERVICES = ["assistance", "disaster", "registry", "veterans"]
+SERVICES = ["assistance", "disaster", "registry", "veterans", "eldercare"]
 EXAMPLES = int(os.environ.get("MINZHENG_FUZZ_EXAMPLES", "6"))
 # an 18-character ID-shaped number with a plausible birth date, not masked (masking keeps the first
 # six and the last four characters and puts eight '*' between)
