@@ -41,8 +41,10 @@ DOCUMENTATION_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/o
 """The API's description (no data): readable without a token, so that a browser can show it."""
 
 METRICS_PERMISSION = "operations.metrics"
-OPERATIONS = {METRICS_PERMISSION: frozenset({Role.OPERATOR})}
-"""What every service's table holds besides its own permissions (the kit's operational routes)."""
+AUDIT_PERMISSION = "audit.read"
+OPERATIONS = {METRICS_PERMISSION: frozenset({Role.OPERATOR}), AUDIT_PERMISSION: frozenset({Role.AUDITOR})}
+"""What every service's table holds besides its own permissions (the kit's routes: metrics for the
+operator, the audit reads for the auditor)."""
 
 
 def is_public(path: str) -> bool:

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Query
 from minzheng_contracts import InvalidResidentIdError, ResidentId
 from minzheng_kernel.errors import DomainError, NotFound
 
-from .access import permit
+from .access import AUDIT_PERMISSION, permit
 from .asof import parse_moment, state_as_of
 from .audit_models import ExplainOut, HistoryOut, StateOut
 from .builder import Actor
@@ -39,7 +39,6 @@ from .identity import Role
 from .model import STREAM_ID_PATTERN
 from .uow import Aggregate
 
-AUDIT_PERMISSION = "audit.read"
 AUDIT = {AUDIT_PERMISSION: frozenset({Role.AUDITOR})}
 """What the kit adds to every service's permission table."""
 

@@ -143,7 +143,7 @@ class Service:
         checkpoint_every: float | None = CHECKPOINT_EVERY,
         **options: Any,
     ) -> None:
-        from .audit_http import AUDIT, AUDIT_READS
+        from .audit_http import AUDIT_READS
 
         self.definition = definition
         self.host = ServiceHost(
@@ -158,7 +158,7 @@ class Service:
             self.host,
             county or os.environ.get(env, definition.default_county),
             dict(options),
-            Policy({**dict(definition.policy), **AUDIT}),
+            definition.policy,
         )
         for sub in definition.subscriptions:
             self.host.add_consumer(

@@ -31,7 +31,12 @@ ROUTES = route_permissions(APP)
 IDS = [f"{method.upper()} {path}" for method, path, _ in ROUTES]
 HID = "5d1b6c1e-0000-4000-8000-00000000ac01"
 CID = "5d1b6c1e-0000-4000-8000-00000000ac02"
-PARAMS = {"/notices": {"village": "330727101201"}}
+PARAMS = {
+    "/notices": {"village": "330727101201"},
+    "/audit/history": {"stream": "household-1"},
+    "/audit/state": {"stream": "household-1", "as_of": "2026-03-01T00:00:00+08:00"},
+    "/audit/explain": {"payment": "payment-1"},
+}
 """Query parameters a route needs (its only required one)."""
 
 
@@ -64,8 +69,8 @@ def test_every_route_declares_a_permission_of_the_table() -> None:
     table = {name for name, _ in ASSISTANCE_POLICY}
     assert used == table, (used - table, table - used)
     # every route of the service (34 of its own, five of them review steps; no POST /divisions: the
-    # divisions are the registry's) and /metrics
-    assert len(ROUTES) == 35
+    # divisions are the registry's), /metrics and the kit's three audit reads
+    assert len(ROUTES) == 38
     assert ("get", "/metrics", "operations.metrics") in ROUTES
     # nobody reads a free-text official header any more
     for item in SPEC["paths"].values():
@@ -150,6 +155,10 @@ OUTSIDE: dict[str, dict[str, str | None]] = {
         "GET /tekun/{cid}/overpayments": "case_id",
         "POST /temporary-aid": "residence",
         "POST /medical-claims": "residence",
+        # the kit's audit reads: an auditor of the whole county only
+        "GET /audit/history": "stream",
+        "GET /audit/state": "stream",
+        "GET /audit/explain": "payment",
     },
 }
 # township 102 reads the county's standards (they apply to it): not in its list of refusals
