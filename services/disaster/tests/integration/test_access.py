@@ -53,9 +53,17 @@ def url(path: str) -> str:
     return path.replace("{iid}", INCIDENT).replace("{warehouse}", WAREHOUSE)
 
 
+PARAMS = {
+    "/audit/history": {"stream": "incident-1"},
+    "/audit/state": {"stream": "incident-1", "as_of": "2026-03-01T00:00:00+08:00"},
+    "/audit/explain": {"payment": "payment-1"},
+}
+"""Query parameters a route needs (the kit's audit reads)."""
+
+
 async def call(a: Running, method: str, path: str, **kwargs: Any) -> Any:
     body = example(method, path)
-    return await a.request(method.upper(), url(path), json=body, **kwargs)
+    return await a.request(method.upper(), url(path), json=body, params=PARAMS.get(path), **kwargs)
 
 
 async def events(a: Running) -> int:
@@ -75,8 +83,9 @@ def test_every_route_declares_a_permission_of_the_table() -> None:
     table = {name for name, _ in DISASTER_POLICY}
     assert used <= table, used - table
     assert table <= used, f"permissions no route uses: {table - used}"
-    # the public probes, the docs and every route of the service: 13 of its own and /metrics
-    assert len(ROUTES) == 14
+    # the public probes, the docs and every route of the service: 13 of its own, /metrics and the
+    # kit's three audit reads
+    assert len(ROUTES) == 17
     assert ("get", "/metrics", "operations.metrics") in ROUTES
     # nobody reads a free-text official header any more
     for item in SPEC["paths"].values():
@@ -169,6 +178,10 @@ OUTSIDE: dict[str, dict[str, str | None]] = {
         "GET /incidents/{iid}/sla": "incident_id",
         "GET /incidents/{iid}/sla/shares": "incident_id",
         "GET /incidents/{iid}/sla/replay": "incident_id",
+        # the kit's audit reads: an auditor of the whole county only
+        "GET /audit/history": "stream",
+        "GET /audit/state": "stream",
+        "GET /audit/explain": "payment",
     },
     "330727102": {
         "POST /incidents": "area",
@@ -183,6 +196,10 @@ OUTSIDE: dict[str, dict[str, str | None]] = {
         "GET /incidents/{iid}/sla": "incident_id",
         "GET /incidents/{iid}/sla/shares": "incident_id",
         "GET /incidents/{iid}/sla/replay": "incident_id",
+        # the kit's audit reads: an auditor of the whole county only
+        "GET /audit/history": "stream",
+        "GET /audit/state": "stream",
+        "GET /audit/explain": "payment",
     },
 }
 OUTSIDE_CASES = [
