@@ -166,7 +166,6 @@ async def _consumers(store: EventStore, stack: Any, stream: str) -> tuple[NatsBr
     return broker, consumers
 
 
-@pytest.mark.xfail(strict=True, reason="the relay takes several messages an event after its 20:10 change")
 async def test_v1_and_v2_consumers_both_served_through_the_relay(
     store: EventStore, stack: Any, nats_admin: Any
 ) -> None:

@@ -33,7 +33,7 @@ from minzheng_contracts.catalogue import contract_for
 from minzheng_contracts.upcasting import STEPS
 
 from .model import RecordedEvent
-from .relay import MSG_ID, OutgoingMessage, Publication
+from .relay import MSG_ID, OutgoingMessage, Publication, each_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +112,11 @@ def with_windows(publication: Publication, windows: Sequence[MigrationWindow]) -
         return publication
     by_key = {(w.event_type, w.old): w for w in windows}
 
-    def publish(event: RecordedEvent) -> Any:
-        built: Any = publication(event)
+    def publish(event: RecordedEvent) -> OutgoingMessage | tuple[OutgoingMessage, ...] | None:
+        built = publication(event)
         if built is None:
             return None
-        messages = [built] if isinstance(built, OutgoingMessage) else list(built)
+        messages = each_message(built)
         extra = []
         for message in messages:
             head = orjson.loads(message.payload)

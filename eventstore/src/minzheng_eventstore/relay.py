@@ -54,8 +54,18 @@ class OutgoingMessage:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-Publication = Callable[[RecordedEvent], OutgoingMessage | None]
-"""Maps a stored event to its published form, or ``None`` for an internal event."""
+Publication = Callable[[RecordedEvent], OutgoingMessage | tuple[OutgoingMessage, ...] | None]
+"""Maps a stored event to its published form, or ``None`` for an internal event. During a contract's
+migration window it gives several, each with its own ``Nats-Msg-Id`` (``migration_window``)."""
+
+
+def each_message(built: OutgoingMessage | tuple[OutgoingMessage, ...] | None) -> tuple[OutgoingMessage, ...]:
+    """A publication's result as a tuple of messages (empty for an internal event)."""
+    if built is None:
+        return ()
+    if isinstance(built, OutgoingMessage):
+        return (built,)
+    return tuple(built)
 
 
 def contract_message(
@@ -127,7 +137,7 @@ def describe_failure(exc: BaseException) -> tuple[str, str | None]:
 
 def published_form(
     publication: Publication, event: RecordedEvent, *, max_payload: int = DEFAULT_MAX_PAYLOAD
-) -> OutgoingMessage | None:
+) -> OutgoingMessage | tuple[OutgoingMessage, ...] | None:
     """The event's published form (``None``: internal), or ``UnpublishableEventError`` when it
     cannot be built, does not validate, or is over the broker's size limit: the one test the store
     runs before an append commits and the relay runs before it publishes."""
@@ -136,12 +146,13 @@ def published_form(
     except Exception as exc:
         reason, field_name = describe_failure(exc)
         raise UnpublishableEventError(event.event_type, reason, field=field_name) from None
-    if message is not None and len(message.payload) + HEADER_ALLOWANCE > max_payload:
-        raise UnpublishableEventError(
-            event.event_type,
-            f"its published form is {len(message.payload):,} bytes, over the broker's limit of "
-            f"{max_payload:,}",
-        )
+    for one in each_message(message):
+        if len(one.payload) + HEADER_ALLOWANCE > max_payload:
+            raise UnpublishableEventError(
+                event.event_type,
+                f"its published form is {len(one.payload):,} bytes, over the broker's limit of "
+                f"{max_payload:,}",
+            )
     return message
 
 
@@ -235,16 +246,16 @@ class OutboxRelay:
         never holds back the ones after it."""
         with _collector_paused():
             built = [(event, self._message(event)) for event in page.events]
-        outgoing: list[tuple[RecordedEvent, OutgoingMessage | None]] = []
+        outgoing: list[tuple[RecordedEvent, tuple[OutgoingMessage, ...]]] = []
         for event, message in built:
             if isinstance(message, _Unpublishable):
                 await self.park(event, message.reason)
                 message = None
-            outgoing.append((event, message))
+            outgoing.append((event, each_message(message)))
         futures: list[asyncio.Future[Any]] = []
         try:
-            for event, message in outgoing:
-                if message is not None:
+            for event, messages in outgoing:
+                for message in messages:
                     futures.append(
                         await self.js.publish_async(
                             message.subject, message.payload, headers=_headers(event, message)
@@ -256,7 +267,9 @@ class OutboxRelay:
             raise
         return _Batch(outgoing, futures, page.end, page.scanned)
 
-    def _message(self, event: RecordedEvent) -> OutgoingMessage | _Unpublishable | None:
+    def _message(
+        self, event: RecordedEvent
+    ) -> OutgoingMessage | tuple[OutgoingMessage, ...] | _Unpublishable | None:
         try:
             return published_form(self.publication, event, max_payload=self.max_payload)
         except UnpublishableEventError as exc:
@@ -310,7 +323,8 @@ class OutboxRelay:
                 continue
             if message is not None:
                 try:
-                    await self.js.publish(message.subject, message.payload, headers=_headers(event, message))
+                    for one in each_message(message):
+                        await self.js.publish(one.subject, one.payload, headers=_headers(event, one))
                 except (nats.errors.Error, nats.js.errors.Error, TimeoutError) as exc:
                     log.warning(
                         "relay.redrive_failed", event_id=str(event.event_id), error=type(exc).__name__
@@ -335,8 +349,8 @@ class OutboxRelay:
         batch.cancel()  # a no-op on the acknowledged ones
         results = iter(batch.futures)
         done, failure = 0, None
-        for event, message in batch.outgoing:
-            if message is not None:
+        for event, messages in batch.outgoing:
+            for _ in messages:  # one future per message; an event is done when all of its are
                 future = next(results)
                 failure = TimeoutError("no PubAck in time") if future.cancelled() else future.exception()
                 if failure is not None and _refused_for_good(failure):
@@ -344,6 +358,8 @@ class OutboxRelay:
                     failure = None
                 if failure is not None:
                     break
+            if failure is not None:
+                break
             done += 1
         if failure is None:
             last, moved = batch.end, batch.scanned
@@ -352,7 +368,7 @@ class OutboxRelay:
         else:
             last, moved = None, 0
         if last is not None:
-            await self._save(last, sum(1 for _, m in batch.outgoing[:done] if m is not None))
+            await self._save(last, sum(len(m) for _, m in batch.outgoing[:done]))
             self._position = last
             self.published += done
         if failure is not None:
@@ -465,7 +481,7 @@ async def parked_count(store: EventStore, relay: str | None = None) -> int:
 
 @dataclass(slots=True)
 class _Batch:
-    outgoing: list[tuple[RecordedEvent, OutgoingMessage | None]]
+    outgoing: list[tuple[RecordedEvent, tuple[OutgoingMessage, ...]]]
     futures: list[asyncio.Future[Any]]
     end: Checkpoint
     scanned: int

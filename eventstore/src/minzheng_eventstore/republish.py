@@ -29,7 +29,7 @@ from .relay import (
     OutgoingMessage,
     Publication,
     _headers,
-    describe_failure,
+    each_message,
     published_form,
 )
 from .store import _COLUMNS, EventStore
@@ -92,28 +92,11 @@ LIMIT $8
 """
 
 
-def forms(publication: Publication, event: RecordedEvent, max_payload: int) -> list[OutgoingMessage]:
+def forms(publication: Publication, event: RecordedEvent, max_payload: int) -> tuple[OutgoingMessage, ...]:
     """Every published form of ``event`` (none for an internal event; during a contract's migration
     window a publication gives more than one, e.g. v1 and v2: ``migration_window``), each checked
     as the relay checks it (``published_form``: ``UnpublishableEventError`` when it cannot be)."""
-    try:
-        built: Any = publication(event)
-    except Exception as exc:
-        reason, field_name = describe_failure(exc)
-        raise UnpublishableEventError(event.event_type, reason, field=field_name) from None
-    if built is None:
-        return []
-    messages = [built] if isinstance(built, OutgoingMessage) else list(built)
-    checked = []
-    for message in messages:
-        one = published_form(_given(message), event, max_payload=max_payload)
-        if one is not None:
-            checked.append(one)
-    return checked
-
-
-def _given(message: OutgoingMessage) -> Publication:
-    return lambda _: message
+    return each_message(published_form(publication, event, max_payload=max_payload))
 
 
 async def events_in(
