@@ -45,7 +45,7 @@ async def _verify(host: Any, stream: str | None, console: Console | None) -> tup
             ) as progress:
                 task = progress.add_task("events", total=total)
                 report = await verify_all(conn, progress=lambda n: progress.advance(task, n))
-            findings = list(report.findings or [])
+            findings = list(report.findings)
             streams, events = report.streams, report.events
         trusted = public_bytes(_key(host).public_key())
         against = await against_latest(conn, trusted=trusted)

@@ -103,7 +103,7 @@ SELECT (SELECT v FROM cur) AS current_version,
        coalesce((SELECT array_agg(position ORDER BY version) FROM ins), '{{}}') AS positions
 """
 
-_ONE = {
+_ONE = {  # the event's fields, as inserted and as hashed
     "stream_id": "$1::text",
     "stream_type": "$2::text",
     "version": "cur.v + 1",
@@ -129,12 +129,8 @@ WITH cur AS (
                 ELSE (SELECT hash FROM events WHERE stream_id = $1 AND version = cur.v) END AS h
     FROM cur
 ), ins AS (
-    INSERT INTO events (stream_id, stream_type, version, event_id, event_type, schema_version, data,
-                        occurred_at, correlation_id, causation_id, traceparent, actor, jurisdiction,
-                        recorded_at, prev_hash, hash)
-    SELECT $1, $2, cur.v + 1, ($4::uuid[])[1], ($5::text[])[1], ($6::int[])[1], ($7::jsonb[])[1],
-           ($8::timestamptz[])[1], ($9::uuid[])[1], ($10::uuid[])[1], ($11::text[])[1],
-           ($12::text[])[1], ($13::text[])[1], now(), head.h, {chain.link_sql("head.h", _ONE)}
+    INSERT INTO events ({", ".join(chain.FIELDS)}, prev_hash, hash)
+    SELECT {", ".join(_ONE[name] for name in chain.FIELDS)}, head.h, {chain.link_sql("head.h", _ONE)}
     FROM cur, head
     WHERE $3::int = -1 OR cur.v = $3::int
     RETURNING position, version

@@ -20,7 +20,7 @@ checkpoints catch those (``checkpoints``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 import asyncpg
@@ -134,7 +134,7 @@ class Report:
 
     streams: int = 0
     events: int = 0
-    findings: list[Finding] | None = None
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def intact(self) -> bool:
@@ -165,8 +165,7 @@ async def verify_all(conn: Connection, *, progress: Callable[[int], None] | None
     """Walk every stream of the store (``progress``: called with the events checked)."""
     row = await conn.fetchrow(_SCAN)
     assert row is not None
-    report = Report(streams=int(row["streams"]), events=int(row["events"]), findings=[])
-    assert report.findings is not None
+    report = Report(streams=int(row["streams"]), events=int(row["events"]))
     if progress is not None:
         progress(report.events)
     for stream_id in sorted(row["suspects"] or []):
