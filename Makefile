@@ -31,6 +31,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m minzheng_contracts.compat contracts/schemas
 
 typecheck: venv
 	$(VENV)/bin/mypy kernel/src contracts/src eventstore/src infra/src bench/src $(wildcard services/*/src)
