@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,14 +14,40 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
+import jwt
 import psutil
 import pytest
 
+from minzheng_infra.issuer import AUDIENCE, LocalIssuer
 from minzheng_infra.procutil import free_port, wait_until
 from minzheng_infra.runner import plan_from_env
 from minzheng_infra.services import child_env
 
 FAKE_SERVICES = Path(__file__).parent / "fake_services"
+FAKE_CONSOLE = """
+import argparse, json, os
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+parser = argparse.ArgumentParser()
+parser.add_argument("command", choices=["serve"])
+parser.add_argument("--host", required=True)
+parser.add_argument("--port", type=int, required=True)
+args = parser.parse_args()
+KEYS = ("CONSOLE_SERVICES", "CONSOLE_OIDC_ISSUER", "MINZHENG_TRACE_FILE", "SERVICE_NAME")
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"console": True, "pid": os.getpid(), **{k: os.environ.get(k) for k in KEYS}})
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+
+HTTPServer((args.host, args.port), Handler).serve_forever()
+"""
+"""A stand-in for ``minzheng_console`` (``python -m minzheng_console serve``), shadowing the real one
+on ``PYTHONPATH``: it answers with the environment the supervisor gave it."""
 
 
 def test_urls_from_the_environment_replace_the_embedded_servers(
@@ -87,6 +114,13 @@ subjects = ["deadletter.>"]
     )
 
 
+def _write_console(directory: Path) -> None:
+    package = directory / "minzheng_console"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(FAKE_CONSOLE)
+
+
 def _get(port: int) -> dict[str, object]:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as resp:
         result: dict[str, object] = json.loads(resp.read())
@@ -120,9 +154,12 @@ class Runner:
 def run_env(tmp_path: Path) -> Iterator[tuple[dict[str, str], int]]:
     http_port = free_port()
     _write_config(tmp_path / "config", http_port)
+    _write_console(tmp_path / "console")
+    paths = [str(FAKE_SERVICES), str(tmp_path / "console"), os.environ.get("PYTHONPATH")]
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(FAKE_SERVICES), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(filter(None, paths)),
+        "MINZHENG_CONSOLE_PORT": str(free_port()),
         "MINZHENG_INFRA_CONFIG_DIR": str(tmp_path / "config"),
         "MINZHENG_STACK_DIR": str(tmp_path / "stack"),
         "MINZHENG_PG_PORT": str(free_port()),
@@ -163,6 +200,11 @@ def test_run_migrates_seeds_serves_and_stops_cleanly(
             assert body["rows"] == 1  # migrated and seeded once, however many runs
             assert body["stream"] == "FAKESVC"  # published with its own NATS user
             service_pid = int(str(body["pid"]))
+            stack = tmp_path / "stack"
+            assert psutil.Process(service_pid).environ()["MINZHENG_TRACE_FILE"] == str(
+                stack / "traces" / "fakesvc.jsonl"
+            )
+            console_pid = _console_started(env, runner, http_port, stack)
             if attempt == 1:
                 secrets = (tmp_path / "stack" / "secrets.json").read_text()
             else:
@@ -175,11 +217,35 @@ def test_run_migrates_seeds_serves_and_stops_cleanly(
         assert "ghost" in out and "not installed" in out
         for secret in json.loads(secrets)["services"].values():
             assert secret not in out  # never print passwords
-        assert (
-            not psutil.pid_exists(service_pid) or psutil.Process(service_pid).status() == psutil.STATUS_ZOMBIE
-        )
+        for pid in (service_pid, console_pid):
+            assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
         assert _leftovers(tmp_path / "stack") == []
         assert out.index("stopping services") < out.index("stopping NATS and PostgreSQL")
+
+
+def _console_started(env: dict[str, str], runner: Runner, http_port: int, stack: Path) -> int:
+    """The console runs on its port with the services' URLs and its trace file, and the output gives
+    its URL and a token of the local issuer (operator and auditor over the demo county). Its pid."""
+    port = int(env["MINZHENG_CONSOLE_PORT"])
+    assert wait_until(partial(_says, runner, "Ctrl-C"), 30), runner.output()
+    seen = _get(port)
+    assert seen["console"] is True and seen["SERVICE_NAME"] == "console"
+    assert seen["CONSOLE_SERVICES"] == f"fakesvc=http://127.0.0.1:{http_port}"
+    assert seen["MINZHENG_TRACE_FILE"] == str(stack / "traces" / "console.jsonl")
+    out = runner.output()
+    assert f"http://127.0.0.1:{port}/" in out
+    assert f"traces (OTLP JSON lines, one file per process): {stack / 'traces'}" in out.replace("\n", "")
+    tokens = re.findall(r"eyJ[\w-]+\.[\w-]+\.[\w-]+", out)
+    assert len(tokens) == 1, out
+    issuer = LocalIssuer(stack, 0)
+    assert seen["CONSOLE_OIDC_ISSUER"] == f"http://127.0.0.1:{env['MINZHENG_ISSUER_PORT']}"
+    key = jwt.PyJWKSet.from_dict(issuer.jwks())[jwt.get_unverified_header(tokens[0])["kid"]]
+    claims = jwt.decode(tokens[0], key, algorithms=["ES256"], audience=AUDIENCE)
+    assert sorted(claims["roles"]) == ["auditor", "operator"] and claims["division"] == "330727"
+    assert claims["exp"] - claims["iat"] == 12 * 3600
+    token_file = stack / "console-token"
+    assert token_file.read_text().strip() == tokens[0] and token_file.stat().st_mode & 0o777 == 0o600
+    return int(str(seen["pid"]))
 
 
 def _up_or_exited(runner: Runner, port: int) -> bool:

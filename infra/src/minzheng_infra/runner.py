@@ -19,14 +19,25 @@ from .aio import run_sync
 from .config import ServiceSpec, StreamSpec, load_services, load_streams
 from .credentials import Credentials, redact
 from .endpoints import Endpoints
-from .issuer import LocalIssuer
+from .issuer import AUDIENCE, LocalIssuer
 from .provision import provision
-from .services import ServiceProcess, has_demo_seed, run_step
+from .services import (
+    ServiceProcess,
+    console_services,
+    console_spec,
+    has_demo_seed,
+    run_step,
+    trace_env,
+)
 from .stack import EmbeddedStack, StackPorts, dev_stack_dir
 
 MIGRATE_TIMEOUT = 600.0
 SEED_TIMEOUT = 600.0
 LISTEN_TIMEOUT = 60.0
+DEMO_COUNTY = "330727"
+"""The county of the services' demo data (``seed-demo``): the console token reaches it."""
+CONSOLE_ROLES = ("operator", "auditor")
+CONSOLE_TOKEN_HOURS = 12
 
 
 class StackBusy(RuntimeError):
@@ -205,20 +216,29 @@ def print_where_to_start(console: Console, runs: list[ServiceRun]) -> None:
                 f"(walk-through: services/{run.spec.name}/README.md)"
             )
     console.print(
-        "  a token for the API (demo county 330727):\n"
+        f"  a token for the API (demo county {DEMO_COUNTY}):\n"
         "    TOKEN=$(.venv/bin/python -m minzheng_infra token --role township-caseworker --division 330727)\n"
         '    curl -H "authorization: Bearer $TOKEN" http://127.0.0.1:8101/households\n'
     )
 
 
 def start_services(
-    console: Console, plan: Plan, services: list[ServiceSpec], logs: Path, seed: bool, stop: StopRequested
+    console: Console,
+    plan: Plan,
+    services: list[ServiceSpec],
+    root: Path,
+    seed: bool,
+    stop: StopRequested,
 ) -> list[ServiceRun]:
+    """Each service in order: migrate, seed-demo, then serve (listening checked once all started).
+
+    Every step of a service writes its spans to ``<root>/traces/<service>.jsonl``."""
+    logs = root / "logs"
     runs: list[ServiceRun] = []
     for spec in services:
         if stop.event.is_set():
             break
-        env = plan.endpoints.env_for(spec.name)
+        env = {**plan.endpoints.env_for(spec.name), **trace_env(root, spec.name)}
         log = logs / f"{spec.name}.log"
         console.print(f"[bold]{spec.name}[/]: migrate")
         result = run_step(spec, ["migrate"], env, log, MIGRATE_TIMEOUT)
@@ -247,7 +267,69 @@ def start_services(
     return runs
 
 
-def print_services(console: Console, runs: list[ServiceRun], plan: Plan, logs: Path) -> None:
+@dataclass
+class ConsoleRun:
+    """The operations console under ``make run``: its process and the token to log in with."""
+
+    run: ServiceRun
+    token: str | None
+    token_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.run.spec.http_port}/"
+
+
+def console_token(plan: Plan, root: Path) -> tuple[str | None, Path | None]:
+    """An operator-and-auditor token over the demo county from the local issuer (none without it),
+    also kept in ``<root>/console-token`` (0600) for scripts."""
+    if plan.issuer is None:
+        return None, None
+    token = plan.issuer.mint(
+        subject=f"duty-officer@{DEMO_COUNTY}",
+        roles=list(CONSOLE_ROLES),
+        division=DEMO_COUNTY,
+        ttl=CONSOLE_TOKEN_HOURS * 3600,
+    )
+    path = root / "console-token"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(token + "\n")
+    return token, path
+
+
+def start_console(
+    console: Console, plan: Plan, runs: list[ServiceRun], root: Path, env: Mapping[str, str]
+) -> ConsoleRun | None:
+    """``python -m minzheng_console serve`` on 8100 (``MINZHENG_CONSOLE_PORT``), reading the services
+    that are up (``CONSOLE_SERVICES``), when the package is importable."""
+    spec = console_spec(env)
+    if not spec.exists():
+        console.print(f"console: package {spec.package} not installed yet; not started")
+        return None
+    served = [run.spec for run in runs if run.process is not None]
+    console_env = {
+        "SERVICE_NAME": spec.name,
+        "CONSOLE_SERVICES": console_services(served),
+        **trace_env(root, spec.name),
+    }
+    if plan.endpoints.oidc_issuer:
+        console_env["CONSOLE_OIDC_ISSUER"] = plan.endpoints.oidc_issuer
+        console_env["CONSOLE_OIDC_AUDIENCE"] = AUDIENCE
+    process = ServiceProcess(spec, spec.http_port, console_env, root / "logs" / "console.log")
+    process.start()
+    run = ServiceRun(spec, "starting", process)
+    run.state = "listening" if process.wait_listening(LISTEN_TIMEOUT) else "not listening"
+    if not process.is_running():
+        run.state = f"exited ({process.popen.returncode if process.popen else '?'})"
+    token, path = console_token(plan, root)
+    return ConsoleRun(run, token, path)
+
+
+def print_services(
+    console: Console, runs: list[ServiceRun], plan: Plan, root: Path, console_run: ConsoleRun | None = None
+) -> None:
+    logs = root / "logs"
     table = Table(title="services")
     for column in ("service", "state", "http", "database", "nats", "log"):
         table.add_column(column)
@@ -261,7 +343,22 @@ def print_services(console: Console, runs: list[ServiceRun], plan: Plan, logs: P
             redact(plan.endpoints.nats_url(run.spec.name)),
             str(logs / f"{run.spec.name}.log"),
         )
+    if console_run is not None:
+        table.add_row("console", console_run.run.state, console_run.url, "-", "-", str(logs / "console.log"))
     console.print(table)
+    console.print(f"traces (OTLP JSON lines, one file per process): {root / 'traces'}")
+    if console_run is None:
+        return
+    console.print(f"\n[bold]console[/]: {console_run.url}")
+    if console_run.token is None:
+        console.print("  log in with a token of your OIDC issuer (roles operator and auditor)")
+        return
+    roles = " and ".join(CONSOLE_ROLES)
+    console.print(
+        f"  log in with this token (roles {roles}, county {DEMO_COUNTY}, "
+        f"{CONSOLE_TOKEN_HOURS} h; also in {console_run.token_path}):"
+    )
+    console.print(console_run.token, markup=False, highlight=False, soft_wrap=True)
 
 
 def supervise(console: Console, runs: list[ServiceRun], stop: StopRequested) -> None:
@@ -292,6 +389,7 @@ def run(
     with stack_lock(root), stop.installed():
         plan = plan_from_env(env, root)
         runs: list[ServiceRun] = []
+        console_run: ConsoleRun | None = None
         try:
             start_servers(plan)
             report = run_sync(provision(plan.endpoints, streams if streams is not None else load_streams()))
@@ -305,15 +403,18 @@ def run(
                 console.print(f"not installed yet (package not importable): {', '.join(missing)}")
             if not present:
                 console.print("[yellow]no service exists yet: the stack is up without services[/]")
-            logs = root / "logs"
-            runs = start_services(console, plan, present, logs, seed, stop)
+            runs = start_services(console, plan, present, root, seed, stop)
+            if runs and not stop.event.is_set():
+                console_run = start_console(console, plan, runs, root, env)
             if runs:
-                print_services(console, runs, plan, logs)
+                print_services(console, runs, plan, root, console_run)
                 print_where_to_start(console, runs)
-            console.print("running; Ctrl-C stops services, then NATS, then PostgreSQL")
-            supervise(console, runs, stop)
+            console.print("running; Ctrl-C stops the console and services, then NATS, then PostgreSQL")
+            supervise(console, runs + ([console_run.run] if console_run else []), stop)
         finally:
             console.print("stopping services")
+            if console_run is not None and console_run.run.process is not None:
+                console_run.run.process.stop()
             for service_run in runs:
                 if service_run.process is not None:
                     service_run.process.stop()

@@ -6,7 +6,12 @@ Service entrypoint contract (see infra/README.md)::
     python -m <package> serve --host H --port P
     python -m <package> seed-demo        # only if the package has a ``demo`` module (idempotent)
 
-with ``<SERVICE>_DATABASE_URL``, ``<SERVICE>_NATS_URL`` and ``SERVICE_NAME`` in the environment.
+with ``<SERVICE>_DATABASE_URL``, ``<SERVICE>_NATS_URL``, ``SERVICE_NAME`` and
+``MINZHENG_TRACE_FILE`` (where its spans go, OTLP JSON lines) in the environment.
+
+The operations console (``minzheng_console``, when importable) is one more child process::
+
+    python -m minzheng_console serve --host H --port P     # CONSOLE_SERVICES="name=url,..."
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -24,6 +30,41 @@ from .config import ServiceSpec
 from .procutil import alive, port_open, private_log, tail, terminate, wait_until
 
 HOST = "127.0.0.1"
+CONSOLE_PACKAGE = "minzheng_console"
+CONSOLE_PORT = 8100
+"""The console's port under ``make run`` (``MINZHENG_CONSOLE_PORT`` overrides)."""
+TRACE_FILE_ENV = "MINZHENG_TRACE_FILE"
+
+
+def console_spec(env: Mapping[str, str]) -> ServiceSpec:
+    """The operations console as the supervisor runs it: no database, no NATS user of its own."""
+    port = int(env.get("MINZHENG_CONSOLE_PORT") or CONSOLE_PORT)
+    return ServiceSpec(
+        name="console",
+        package=CONSOLE_PACKAGE,
+        http_port=port,
+        database="console",
+        nats_user="console",
+        publish=(),
+    )
+
+
+def console_services(specs: Iterable[ServiceSpec]) -> str:
+    """``CONSOLE_SERVICES``: ``name=http://127.0.0.1:port,...`` of the services the console reads."""
+    return ",".join(f"{spec.name}=http://{HOST}:{spec.http_port}" for spec in specs)
+
+
+def trace_file(root: Path, name: str) -> Path:
+    """Where the process ``name`` writes its spans under ``make run``: ``<stack>/traces/<name>.jsonl``."""
+    return root / "traces" / f"{name}.jsonl"
+
+
+def trace_env(root: Path, name: str) -> dict[str, str]:
+    """``MINZHENG_TRACE_FILE`` for the process ``name`` (its folder created, private to the user)."""
+    path = trace_file(root, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    return {TRACE_FILE_ENV: str(path)}
 
 
 def has_demo_seed(spec: ServiceSpec) -> bool:
