@@ -42,9 +42,17 @@ DOCUMENTATION_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/o
 
 METRICS_PERMISSION = "operations.metrics"
 AUDIT_PERMISSION = "audit.read"
-OPERATIONS = {METRICS_PERMISSION: frozenset({Role.OPERATOR}), AUDIT_PERMISSION: frozenset({Role.AUDITOR})}
+OPERATIONS_READ = "operations.read"
+OPERATIONS_REDRIVE = "operations.redrive"
+OPERATIONS = {
+    METRICS_PERMISSION: frozenset({Role.OPERATOR}),
+    AUDIT_PERMISSION: frozenset({Role.AUDITOR}),
+    OPERATIONS_READ: frozenset({Role.OPERATOR, Role.AUDITOR}),
+    OPERATIONS_REDRIVE: frozenset({Role.OPERATOR}),
+}
 """What every service's table holds besides its own permissions (the kit's routes: metrics for the
-operator, the audit reads for the auditor)."""
+operator, the audit reads for the auditor, the operations API (``ops_http``) read by both and its
+re-drives for the operator)."""
 
 
 def is_public(path: str) -> bool:

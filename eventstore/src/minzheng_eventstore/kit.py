@@ -144,12 +144,13 @@ class Service:
         **options: Any,
     ) -> None:
         from .audit_http import AUDIT_READS
+        from .ops_log import OPERATIONS_LOG
 
         self.definition = definition
         self.host = ServiceHost(
             settings or ServiceSettings.from_env(definition.name),
             publication=definition.publication,
-            migrations=[*definition.migrations, AUDIT_READS],
+            migrations=[*definition.migrations, AUDIT_READS, OPERATIONS_LOG],
             upcasters=definition.upcasters,
             clock=clock,
         )
@@ -188,13 +189,26 @@ class Service:
         aggregates = {a.stream_type: a for a in self.definition.aggregates}
         return AuditSources(aggregates, tuple(self.definition.person_purposes))
 
+    def ops_sources(self) -> Any:
+        """What the operations API knows of the service (``ops_http.OpsSources``)."""
+        from .ops_http import OpsSources
+
+        d = self.definition
+        consumers = [(f"{d.name}-{s.purpose}-v{s.version}", s.stream) for s in d.subscriptions]
+        return OpsSources(consumers, d.publication, d.internal_events, d.events.names)
+
     def app(self) -> Any:
         from .audit_http import audit_router
+        from .ops_http import ops_router
 
         return self.host.fastapi(
             title=self.definition.title,
             description=self.definition.description,
-            routers=[*self.definition.routers, audit_router(self.audit_sources())],
+            routers=[
+                *self.definition.routers,
+                audit_router(self.audit_sources()),
+                ops_router(self.ops_sources()),
+            ],
             context=self._context,
         )
 
