@@ -131,7 +131,7 @@ async def test_a_parked_event_shows_in_ready_and_metrics_and_the_service_goes_on
                 and ready["outbox_parked"] == 1
                 and ready["degraded"] == ["publication"]
             )
-            assert "mz_relay_parked 1.0" in (await http.get("/metrics")).text
+            assert 'mz_relay_parked_events{service="testsvc"} 1.0' in (await http.get("/metrics")).text
 
 
 async def test_a_consumer_that_vanishes_is_noticed_recreated_and_consumes_again(

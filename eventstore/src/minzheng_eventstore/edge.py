@@ -25,9 +25,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+import jwt
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import metrics
 from .errors_api import error_response
 
 log = structlog.get_logger("minzheng.edge")
@@ -59,8 +61,11 @@ class EdgeGuard:
         max_body: int = MAX_BODY,
         authenticate: Authenticate | None = None,
         public: Callable[[str], bool] = lambda path: False,
+        service: str = "",
     ) -> None:
+        """``service`` labels the token failures counted (``metrics.TOKEN_FAILURES``)."""
         self.app = app
+        self.service = service
         self.max_body = max_body
         self.authenticate = authenticate
         self.public = public
@@ -70,9 +75,16 @@ class EdgeGuard:
             await self.app(scope, receive, send)
             return
         if self.authenticate is not None and not self.public(scope.get("path", "")):
-            principal = await self._caller(scope)
+            principal, reason = await self._caller(scope)
             if principal is None:
-                log.warning("access.denied", status=401, code="unauthenticated", method=scope.get("method"))
+                metrics.TOKEN_FAILURES.labels(self.service, reason).inc()
+                log.warning(
+                    "access.denied",
+                    status=401,
+                    code="unauthenticated",
+                    reason=reason,
+                    method=scope.get("method"),
+                )
                 await _refuse(
                     scope,
                     send,
@@ -124,18 +136,33 @@ class EdgeGuard:
     async def _too_large(self, scope: Scope, send: Send) -> None:
         await _refuse(scope, send, 413, "body_too_large", f"the body is over {self.max_body:,} bytes", None)
 
-    async def _caller(self, scope: Scope) -> Any:
+    async def _caller(self, scope: Scope) -> tuple[Any, str]:
+        """The verified caller, or ``None`` and why not: ``missing`` (no bearer token),
+        ``expired`` or ``invalid`` (it does not verify)."""
         assert self.authenticate is not None
         for name, value in scope.get("headers", ()):
             if name == b"authorization":
                 scheme, _, token = value.decode("latin-1").partition(" ")
-                if scheme.lower() != "bearer" or not token.strip():
-                    return None
+                if not token.strip():  # no header value, or ``Bearer`` alone
+                    return None, "missing" if scheme.lower() in ("", "bearer") else "invalid"
+                if scheme.lower() != "bearer":
+                    return None, "invalid"
                 try:
-                    return await self.authenticate(token.strip())
-                except Exception:
-                    return None
-        return None
+                    return await self.authenticate(token.strip()), ""
+                except Exception as exc:
+                    return None, failure_reason(exc)
+        return None, "missing"
+
+
+def failure_reason(exc: BaseException) -> str:
+    """``expired`` for a token past its ``exp`` (the verifier's refusal keeps PyJWT's error as its
+    context), else ``invalid``: the ``reason`` of ``metrics.TOKEN_FAILURES``."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, jwt.ExpiredSignatureError):
+            return "expired"
+        seen = seen.__cause__ or seen.__context__
+    return "invalid"
 
 
 Problem = tuple[str, str, str | None]

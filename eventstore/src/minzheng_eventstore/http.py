@@ -14,13 +14,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi_offline import FastAPIOffline
 from opentelemetry import trace
-from prometheus_client import CollectorRegistry, Gauge, generate_latest
+from prometheus_client import generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from minzheng_kernel.errors import Forbidden
 
+from . import metrics as counters
+from . import scrape
 from .access import METRICS_PERMISSION, is_public, permit
-from .edge import MAX_BODY, EdgeGuard
+from .edge import MAX_BODY, EdgeGuard, failure_reason
 from .errors import (
     ConcurrencyError,
     Conflict,
@@ -34,7 +37,6 @@ from .errors import (
 )
 from .errors_api import error_response, refusals
 from .identity import Unauthenticated
-from .relay import parked_count
 
 if TYPE_CHECKING:
     from .context import ServiceContext
@@ -56,6 +58,28 @@ def _route_of(request: Request) -> str:
     """The route's path template (``/households/{hid}``), not the path: ids stay out of the log."""
     route = request.scope.get("route")
     return str(getattr(route, "path", None) or "(no route)")
+
+
+COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def command_of(app: Any, request: Request) -> str:
+    """``METHOD /route/template`` of a command: the route it reached, or (refused before routing,
+    at the edge) the route it would have reached; ``(no route)`` for a path no route serves."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    if path is None:
+        for candidate in app.router.routes:
+            match, _ = candidate.matches(request.scope)
+            if match is Match.FULL:
+                path = getattr(candidate, "path", None)
+                break
+    return f"{request.method} {path or '(no route)'}"
+
+
+def outcome_of(status: int) -> str:
+    """A command's outcome by its status: ``ok`` (below 400), ``refused`` (4xx), ``error`` (5xx)."""
+    return "ok" if status < 400 else "refused" if status < 500 else "error"
 
 
 def status_of(exc: DomainError) -> int:
@@ -94,6 +118,7 @@ def build_app(
         max_body=max_body,
         authenticate=None if context is None else context.verifier.verify,
         public=is_public,
+        service=host.service,
     )
     app.state.host = host
     if context is not None:
@@ -108,20 +133,26 @@ def build_app(
             correlation_id = uuid.uuid4()
         request.state.correlation_id = correlation_id
         structlog.contextvars.bind_contextvars(correlation_id=str(correlation_id))
+        status = 500  # unless a response comes back: an error no handler turned into one
         try:
             # named by the route's template once routed, never by the path: a path may hold an id
             # (a resident ID in /people/{resident_id}/…) and traces leave the service
             with tracer.start_as_current_span(f"{request.method}") as span:
                 response = await call_next(request)
+                status = response.status_code
                 span.update_name(f"{request.method} {_route_of(request)}")
         finally:
             structlog.contextvars.unbind_contextvars("correlation_id")
+            if request.method in COMMAND_METHODS:
+                command = command_of(app, request)
+                counters.COMMANDS.labels(host.service, command, outcome_of(status)).inc()
         response.headers["x-correlation-id"] = str(correlation_id)
         return response
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
         if isinstance(exc, Forbidden):  # an access decision: logged (who, what, why; no data)
+            counters.PERMISSION_REFUSALS.labels(host.service, exc.code).inc()
             principal = getattr(request.state, "principal", None)
             log.warning(
                 "access.denied",
@@ -145,10 +176,14 @@ def build_app(
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, exc: Unauthenticated) -> JSONResponse:
+        given = request.headers.get("authorization", "").partition(" ")[2].strip()
+        reason = failure_reason(exc) if given else "missing"
+        counters.TOKEN_FAILURES.labels(host.service, reason).inc()
         log.warning(
             "access.denied",
             status=401,
             code="unauthenticated",
+            reason=reason,
             method=request.method,
             route=_route_of(request),
         )
@@ -220,7 +255,7 @@ def build_app(
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse, dependencies=guarded)
     async def metrics() -> PlainTextResponse:
         return PlainTextResponse(
-            generate_latest(await _collect(host)).decode(), media_type="text/plain; version=0.0.4"
+            generate_latest(await scrape.collect(host)).decode(), media_type="text/plain; version=0.0.4"
         )
 
     for router in routers:
@@ -253,53 +288,3 @@ def _document_errors_as_sent(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-async def _collect(host: ServiceHost) -> CollectorRegistry:
-    registry = CollectorRegistry()
-    relay = Gauge(
-        "mz_relay_published_total", "events published by the outbox relay since start", registry=registry
-    )
-    applied = Gauge("mz_consumer_applied_total", "messages applied", ["consumer"], registry=registry)
-    dupes = Gauge(
-        "mz_consumer_duplicates_total", "redeliveries dropped by the inbox", ["consumer"], registry=registry
-    )
-    dead = Gauge("mz_consumer_dead_lettered_total", "messages dead-lettered", ["consumer"], registry=registry)
-    lag = Gauge(
-        "mz_consumer_lag", "messages waiting for the consumer in JetStream", ["consumer"], registry=registry
-    )
-    present = Gauge(
-        "mz_consumer_present",
-        "1 if the durable consumer exists in JetStream",
-        ["consumer"],
-        registry=registry,
-    )
-    proj = Gauge(
-        "mz_projection_applied_total", "events folded into read models", ["projection"], registry=registry
-    )
-    parked = Gauge(
-        "mz_relay_parked", "events the relay could not publish, parked until re-driven", registry=registry
-    )
-    if host.relay is not None:
-        relay.set(host.relay.published)
-    if host.publication is not None:
-        try:
-            parked.set(await parked_count(host.store))
-        except Exception:
-            parked.set(-1)
-    js = host.nats.jetstream() if host.nats.is_connected else None
-    for name, consumer in host.consumers.items():
-        applied.labels(name).set(consumer.applied)
-        dupes.labels(name).set(consumer.duplicates)
-        dead.labels(name).set(consumer.dead_lettered)
-        if js is not None:
-            try:
-                info = await js.consumer_info(consumer.stream, name)
-                lag.labels(name).set(info.num_pending or 0)
-                present.labels(name).set(1)
-            except Exception:
-                lag.labels(name).set(-1)
-                present.labels(name).set(0)
-    for name, projection in host.projections.items():
-        proj.labels(name).set(projection.applied)
-    return registry
