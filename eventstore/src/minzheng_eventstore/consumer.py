@@ -45,9 +45,11 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
 from opentelemetry import trace
+from opentelemetry.trace import Link, SpanKind
 
 from . import jsoncodec, natsfix
-from .observability import continued_trace
+from .metrics import CONSUMER_APPLIED, CONSUMER_DEAD_LETTERS, CONSUMER_REDELIVERIES
+from .observability import context_of, parse_traceparent
 from .store import Connection, EventStore
 
 natsfix.install()  # see natsfix: without it, a fetched batch can be dropped until ack_wait
@@ -190,6 +192,9 @@ class DurableConsumer:
         self.applied = 0
         self.duplicates = 0
         self.dead_lettered = 0
+        self._applied_metric = CONSUMER_APPLIED.labels(service, self.name)
+        self._redeliveries_metric = CONSUMER_REDELIVERIES.labels(service, self.name)
+        self._dead_letters_metric = CONSUMER_DEAD_LETTERS.labels(service, self.name)
 
     # ------------------------------------------------------------------ wiring
 
@@ -226,6 +231,9 @@ class DurableConsumer:
     # ------------------------------------------------------------------ handling
 
     async def handle_batch(self, msgs: list[Msg], js: JetStreamContext) -> None:
+        redelivered = sum(1 for m in msgs if _deliveries(m) > 1)
+        if redelivered:
+            self._redeliveries_metric.inc(redelivered)
         try:
             batch = [_incoming(m) for m in msgs]
             async with self.store.pool.acquire() as conn, conn.transaction():
@@ -260,13 +268,43 @@ class DurableConsumer:
         self.duplicates += len(batch) - len(fresh)
         if self.batch_handler is not None and fresh:
             with tracer.start_as_current_span(
-                f"consume batch {self.subject}", attributes={"size": len(fresh)}
+                f"{self.subject} process",
+                context=context_of(None),
+                kind=SpanKind.CONSUMER,
+                attributes={**self._span_attributes(), "messaging.batch.message_count": len(fresh)},
+                links=_links(fresh),
             ):
                 await self.batch_handler(fresh, conn)
-            self.applied += len(fresh)
+            self._count_applied(len(fresh))
             return
         for item in fresh:
             await self._effects(conn, item)
+
+    def _count_applied(self, n: int) -> None:
+        self.applied += n
+        self._applied_metric.inc(n)
+
+    def _span_attributes(self) -> dict[str, str | int]:
+        return {
+            "messaging.system": "nats",
+            "messaging.operation.type": "process",
+            "messaging.consumer.group.name": self.name,
+            "minzheng.consumer": self.name,
+            "minzheng.service": self.service,
+            "minzheng.stream": self.stream,
+        }
+
+    def _process_span_attributes(self, item: Incoming) -> dict[str, str | int]:
+        attributes = self._span_attributes()
+        attributes["messaging.destination.name"] = item.subject
+        attributes["messaging.message.id"] = str(item.event_id)
+        attributes["minzheng.delivery_count"] = item.deliveries
+        if item.stream_seq is not None:
+            attributes["minzheng.stream_sequence"] = item.stream_seq
+        event_type = item.headers.get("Mz-Event-Type")
+        if event_type:
+            attributes["minzheng.event_type"] = event_type
+        return attributes
 
     async def _apply(self, conn: Connection, item: Incoming) -> bool:
         inserted = await conn.fetchval(
@@ -281,19 +319,28 @@ class DurableConsumer:
             self.duplicates += 1
             return False
         if self.batch_handler is not None:
-            await self.batch_handler([item], conn)
-            self.applied += 1
+            with tracer.start_as_current_span(
+                f"{item.subject} process",
+                context=context_of(item.headers.get("traceparent")),
+                kind=SpanKind.CONSUMER,
+                attributes=self._process_span_attributes(item),
+            ):
+                await self.batch_handler([item], conn)
+            self._count_applied(1)
             return True
         await self._effects(conn, item)
         return True
 
     async def _effects(self, conn: Connection, item: Incoming) -> None:
+        """The handler's effects inside the CONSUMER span ``<subject> process``, a child of the
+        message's ``traceparent`` (the producer's publish span): what the handler appends is the
+        span's child, and the events it stores carry the trace on to the next hop."""
         correlation = item.headers.get("Mz-Correlation-Id")
-        with (
-            continued_trace(item.headers.get("traceparent")),
-            tracer.start_as_current_span(
-                f"consume {item.subject}", attributes={"messaging.consumer.name": self.name}
-            ),
+        with tracer.start_as_current_span(
+            f"{item.subject} process",
+            context=context_of(item.headers.get("traceparent")),
+            kind=SpanKind.CONSUMER,
+            attributes=self._process_span_attributes(item),
         ):
             if correlation:
                 structlog.contextvars.bind_contextvars(correlation_id=correlation)
@@ -301,7 +348,7 @@ class DurableConsumer:
                 await self.handler(item, conn)
             finally:
                 structlog.contextvars.unbind_contextvars("correlation_id")
-        self.applied += 1
+        self._count_applied(1)
 
     async def _handle_one(self, msg: Msg, js: JetStreamContext) -> None:
         item: Incoming | None = None
@@ -368,6 +415,7 @@ class DurableConsumer:
         await js.publish(self.dead_letter_subject, msg.data, headers=dl_headers)
         await msg.term()
         self.dead_lettered += 1
+        self._dead_letters_metric.inc()
         log.error(
             "consumer.dead_lettered",
             consumer=self.name,
@@ -438,6 +486,16 @@ class DurableConsumer:
                     "SELECT count(*) FROM dead_letters WHERE consumer = $1 AND redriven_at IS NULL", self.name
                 )
             )
+
+
+def _links(items: list[Incoming]) -> list[Link]:
+    """A batch's span links to each message's producer span (a batch has no one parent)."""
+    links = []
+    for item in items:
+        parent = parse_traceparent(item.headers.get("traceparent"))
+        if parent is not None:
+            links.append(Link(parent))
+    return links
 
 
 def _deliveries(msg: Msg) -> int:

@@ -270,7 +270,10 @@ class ServiceHost:
         if migrate:
             await self.migrate()
         store = await EventStore.connect(
-            self.settings.database_url, upcasters=self.upcasters, max_size=self.pool_size
+            self.settings.database_url,
+            upcasters=self.upcasters,
+            max_size=self.pool_size,
+            service=self.service,
         )
         nc = await nats.connect(
             self.settings.nats_url,
@@ -321,6 +324,7 @@ class ServiceHost:
             self.store,
             self.nats.jetstream(),
             name=f"{self.service}-outbox",
+            service=self.service,
             publication=self.publication,
             batch_size=self.relay_batch_size,
             max_payload=self.nats.max_payload,

@@ -4,35 +4,55 @@
 - every string in a log event passes through a processor that masks resident IDs
   (18-character PRC ID numbers), so personal data never reaches a log in clear;
 - OpenTelemetry tracing with W3C ``traceparent`` (stored with each event, carried in message
-  headers by the relay, continued by consumers). Spans are exported by OTLP when
-  ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set and the exporter package is installed.
+  headers by the relay's publish span, continued by the consumers' process spans): one case is
+  one trace across services. Spans are exported as the standard ``OTEL_*`` variables say (OTLP
+  over HTTP or gRPC, console, none) and, with ``MINZHENG_TRACE_FILE``, as OTLP JSON lines to a
+  file a trace viewer imports (``make run``).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import os
 import sys
-from collections.abc import Iterator, Mapping, MutableMapping
+import threading
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any
 
 import structlog
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    ConsoleSpanExporter,
+    SpanExporter,
+    SpanExportResult,
+)
+from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 
 from minzheng_contracts import mask_resident_ids
 
 __all__ = [
+    "TRACE_FILE_ENV",
+    "OtlpJsonFileExporter",
     "add_trace_context",
     "configure_logging",
     "configure_tracing",
+    "context_of",
     "continued_trace",
     "current_traceparent",
+    "format_traceparent",
     "mask_personal_data",
     "mask_resident_ids",
+    "otlp_json",
+    "parse_traceparent",
+    "span_exporters",
+    "tracer_provider",
 ]
 
 
@@ -116,30 +136,187 @@ def _log_uncaught(kind: type[BaseException], value: BaseException, tb: Any) -> N
     logging.getLogger("minzheng.uncaught").critical("uncaught exception", exc_info=(kind, value, tb))
 
 
-def configure_tracing(service: str) -> TracerProvider:
-    """Install a tracer provider for ``service``; export by OTLP if configured and available."""
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
-    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
-        try:
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # type: ignore[import-not-found,unused-ignore]
-                OTLPSpanExporter,
-            )
-            from opentelemetry.sdk.trace.export import BatchSpanProcessor
+TRACE_FILE_ENV = "MINZHENG_TRACE_FILE"
+"""A path: the process appends its spans there as OTLP JSON lines (``OtlpJsonFileExporter``)."""
 
-            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-        except ImportError:
-            structlog.get_logger().warning(
-                "otel.exporter_missing", hint="pip install opentelemetry-exporter-otlp"
-            )
+
+class OtlpJsonFileExporter(SpanExporter):
+    """Spans as OTLP JSON lines: one ``ExportTraceServiceRequest`` per export batch, one compact
+    line, appended and flushed, so a trace viewer's "import OTLP JSON" reads the file as it is.
+
+    Encoded by the official OTLP encoder (``encode_spans``) and protobuf's JSON mapping, with the
+    one difference the OTLP JSON encoding makes: trace and span ids as hex, not base64."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._lock = threading.Lock()
+        self._file: IO[str] | None = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        if not spans:
+            return SpanExportResult.SUCCESS
+        try:
+            line = otlp_json(spans)
+        except Exception:  # an unencodable attribute: the batch is lost, the service goes on
+            logging.getLogger("minzheng.tracing").exception("otel.encode_failed")
+            return SpanExportResult.FAILURE
+        with self._lock:
+            if self._file is None:
+                return SpanExportResult.FAILURE
+            self._file.write(line + "\n")
+            self._file.flush()
+        return SpanExportResult.SUCCESS
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        with self._lock:
+            if self._file is not None:
+                self._file.flush()
+        return True
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+_ID_FIELDS = ("traceId", "spanId", "parentSpanId")
+
+
+def otlp_json(spans: Sequence[ReadableSpan]) -> str:
+    """One ``ExportTraceServiceRequest`` of ``spans`` as compact OTLP JSON (ids in hex)."""
+    from google.protobuf import json_format
+    from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+
+    body = json_format.MessageToDict(encode_spans(spans), use_integers_for_enums=True)
+    for resource_spans in body.get("resourceSpans", ()):
+        for scope_spans in resource_spans.get("scopeSpans", ()):
+            for span in scope_spans.get("spans", ()):
+                _hex_ids(span)
+                for link in span.get("links", ()):
+                    _hex_ids(link)
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+
+
+def _hex_ids(item: dict[str, Any]) -> None:
+    for key in _ID_FIELDS:
+        value = item.get(key)
+        if value:
+            item[key] = base64.b64decode(value).hex()
+
+
+def span_exporters(env: Mapping[str, str] | None = None) -> list[SpanExporter]:
+    """The exporters the standard environment asks for, plus the trace file:
+
+    - ``OTEL_TRACES_EXPORTER``: ``otlp``, ``console``, ``none`` (comma-separated); unset means
+      ``otlp`` when an OTLP endpoint is set, else none: with nothing set, nothing is exported;
+    - ``OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`` / ``OTEL_EXPORTER_OTLP_PROTOCOL``: ``http/protobuf``
+      (default) or ``grpc``; the endpoint, headers, timeout and TLS variables are read by the
+      official exporters themselves;
+    - ``MINZHENG_TRACE_FILE``: OTLP JSON lines appended to that file."""
+    env = os.environ if env is None else env
+    log = structlog.get_logger("minzheng.tracing")
+    named = env.get("OTEL_TRACES_EXPORTER", "").strip().lower()
+    if named:
+        wanted = [n.strip() for n in named.split(",") if n.strip()]
+    elif env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        wanted = ["otlp"]
+    else:
+        wanted = []
+    exporters: list[SpanExporter] = []
+    for name in wanted:
+        if name == "none":
+            continue
+        if name == "otlp":
+            exporters.append(_otlp_exporter(env))
+        elif name == "console":
+            exporters.append(ConsoleSpanExporter())
+        else:
+            log.warning("otel.unknown_exporter", exporter=name, known=["otlp", "console", "none"])
+    path = env.get(TRACE_FILE_ENV)
+    if path:
+        exporters.append(OtlpJsonFileExporter(path))
+    return exporters
+
+
+def _otlp_exporter(env: Mapping[str, str]) -> SpanExporter:
+    protocol = env.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or env.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+    protocol = (protocol or "http/protobuf").strip()
+    if protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcExporter
+
+        return GrpcExporter()
+    if protocol != "http/protobuf":
+        structlog.get_logger("minzheng.tracing").warning(
+            "otel.unsupported_protocol", protocol=protocol, using="http/protobuf"
+        )
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
+
+    return HttpExporter()
+
+
+def tracer_provider(service: str, env: Mapping[str, str] | None = None) -> TracerProvider:
+    """A tracer provider for ``service`` (``OTEL_SERVICE_NAME`` wins if set; ``OTEL_RESOURCE_ATTRIBUTES``
+    is merged in) with a ``BatchSpanProcessor`` per exporter of ``span_exporters``."""
+    env = os.environ if env is None else env
+    attributes: dict[str, str] = {"service.namespace": "minzheng"}
+    if not env.get("OTEL_SERVICE_NAME"):
+        attributes["service.name"] = service
+    provider = TracerProvider(resource=Resource.create(attributes))
+    for exporter in span_exporters(env):
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    return provider
+
+
+def configure_tracing(service: str) -> TracerProvider:
+    """Install the process's tracer provider for ``service`` (``tracer_provider``), once: a second
+    call returns the provider already installed. Spans are flushed at exit."""
+    current = trace.get_tracer_provider()
+    if isinstance(current, TracerProvider):
+        return current
+    provider = tracer_provider(service)
     trace.set_tracer_provider(provider)
     return provider
 
 
 def current_traceparent() -> str | None:
     """The W3C ``traceparent`` of the current span, to store with the events it causes."""
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier)
-    return carrier.get("traceparent")
+    ctx = trace.get_current_span().get_span_context()
+    if not ctx.is_valid:
+        return None
+    return format_traceparent(ctx)
+
+
+def format_traceparent(ctx: SpanContext) -> str:
+    return f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{ctx.trace_flags:02x}"
+
+
+def parse_traceparent(value: str | None) -> SpanContext | None:
+    """A W3C ``traceparent`` (version 00) as a remote span context; ``None`` if absent or malformed.
+    Cheaper than the propagator's extract (no regular expression, no context objects)."""
+    if not value or len(value) != 55 or value[2] != "-" or value[35] != "-" or value[52] != "-":
+        return None
+    try:
+        trace_id = int(value[3:35], 16)
+        span_id = int(value[36:52], 16)
+        flags = int(value[53:55], 16)
+    except ValueError:
+        return None
+    if not trace_id or not span_id or value[:2] == "ff":
+        return None
+    return SpanContext(trace_id, span_id, is_remote=True, trace_flags=TraceFlags(flags))
+
+
+def context_of(traceparent: str | None) -> otel_context.Context:
+    """An OpenTelemetry context whose current span is the remote parent ``traceparent`` names;
+    without one (absent, malformed) the empty context, where a span starts a trace of its own."""
+    parent = parse_traceparent(traceparent)
+    if parent is None:
+        return _EMPTY
+    return trace.set_span_in_context(NonRecordingSpan(parent), _EMPTY)
+
+
+_EMPTY = otel_context.Context()
 
 
 @contextmanager

@@ -27,16 +27,21 @@ import nats.errors
 import nats.js.errors
 import structlog
 from nats.js import JetStreamContext
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from pydantic import ValidationError
 
 from minzheng_contracts import IntegrationEvent
 
 from .errors import UnpublishableEventError
 from .hint import AppendHint
+from .metrics import RELAY_PUBLISHED
 from .model import START, Checkpoint, Page, RecordedEvent
+from .observability import context_of, format_traceparent
 from .store import EventStore, PublicationCheck
 
 log = structlog.get_logger("minzheng.relay")
+tracer = trace.get_tracer("minzheng.relay")
 
 MSG_ID = "Nats-Msg-Id"
 HEADER_ALLOWANCE = 1024
@@ -184,10 +189,14 @@ class OutboxRelay:
         ack_timeout: float = 10.0,
         pipeline: int = 3,
         max_payload: int = DEFAULT_MAX_PAYLOAD,
+        service: str | None = None,
     ) -> None:
         self.store = store
         self.js = js
         self.name = name
+        self.service = service or name.removesuffix("-outbox")
+        """The producing service: the ``service`` label of the metrics, an attribute of the spans."""
+        self._published_metric = RELAY_PUBLISHED.labels(self.service)
         self.publication = publication
         self.stream_types = stream_types
         self.batch_size = batch_size
@@ -253,19 +262,44 @@ class OutboxRelay:
                 message = None
             outgoing.append((event, each_message(message)))
         futures: list[asyncio.Future[Any]] = []
+        spans: list[Span] = []
         try:
             for event, messages in outgoing:
                 for message in messages:
+                    headers = _headers(event, message)
+                    span = self._publish_span(event, message, headers)
+                    spans.append(span)
                     futures.append(
-                        await self.js.publish_async(
-                            message.subject, message.payload, headers=_headers(event, message)
-                        )
+                        await self.js.publish_async(message.subject, message.payload, headers=headers)
                     )
         except BaseException:
             for future in futures:
                 future.cancel()
+            _end_all(spans, "not published")
             raise
-        return _Batch(outgoing, futures, page.end, page.scanned)
+        return _Batch(outgoing, futures, page.end, page.scanned, spans)
+
+    def _publish_span(self, event: RecordedEvent, message: OutgoingMessage, headers: dict[str, str]) -> Span:
+        """The message's PRODUCER span ``<subject> publish``, a child of the trace stored with the
+        event; the ``traceparent`` sent is the span's own, so the consumer's span is its child. Ended
+        when the PubAck is in (``_settle``). With tracing off, the span is the stored context itself
+        (non-recording) and the header stays as stored."""
+        span = tracer.start_span(
+            f"{message.subject} publish",
+            context=context_of(event.traceparent),
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "nats",
+                "messaging.operation.type": "send",
+                "messaging.destination.name": message.subject,
+                "messaging.message.id": headers[MSG_ID],
+                "minzheng.event_type": event.event_type,
+                "minzheng.service": self.service,
+            },
+        )
+        if span.is_recording():
+            headers["traceparent"] = format_traceparent(span.get_span_context())
+        return span
 
     def _message(
         self, event: RecordedEvent
@@ -322,15 +356,22 @@ class OutboxRelay:
                 failed += 1
                 continue
             if message is not None:
+                span: Span | None = None
                 try:
                     for one in each_message(message):
-                        await self.js.publish(one.subject, one.payload, headers=_headers(event, one))
+                        headers = _headers(event, one)
+                        span = self._publish_span(event, one, headers)
+                        await self.js.publish(one.subject, one.payload, headers=headers)
+                        span.end()
                 except (nats.errors.Error, nats.js.errors.Error, TimeoutError) as exc:
+                    if span is not None:
+                        _end_all([span], type(exc).__name__)
                     log.warning(
                         "relay.redrive_failed", event_id=str(event.event_id), error=type(exc).__name__
                     )
                     failed += 1
                     continue
+                self._published_metric.inc(len(each_message(message)))
             async with self.store.pool.acquire() as conn:
                 await conn.execute(
                     "UPDATE outbox_parked SET redriven_at = now() WHERE relay = $1 AND event_id = $2",
@@ -348,11 +389,17 @@ class OutboxRelay:
             await asyncio.wait(batch.futures, timeout=self.ack_timeout)
         batch.cancel()  # a no-op on the acknowledged ones
         results = iter(batch.futures)
+        spans = iter(batch.spans)
         done, failure = 0, None
         for event, messages in batch.outgoing:
             for _ in messages:  # one future per message; an event is done when all of its are
                 future = next(results)
+                span = next(spans)
                 failure = TimeoutError("no PubAck in time") if future.cancelled() else future.exception()
+                if failure is not None:
+                    _end_all([span], repr(failure))
+                else:
+                    span.end()
                 if failure is not None and _refused_for_good(failure):
                     await self.park(event, f"the broker refused it: {failure}")
                     failure = None
@@ -361,6 +408,7 @@ class OutboxRelay:
             if failure is not None:
                 break
             done += 1
+        _end_all(list(spans), "not acknowledged: an earlier publication failed")
         if failure is None:
             last, moved = batch.end, batch.scanned
         elif done:
@@ -368,9 +416,12 @@ class OutboxRelay:
         else:
             last, moved = None, 0
         if last is not None:
-            await self._save(last, sum(len(m) for _, m in batch.outgoing[:done]))
+            acknowledged = sum(len(m) for _, m in batch.outgoing[:done])
+            await self._save(last, acknowledged)
             self._position = last
             self.published += done
+            if acknowledged:
+                self._published_metric.inc(acknowledged)
         if failure is not None:
             raise RelayPublishError(
                 f"publication stopped at event {batch.outgoing[done][0].event_id}: {failure!r}"
@@ -437,7 +488,7 @@ class OutboxRelay:
                 await self._hint.wait(self.idle_interval)
         finally:
             for batch in in_flight:
-                batch.cancel()
+                batch.abandon()
 
 
 @contextlib.contextmanager
@@ -485,10 +536,24 @@ class _Batch:
     futures: list[asyncio.Future[Any]]
     end: Checkpoint
     scanned: int
+    spans: list[Span] = field(default_factory=list)
+    """One publish span per future, ended as each is settled (or when the batch is given up)."""
 
     def cancel(self) -> None:
         for future in self.futures:
             future.cancel()
+
+    def abandon(self) -> None:
+        """The pump stopped with this batch in flight: its spans end as not acknowledged."""
+        self.cancel()
+        _end_all(self.spans, "the relay stopped before the PubAck")
+
+
+def _end_all(spans: list[Span], reason: str) -> None:
+    for span in spans:
+        if span.is_recording():
+            span.set_status(Status(StatusCode.ERROR, reason))
+            span.end()
 
 
 def _headers(event: RecordedEvent, message: OutgoingMessage) -> dict[str, str]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,6 +83,9 @@ class UnitOfWork:
         self._versions: dict[str, int] = {}
         self._states: dict[str, Any] = {}
         self.appended: list[AppendResult] = []
+        self.first_append_at: float | None = None
+        """``perf_counter`` at the unit's first append: ``run_unit`` observes from there to the
+        commit as ``mz_append_seconds``."""
 
     async def load(self, aggregate: Aggregate[S], stream_id: str) -> S:
         """The stream folded into a state (``initial()`` if it has no events). One read; the unit
@@ -131,6 +135,8 @@ class UnitOfWork:
     ) -> AppendResult:
         """Append built events (``record`` builds them from typed facts) in this transaction."""
         expected = self.version(stream_id) if expected_version is None else expected_version
+        if self.first_append_at is None:
+            self.first_append_at = time.perf_counter()
         result = await self.store.append(stream_id, stream_type, expected, events, conn=self.conn)
         self._versions[stream_id] = result.last_version
         self.appended.append(result)
@@ -158,10 +164,17 @@ async def run_unit(
     for attempt in range(1, max_attempts + 1):
         try:
             if conn is None:
-                async with store.pool.acquire() as own, own.transaction():
-                    return await unit(UnitOfWork(store, own, builder))
-            async with conn.transaction():  # a savepoint: a retry undoes only this unit
-                return await unit(UnitOfWork(store, conn, builder))
+                async with store.pool.acquire() as own:
+                    uow = UnitOfWork(store, own, builder)
+                    async with own.transaction():
+                        result = await unit(uow)
+            else:
+                uow = UnitOfWork(store, conn, builder)
+                async with conn.transaction():  # a savepoint: a retry undoes only this unit
+                    result = await unit(uow)
+            if uow.first_append_at is not None:  # committed (or, in a consumer, its savepoint released)
+                store.append_seconds.observe(time.perf_counter() - uow.first_append_at)
+            return result
         except (ConcurrencyError, asyncpg.UniqueViolationError) as exc:
             if attempt == max_attempts:
                 if isinstance(exc, ConcurrencyError):
