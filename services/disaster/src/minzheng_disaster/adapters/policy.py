@@ -17,8 +17,10 @@ county:
 - **Reads** (``incident.read``, ``sla.read``, ``stock.read``): every official role — village
   assistant, township caseworker and reviewer, county approver and standards officer — and the
   auditor (read-only, full history). Each read is still bounded by the caller's division.
-- **Not here**: the operator sees only operations (health, readiness, metrics), no case data;
-  provincial integration receives the published events, not this API.
+- **The duty team** (the operator, 值班): besides operations (health, readiness, metrics) it reads
+  the SLA boards (``sla.read``: ``GET /sla/board`` and an incident's board, shares and replay),
+  which name heads only by name and masked ID; no other case data.
+- **Not here**: provincial integration receives the published events, not this API.
 
 Jurisdiction (which places a permitted caller reaches) is not in this table: the handlers and
 queries bound every command and read by the token's division (``application/jurisdiction.py``).
@@ -53,6 +55,6 @@ DISASTER_POLICY = Policy(
         "relief.allocate": COUNTY,
         "stock.receive": COUNTY,
         "stock.read": READERS,
-        "sla.read": READERS,
+        "sla.read": READERS | {Role.OPERATOR},
     }
 )

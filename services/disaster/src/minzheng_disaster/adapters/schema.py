@@ -1,5 +1,6 @@
 """The disaster service's own tables: guard rows written with the events, and read models. The
-households' SLA clocks are the shared durable deadlines (kind ``relief-sla``) since 0002."""
+households' SLA clocks are the shared durable deadlines (kind ``relief-sla``) since 0002; the duty
+board's columns (the head's name and masked ID, the report's summary) since 0004."""
 
 from __future__ import annotations
 
@@ -82,6 +83,27 @@ MIGRATIONS = [
         CREATE TABLE delivery_ids (
             delivery_id uuid PRIMARY KEY, incident_id uuid NOT NULL, household text NOT NULL);
         CREATE INDEX incidents_reported ON incidents (reported_at DESC, incident_id);
+        """,
+    ),
+    Migration(
+        "0004_duty_board",
+        """
+        -- The duty team's SLA board (GET /sla/board): the head's name and masked ID on the household
+        -- row (never the clear ID: the operator reads it), the report's summary for a title.
+        -- Rows registered before: the name was not asked (''), the masked ID from the registration
+        -- event (address code and last four characters, as ResidentId.masked gives it).
+        ALTER TABLE affected ADD COLUMN head_name text NOT NULL DEFAULT '',
+            ADD COLUMN head_id text NOT NULL DEFAULT '';
+        UPDATE affected a SET head_name = coalesce(e.data->>'head_name', ''),
+            head_id = left(e.data->>'head', 6) || repeat('*', 8) || substr(e.data->>'head', 15)
+        FROM events e
+        WHERE e.stream_id = a.stream_id AND e.event_type = 'HouseholdRegistered';
+        ALTER TABLE incidents ADD COLUMN summary text;
+        UPDATE incidents i SET summary = e.data->>'summary'
+        FROM events e
+        WHERE e.stream_id = 'incident-' || i.incident_id::text AND e.event_type = 'DisasterReported';
+        -- open incidents: those with a household still waiting for relief
+        CREATE INDEX affected_undelivered ON affected (incident_id) WHERE delivered_at IS NULL;
         """,
     ),
 ]

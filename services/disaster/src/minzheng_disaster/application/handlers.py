@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from minzheng_contracts import ResidentId
 from minzheng_eventstore import deadlines
 from minzheng_eventstore.builder import Actor
 from minzheng_eventstore.context import ServiceContext
@@ -58,9 +59,21 @@ __all__ = [
 ]
 
 _INSERT_INCIDENT = (
-    "INSERT INTO incidents (incident_id, disaster_type, area, happened_at, reported_at, reporter) "
-    "VALUES ($1, $2, $3, $4, $5, $6)"
+    "INSERT INTO incidents (incident_id, disaster_type, area, happened_at, reported_at, reporter, summary) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)"
 )
+
+
+def masked_id(head: str) -> str:
+    """The head's resident ID as a read model an operator reads may hold it (``ResidentId.masked``:
+    address code and last four characters); an ID that does not parse (benchmarks' synthetic
+    keys) is masked the same way by position."""
+    try:
+        return ResidentId(head).masked
+    except ValueError:
+        return head[:6] + "*" * 8 + head[14:]
+
+
 _ALLOCATE = (
     "INSERT INTO allocations (incident_id, item, warehouse, allocated, allocated_at) "
     "VALUES ($1, $2, $3, $4, $5) "
@@ -127,6 +140,7 @@ async def report_incident(
                 happened_at,
                 reported_at,
                 reporter,
+                summary,
             )
         await uow.record(INCIDENT, stream, facts, jurisdiction=ctx.county, at=reported_at)
 
@@ -159,10 +173,12 @@ async def register_household(
     relocation: int,
     damage: Damage,
     needs: Mapping[str, bool],
+    head_name: str = "",
 ) -> dict[str, Any]:
     """An affected household (受灾户), with its SLA deadline written in the same transaction. The
     same registration sent again answers as the first time; other details for a household already
-    registered are refused (``id_reused``)."""
+    registered are refused (``id_reused``). The ``affected`` row keeps the head's name and masked
+    ID for the duty board (never the clear ID)."""
     if village.startswith(ctx.county):
         actor.require_within(village, "village")
     key = household_key(ctx.pseudonyms, incident_id, head)
@@ -192,12 +208,13 @@ async def register_household(
             vulnerable=vulnerable,
             terms=terms,
             now=now,
+            head_name=head_name,
         )
         if facts:
             await uow.conn.execute(
                 "INSERT INTO affected (incident_id, household_key, stream_id, village, township, members, "
-                "relocation, damage, vulnerable, registered_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                "relocation, damage, vulnerable, registered_at, head_name, head_id) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 incident_id,
                 str(key),
                 stream,
@@ -208,6 +225,8 @@ async def register_household(
                 damage.value,
                 vulnerable,
                 now,
+                head_name,
+                masked_id(head),
             )
         after = await uow.record(HOUSEHOLD, stream, facts, jurisdiction=village)
         r = after.registration

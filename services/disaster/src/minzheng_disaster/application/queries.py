@@ -60,6 +60,76 @@ async def board(
     return out
 
 
+_DUTY_BOARD = """
+WITH open_incidents AS (
+    SELECT i.incident_id, i.disaster_type, i.area, i.reported_at, i.summary FROM incidents i
+    WHERE (NOT EXISTS (SELECT 1 FROM affected a WHERE a.incident_id = i.incident_id)
+           OR EXISTS (SELECT 1 FROM affected a WHERE a.incident_id = i.incident_id
+                      AND a.delivered_at IS NULL))
+      AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM unnest(i.area) c
+                                        WHERE c LIKE $3 || '%' OR $3 LIKE c || '%'))
+), judged AS (
+    SELECT a.incident_id, a.township, a.stream_id, a.head_name, a.head_id, a.village, a.vulnerable,
+           d.due_at, d.warn_at,
+           CASE WHEN d.state = 'met' THEN 'met' WHEN $1 >= d.due_at THEN 'breached' ELSE 'pending' END
+               AS outcome
+    FROM open_incidents o
+    JOIN affected a ON a.incident_id = o.incident_id
+    JOIN deadlines d ON d.kind = $2 AND d.subject = a.stream_id
+    WHERE $3::text IS NULL OR a.village LIKE $3 || '%'
+), ranked AS (
+    SELECT *, outcome = 'pending' AND d_warn_passed AS at_risk,
+           CASE WHEN outcome = 'breached' THEN 0 WHEN outcome = 'met' THEN 3
+                WHEN d_warn_passed THEN 1 ELSE 2 END AS rank
+    FROM (SELECT *, warn_at IS NOT NULL AND $1 >= warn_at AS d_warn_passed FROM judged) j
+), townships AS (
+    SELECT incident_id, township,
+           count(*) FILTER (WHERE outcome = 'pending') AS pending,
+           count(*) FILTER (WHERE at_risk) AS at_risk,
+           count(*) FILTER (WHERE outcome = 'breached') AS breached,
+           count(*) FILTER (WHERE outcome = 'met') AS met,
+           json_agg(json_build_object(
+               'household', stream_id, 'head_name', head_name, 'head_id', head_id, 'village', village,
+               'vulnerable', vulnerable, 'outcome', outcome, 'at_risk', at_risk, 'deadline', due_at,
+               'seconds_left', CASE WHEN outcome = 'pending'
+                                    THEN floor(extract(epoch FROM due_at - $1))::bigint END)
+               ORDER BY rank, due_at, stream_id) AS households
+    FROM ranked GROUP BY incident_id, township
+), incidents_ AS (
+    SELECT incident_id,
+           sum(pending)::int AS pending, sum(at_risk)::int AS at_risk,
+           sum(breached)::int AS breached, sum(met)::int AS met,
+           json_agg(json_build_object('township', township, 'name', NULL, 'households', households)
+                    ORDER BY breached > 0 DESC, at_risk > 0 DESC, township) AS townships
+    FROM townships GROUP BY incident_id
+)
+SELECT json_build_object(
+    'generated_at', $1::timestamptz,
+    'incidents', coalesce(json_agg(json_build_object(
+        'incident_id', o.incident_id,
+        'title', o.disaster_type || ' · ' || array_to_string(o.area, ', ')
+                 || coalesce(': ' || left(o.summary, 120), ''),
+        'reported_at', o.reported_at,
+        'counts', json_build_object('pending', coalesce(c.pending, 0), 'at_risk', coalesce(c.at_risk, 0),
+                                    'breached', coalesce(c.breached, 0), 'met', coalesce(c.met, 0)),
+        'townships', coalesce(c.townships, '[]'::json))
+        ORDER BY o.reported_at DESC, o.incident_id), '[]'::json))::text
+FROM open_incidents o LEFT JOIN incidents_ c ON c.incident_id = o.incident_id
+"""
+
+
+async def duty_board(store: EventStore, now: datetime, *, scope: str | None = None) -> str:
+    """The duty team's board over every open incident (one with no household yet, or with one still
+    waiting for relief) that reaches ``scope``, as the JSON text of ``GET /sla/board``, built by
+    one SQL statement: per incident the counts and its townships (those with a breach first, then
+    those at risk, then by code), per township its households of ``scope``'s villages ordered
+    breached, at risk, pending (each by deadline), met. ``pending`` counts every household still
+    within its deadline, ``at_risk`` those of them past the warning point."""
+    async with store.pool.acquire() as conn:
+        text: str = await conn.fetchval(_DUTY_BOARD, now, SLA_DEADLINE, scope)
+    return text
+
+
 def shares(entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Share of households helped within the deadline, per incident and per township."""
 

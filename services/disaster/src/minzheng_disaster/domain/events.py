@@ -51,7 +51,8 @@ class StockReceived(DomainEvent):
 
 @dataclass(frozen=True, slots=True)
 class HouseholdRegistered(DomainEvent):
-    """An affected household (受灾户; stream ``affected-<incident>-<key>``), with its SLA clock."""
+    """An affected household (受灾户; stream ``affected-<incident>-<key>``), with its SLA clock.
+    ``head_name`` is the head's name as registered (``""`` on events recorded before it was asked)."""
 
     incident_id: str
     head: str
@@ -67,6 +68,7 @@ class HouseholdRegistered(DomainEvent):
     sla_terms: str
     minutes_after_report: int
     late_registration: bool
+    head_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

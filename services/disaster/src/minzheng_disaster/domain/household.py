@@ -122,6 +122,7 @@ def register(
     vulnerable: bool,
     terms: SlaTerms,
     now: datetime,
+    head_name: str = "",
 ) -> list[DomainEvent]:
     """Register an affected household. Its clock starts at the incident's REPORT time, whenever it
     is registered; a registration after the warning point is marked late."""
@@ -137,7 +138,7 @@ def register(
     if not any(village.startswith(code) for code in incident.area):
         raise DomainError("village_not_in_area", "the village is not in the incident's area", field="village")
     if state.registration is not None:
-        if same_registration(state.registration, village, members, relocation, damage, needs):
+        if same_registration(state.registration, village, members, relocation, damage, needs, head_name):
             return []  # the same registration sent again: its original answer
         raise Conflict(
             "id_reused",
@@ -161,6 +162,7 @@ def register(
             sla_terms=terms.terms_id,
             minutes_after_report=int((now - clock.reported_at).total_seconds() // 60),
             late_registration=now > clock.warn_at,
+            head_name=head_name,
         )
     ]
 
@@ -172,13 +174,15 @@ def same_registration(
     relocation: int,
     damage: Damage,
     needs: Mapping[str, bool],
+    head_name: str = "",
 ) -> bool:
-    return (r.village, r.members, r.relocation, r.damage, r.needs) == (
+    return (r.village, r.members, r.relocation, r.damage, r.needs, r.head_name) == (
         village,
         members,
         relocation,
         damage.value,
         dict(needs),
+        head_name,
     )
 
 
