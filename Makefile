@@ -5,9 +5,9 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-PACKAGES := kernel contracts eventstore infra bench $(wildcard services/*/pyproject.toml)
+PACKAGES := kernel contracts eventstore infra bench console $(wildcard services/*/pyproject.toml)
 EDITABLES := $(foreach p,$(PACKAGES),-e $(patsubst %/pyproject.toml,%,$(p)))
-PYPROJECTS := $(wildcard kernel/pyproject.toml contracts/pyproject.toml eventstore/pyproject.toml infra/pyproject.toml bench/pyproject.toml services/*/pyproject.toml)
+PYPROJECTS := $(wildcard kernel/pyproject.toml contracts/pyproject.toml eventstore/pyproject.toml infra/pyproject.toml bench/pyproject.toml console/pyproject.toml services/*/pyproject.toml)
 
 .PHONY: venv run test lint typecheck schemas bench bench-full faults fuzz clean-stack
 
@@ -34,7 +34,7 @@ lint: venv
 	$(PY) -m minzheng_contracts.compat contracts/schemas
 
 typecheck: venv
-	$(VENV)/bin/mypy kernel/src contracts/src eventstore/src infra/src bench/src $(wildcard services/*/src)
+	$(VENV)/bin/mypy kernel/src contracts/src eventstore/src infra/src bench/src console/src $(wildcard services/*/src)
 
 ## regenerate the committed JSON Schemas of the contracts, the catalogue's AsyncAPI and each service's
 SERVICE_DEFINITIONS := minzheng_assistance.service:ASSISTANCE minzheng_disaster.service:DISASTER minzheng_registry.service:REGISTRY minzheng_veterans.service:VETERANS minzheng_eldercare.service:ELDERCARE
