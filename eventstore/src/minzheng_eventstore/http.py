@@ -16,7 +16,6 @@ from fastapi_offline import FastAPIOffline
 from opentelemetry import trace
 from prometheus_client import generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from minzheng_kernel.errors import Forbidden
 
@@ -69,10 +68,13 @@ def command_of(app: Any, request: Request) -> str:
     route = request.scope.get("route")
     path = getattr(route, "path", None)
     if path is None:
-        for candidate in app.router.routes:
-            match, _ = candidate.matches(request.scope)
-            if match is Match.FULL:
-                path = getattr(candidate, "path", None)
+        from fastapi.routing import iter_route_contexts
+
+        wanted = request.scope.get("path", "")
+        for context in iter_route_contexts(app.routes):
+            regex = getattr(context, "path_regex", None)
+            if regex is not None and request.method in (context.methods or ()) and regex.match(wanted):
+                path = context.path
                 break
     return f"{request.method} {path or '(no route)'}"
 

@@ -341,7 +341,7 @@ WITH page AS (
     FROM page WHERE stream_id LIKE 'payment-%' AND version = 1 GROUP BY 1, 2, 3
 ), done AS (
     SELECT data->>'run_id' AS run_id, coalesce(data->>'period', data->>'policy_year', '') AS period,
-           extract(epoch FROM recorded_at)::float8 AS at
+           extract(epoch FROM recorded_at)::float8 AS at, position
     FROM page
     WHERE event_type LIKE '%Completed' AND jsonb_typeof(data->'run_id') = 'string'
       AND stream_id NOT LIKE 'payment-%'
@@ -363,8 +363,8 @@ class PaymentTally:
     """(programme, period) → [payments, total fen]."""
     runs: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
     """programme → run id → (period, last position seen)."""
-    completed: dict[str, tuple[str, float]] = field(default_factory=dict)
-    """run id → (period, completed at, unix time)."""
+    completed: dict[str, tuple[str, float, int]] = field(default_factory=dict)
+    """run id → (period, completed at (unix time), position of the completion)."""
 
     def read(
         self, last: dict[str, Any] | None, paid: list[dict[str, Any]], done: list[dict[str, Any]]
@@ -379,20 +379,43 @@ class PaymentTally:
                 seen = runs.get(row["run_id"])
                 runs[row["run_id"]] = (row["period"], max(int(row["at"]), seen[1] if seen else 0))
         for row in done:
-            self.completed[row["run_id"]] = (row["period"], float(row["at"]))
+            self.completed[row["run_id"]] = (row["period"], float(row["at"]), int(row["position"]))
         if last is None:
             self.caught_up = True
             return
         self.tx, self.position = str(last["tx"]), int(last["position"])
         self.caught_up = int(last["rows"]) < PAYMENT_PAGE
 
-    def latest_run(self, programme: str) -> str | None:
+    def _completions(self, programme: str) -> list[tuple[str, float, int]]:
+        """The completions of the programme's runs, and of later runs of a period it was paid for
+        (a repeated run finds everything paid: it writes no payment, only its completion)."""
         runs = self.runs.get(programme, {})
-        return max(runs, key=lambda run: runs[run][1]) if runs else None
+        periods = {period: at for period, at in runs.values()}
+        return [
+            done
+            for run, done in self.completed.items()
+            if run in runs or (done[0] in periods and done[2] > periods[done[0]])
+        ]
+
+    def incomplete(self, programme: str) -> bool:
+        """The programme's latest run (by its last payment) has no completion, and no later run of
+        the same period completed."""
+        runs = self.runs.get(programme, {})
+        if not runs:
+            return False
+        latest = max(runs, key=lambda run: runs[run][1])
+        period, at = runs[latest]
+        if latest in self.completed:
+            return False
+        return not any(done[0] == period and done[2] > at for done in self.completed.values())
 
     def last_completed(self, programme: str) -> tuple[str, float] | None:
-        done = [self.completed[run] for run in self.runs.get(programme, {}) if run in self.completed]
-        return max(done, key=lambda d: d[1]) if done else None
+        """(period, completed at) of the programme's last completed run."""
+        done = self._completions(programme)
+        if not done:
+            return None
+        period, at, _ = max(done, key=lambda d: d[2])
+        return period, at
 
 
 _TALLIES: weakref.WeakKeyDictionary[ServiceHost, PaymentTally] = weakref.WeakKeyDictionary()
@@ -421,8 +444,9 @@ async def _payments(host: ServiceHost, families: _Families) -> None:
         families.set("mz_payments", count, programme=programme, period=period)
         families.set("mz_payments_amount_fen", fen, programme=programme, period=period)
     for programme in sorted(tally.runs):
-        latest = tally.latest_run(programme)
-        families.set("mz_payment_run_incomplete", 0 if latest in tally.completed else 1, programme=programme)
+        families.set(
+            "mz_payment_run_incomplete", 1 if tally.incomplete(programme) else 0, programme=programme
+        )
         last = tally.last_completed(programme)
         if last is not None:
             families.set(
