@@ -19,8 +19,9 @@ Each is measured in four steps, each in µs per row:
   consumer in another process).
 
 Every round uses fresh resident IDs (so "cold" is cold); the table gives the minimum and the median
-of the rounds. The machine is shared: the minimum is the figure to compare (least disturbed), the
-median says how noisy the run was.
+of the rounds, in CPU time of this process (``time.process_time``: another process on a shared
+machine does not count, though it still slows this one's caches). The minimum is the figure to
+compare (least disturbed), the median says how noisy the run was.
 """
 
 from __future__ import annotations
@@ -140,9 +141,9 @@ def _timed(
     step: Callable[[Callable[[Any], object], list[Any]], None], fn: Callable[[Any], object], items: list[Any]
 ) -> float:
     gc.collect()
-    start = time.perf_counter()
+    start = time.process_time()
     step(fn, items)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def measure(

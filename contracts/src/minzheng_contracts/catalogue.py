@@ -6,10 +6,12 @@ in their own ``CONTRACTS``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
+from pydantic import ValidationError
 from pydantic_core import from_json
 
 from minzheng_contracts import archive, burial, eldercare, places, registry, veterans
@@ -90,6 +92,13 @@ def contract_for(event_type: str, version: int) -> ContractClass:
         raise UnknownContractError(event_type, version, known) from None
 
 
+#: The head of a message as the relay's serialiser writes it (the envelope's fields in order, no
+#: blanks): the contract is read from it without parsing the whole message twice.
+_HEAD: Final = re.compile(
+    rb'\{"event_id":"[0-9a-f-]{36}","event_type":"([A-Z][A-Za-z0-9]*)","schema_version":([1-9][0-9]{0,8}),'
+).match
+
+
 def parse_integration_event(raw: bytes | bytearray | str | Mapping[str, Any]) -> IntegrationEvent[Any]:
     """Validate a message (JSON bytes/str or a dict) against the contract named by its envelope.
 
@@ -97,6 +106,40 @@ def parse_integration_event(raw: bytes | bytearray | str | Mapping[str, Any]) ->
     :class:`ContractError` for a message that is not a JSON object, and pydantic's ``ValidationError``
     for an invalid event.
     """
+    if isinstance(raw, bytes | bytearray):
+        event = _parse_published(raw)
+        if event is not None:
+            return event
+    return _parse(raw)
+
+
+def _parse_published(raw: bytes | bytearray) -> IntegrationEvent[Any] | None:
+    """The event of a message in the relay's form, read with one JSON parse instead of two; ``None``
+    for any other message and for any message that does not validate (:func:`_parse` then gives the
+    answer, its error included).
+
+    The head names the contract only if it is the one ``event_type`` and the one ``schema_version``
+    key of the message: each written once (no ``\\u`` escape can spell another), and the head sits
+    at the top level. A message that validates this way is valid JSON, so :func:`_parse` would read
+    the same pair from it and validate it against the same contract, the same way."""
+    head = _HEAD(raw)
+    if (
+        head is None
+        or raw.count(b'"event_type"') != 1
+        or raw.count(b'"schema_version"') != 1
+        or b"\\u" in raw
+    ):
+        return None
+    contract = CONTRACTS.get((head.group(1).decode(), int(head.group(2))))
+    if contract is None:
+        return None
+    try:
+        return contract.model_validate_json(raw)
+    except ValidationError:
+        return None
+
+
+def _parse(raw: bytes | bytearray | str | Mapping[str, Any]) -> IntegrationEvent[Any]:
     if isinstance(raw, Mapping):
         header: Any = raw
     else:

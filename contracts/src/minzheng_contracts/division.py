@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Final, Literal
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -32,6 +33,12 @@ class DivisionCode(str):
     __slots__ = ()
 
     def __new__(cls, value: str) -> DivisionCode:
+        if type(value) is str and cls is DivisionCode:
+            return _of_text(value)  # the common case: a text, remembered
+        return cls._checked(value)
+
+    @classmethod
+    def _checked(cls, value: str) -> DivisionCode:
         if isinstance(value, DivisionCode):
             return value
         if not isinstance(value, str):
@@ -89,7 +96,7 @@ class DivisionCode(str):
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         return core_schema.no_info_after_validator_function(
-            cls,
+            _validate if cls is DivisionCode else cls,
             core_schema.str_schema(),
             serialization=core_schema.plain_serializer_function_ser_schema(
                 str, when_used="json", return_schema=core_schema.str_schema()
@@ -107,3 +114,18 @@ class DivisionCode(str):
             "level, 9 digits township (乡镇街道), 12 digits village (村社区).",
             "examples": ["330727", "330727101", "330727101201"],
         }
+
+
+@lru_cache(maxsize=1 << 14)
+def _of_text(value: str) -> DivisionCode:
+    """The code of a text, remembered (16,384 at most: a county has a few hundred villages, and
+    every event names its jurisdiction). A refusal raises and is not remembered; a code is an
+    immutable ``str``, so one instance serves every event that names it."""
+    return DivisionCode._checked(value)
+
+
+def _validate(value: str) -> DivisionCode:
+    """pydantic's validator of a :class:`DivisionCode` field, after its ``str`` check."""
+    if type(value) is str:
+        return _of_text(value)
+    return DivisionCode(value)

@@ -173,6 +173,8 @@ class IntegrationEvent(ContractModel, Generic[DataT]):
     @field_validator("producer")
     @classmethod
     def _producer_may_publish(cls, producer: str) -> str:
+        if producer in cls.__dict__.get("PRODUCERS", ()):
+            return producer  # a concrete contract's own producer (each one a service name)
         if _SERVICE.fullmatch(producer) is None:
             raise ValueError("producer must be a service name in lower snake case")
         if cls.is_concrete() and producer not in cls.PRODUCERS:

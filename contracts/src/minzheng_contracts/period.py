@@ -117,7 +117,7 @@ class Period:
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
-            cls._coerce,
+            _validate if cls is Period else cls._coerce,
             serialization=core_schema.plain_serializer_function_ser_schema(
                 str, when_used="json", return_schema=core_schema.str_schema()
             ),
@@ -139,3 +139,10 @@ class Period:
 def _parse_cached(text: str) -> Period:
     # contracts and events carry the same few months over and over (every payment of a run)
     return Period._parse(text)
+
+
+def _validate(value: Any) -> Period:
+    """pydantic's validator of a :class:`Period` field: a text (remembered) or a period."""
+    if type(value) is str:
+        return _parse_cached(value)
+    return Period._coerce(value)
