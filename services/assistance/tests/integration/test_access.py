@@ -36,6 +36,7 @@ PARAMS = {
     "/audit/history": {"stream": "household-1"},
     "/audit/state": {"stream": "household-1", "as_of": "2026-03-01T00:00:00+08:00"},
     "/audit/explain": {"payment": "payment-1"},
+    "/operations/trace": {"correlation_id": HID},
 }
 """Query parameters a route needs (its only required one)."""
 
@@ -69,8 +70,9 @@ def test_every_route_declares_a_permission_of_the_table() -> None:
     table = {name for name, _ in ASSISTANCE_POLICY}
     assert used == table, (used - table, table - used)
     # every route of the service (34 of its own, five of them review steps; no POST /divisions: the
-    # divisions are the registry's), /metrics and the kit's three audit reads
-    assert len(ROUTES) == 38
+    # divisions are the registry's), /metrics, the kit's three audit reads and its seven
+    # operations routes (ops_http)
+    assert len(ROUTES) == 45
     assert ("get", "/metrics", "operations.metrics") in ROUTES
     # nobody reads a free-text official header any more
     for item in SPEC["paths"].values():
@@ -159,6 +161,14 @@ OUTSIDE: dict[str, dict[str, str | None]] = {
         "GET /audit/history": "stream",
         "GET /audit/state": "stream",
         "GET /audit/explain": "payment",
+        # the kit's operations API: an operator or auditor of the whole county only
+        "GET /operations/summary": "service",
+        "GET /operations/events": "stream",
+        "GET /operations/event-types": "service",
+        "GET /operations/dead-letters": "service",
+        "POST /operations/redrive": "consumer",
+        "GET /operations/deadlines": "kind",
+        "GET /operations/trace": "correlation_id",
     },
 }
 # township 102 reads the county's standards (they apply to it): not in its list of refusals
