@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import pytest
 from faststream.nats import NatsBroker
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 
 from minzheng_eventstore import (
     DurableConsumer,
@@ -17,7 +22,10 @@ from minzheng_eventstore import (
     OutboxRelay,
     raw_event_publication,
 )
+from minzheng_eventstore.observability import format_traceparent
 from minzheng_eventstore.store import Connection
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 async def test_trace_continues_from_command_to_consumer(
@@ -66,3 +74,96 @@ async def test_trace_continues_from_command_to_consumer(
     finally:
         await broker.stop()
     assert seen == [command_trace]
+
+
+@pytest.fixture
+def finished() -> Iterator[InMemorySpanExporter]:
+    """The spans this test ends, from the process's SDK provider (installed once per process)."""
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider):
+        provider = TracerProvider()
+        trace.set_tracer_provider(provider)
+    assert isinstance(provider, TracerProvider)
+    exporter = InMemorySpanExporter()
+    processor = SimpleSpanProcessor(exporter)
+    provider.add_span_processor(processor)
+    yield exporter
+    exporter.shutdown()  # the processor stays (a provider cannot drop one), its exporter takes no more
+
+
+def _one(spans: list[ReadableSpan], name: str) -> ReadableSpan:
+    [span] = [s for s in spans if s.name == name]
+    return span
+
+
+async def test_publish_and_process_spans_link_the_command_to_the_next_hop(
+    store: EventStore, stack, nats_admin, test_stream, finished: InMemorySpanExporter
+) -> None:  # type: ignore[no-untyped-def]
+    stream, prefix = test_stream
+    tracer = trace.get_tracer("test")
+    with tracer.start_as_current_span("POST /cases"):
+        await store.append("case-1", "case", 0, [NewEvent(event_type="Opened", data={}, occurred_at=NOW)])
+    relay = OutboxRelay(
+        store, nats_admin.jetstream(), name="tracing-outbox", publication=raw_event_publication(prefix)
+    )
+    assert await relay.run_once() == 1
+    spans = list(finished.get_finished_spans())
+    command, append = _one(spans, "POST /cases"), _one(spans, "append case")
+    subject = f"{prefix}.case.opened"
+    publish = _one(spans, f"{subject} publish")
+    assert append.parent is not None and append.parent.span_id == command.context.span_id
+    assert publish.parent is not None and publish.parent.span_id == append.context.span_id
+    assert publish.context.trace_id == command.context.trace_id and publish.kind is SpanKind.PRODUCER
+    stored = (await store.read_stream("case-1"))[0]
+    assert publish.attributes is not None and dict(publish.attributes) == {
+        "messaging.system": "nats",
+        "messaging.operation.type": "send",
+        "messaging.destination.name": subject,
+        "messaging.message.id": str(stored.event_id),
+        "minzheng.event_type": "Opened",
+        "minzheng.service": "tracing",
+    }
+    # what went on the wire is the publish span's own context, not the stored one
+    sent = await nats_admin.jetstream().get_last_msg(stream, subject)
+    assert sent.headers["traceparent"] == format_traceparent(publish.context)
+    assert stored.traceparent == format_traceparent(append.context)
+
+    async def handle(msg: Incoming, conn: Connection) -> None:
+        await store.append(
+            "reaction-1", "reaction", 0, [NewEvent(event_type="Reacted", data={}, occurred_at=NOW)], conn=conn
+        )
+
+    consumer = DurableConsumer(
+        store,
+        service="tracing",
+        purpose="spans",
+        version=1,
+        stream=stream,
+        subject=f"{prefix}.case.>",
+        handler=handle,
+    )
+    broker = NatsBroker(stack.nats_admin_url, logger=None)
+    consumer.register(broker)
+    await broker.start()
+    try:
+        for _ in range(200):
+            if consumer.applied:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await broker.stop()
+    spans = list(finished.get_finished_spans())
+    process = _one(spans, f"{subject} process")
+    assert process.kind is SpanKind.CONSUMER
+    assert process.parent is not None and process.parent.span_id == publish.context.span_id
+    assert process.context.trace_id == command.context.trace_id
+    attributes = dict(process.attributes or {})
+    assert attributes["messaging.message.id"] == str(stored.event_id)
+    assert attributes["messaging.destination.name"] == subject
+    assert attributes["minzheng.consumer"] == "tracing-spans-v1"
+    assert attributes["minzheng.event_type"] == "Opened"
+    assert attributes["minzheng.delivery_count"] == 1 and attributes["minzheng.stream_sequence"] == sent.seq
+    reaction_append = _one(spans, "append reaction")
+    assert reaction_append.parent is not None and reaction_append.parent.span_id == process.context.span_id
+    reacted = (await store.read_stream("reaction-1"))[0]
+    assert reacted.traceparent == format_traceparent(reaction_append.context)  # the next hop continues it
