@@ -21,6 +21,7 @@ yaml = pytest.importorskip("yaml")  # PyYAML (installed with schemathesis in the
 
 MONITORING = Path(__file__).resolve().parents[1] / "monitoring"
 RULES = MONITORING / "alerts.yml"
+RULE_TESTS = MONITORING / "alerts_test.yml"
 DASHBOARD = MONITORING / "grafana" / "minzheng.json"
 
 PROMQL_WORDS = frozenset(
@@ -142,12 +143,23 @@ def test_the_alerts_the_duty_team_needs_are_there() -> None:
     assert RECTIFICATION in overdue and BURIAL_RECTIFICATION in overdue
 
 
+def test_the_rules_unit_tests_cover_every_alert() -> None:
+    tests = yaml.safe_load(RULE_TESTS.read_text(encoding="utf-8"))
+    assert tests["rule_files"] == [RULES.name]
+    tested = {case["alertname"] for test in tests["tests"] for case in test["alert_rule_test"]}
+    assert tested == {rule["alert"] for rule in _rules()}
+    for test in tests["tests"]:
+        for series in test["input_series"]:
+            assert problems_of(series["series"]) == [], series["series"]
+
+
 @pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
-def test_promtool_accepts_the_rules() -> None:
+def test_promtool_accepts_the_rules_and_they_fire_as_their_unit_tests_say() -> None:
     promtool = shutil.which("promtool")
     assert promtool is not None
-    done = subprocess.run([promtool, "check", "rules", str(RULES)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+    for command in (["check", "rules", str(RULES)], ["test", "rules", str(RULE_TESTS)]):
+        done = subprocess.run([promtool, *command], capture_output=True, text=True, cwd=MONITORING)
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 def _panels(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
