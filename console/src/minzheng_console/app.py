@@ -26,6 +26,8 @@ from .config import Settings
 from .i18n import LANGUAGES, kind_label, language, translator
 
 HERE = Path(__file__).parent
+DEADLINE_STATES = ("open", "pending", "overdue", "met", "cancelled", "all")
+"""The deadlines page's filter: ``open`` is pending and overdue (two reads of each service)."""
 MAX_FORM = 16_384
 
 
@@ -208,11 +210,11 @@ def create_app(
         user = current(request)
         if user is None:
             return to_login(request)
-        state = state if state in ("open", "pending", "overdue", "met", "all") else "open"
+        state = state if state in DEADLINE_STATES else "open"
         asked = ("pending", "overdue") if state == "open" else (state,)
         rounds = await asyncio.gather(
             *(
-                services.each("/operations/deadlines", user.headers, state=s, kind=kind or None, limit=500)
+                services.each("/operations/deadlines", user.headers, state=s, kind=kind or None, limit=200)
                 for s in asked
             )
         )
@@ -296,6 +298,7 @@ def create_app(
                 since=_moment(since),
                 until=_moment(until),
                 after=after if after.isdigit() else None,
+                order="desc",
                 limit=50,
             ),
         )

@@ -103,7 +103,8 @@ class IncidentView:
 def shape_board(
     board: Mapping[str, Any], *, rows: int, query: str | None = None, expand: Iterable[str] = ()
 ) -> list[IncidentView]:
-    """Every incident's townships, those with breaches (then at risk) first; within a township the
+    """Every incident (those with breaches, then at risk, first) and its townships, those with
+    breaches (then at risk) first; within a township the
     households breached, at risk, pending by deadline, then met; the first ``rows`` of each unless
     the township is expanded (``incident:township`` in ``expand``). ``query`` keeps the
     households whose head, masked ID, village or stream id contains it."""
@@ -147,7 +148,14 @@ def shape_board(
         townships.sort(key=lambda t: (-t.counts["breached"], -t.counts["at_risk"], t.township))
         view.townships = townships
         shaped.append(view)
+    # the incidents with breaches first, then those with households at risk (else as the service
+    # ordered them: newest report first)
+    shaped.sort(key=lambda i: (-_sum(i, "breached"), -_sum(i, "at_risk")))
     return shaped
+
+
+def _sum(incident: IncidentView, key: str) -> int:
+    return sum(t.counts[key] for t in incident.townships)
 
 
 # -------------------------------------------------------------------------------------- deadlines
