@@ -10,15 +10,17 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from minzheng_assistance.entrypoints.app import Assistance
 from minzheng_contracts import make_resident_id, mask_resident_ids
 from minzheng_contracts.places import DivisionRecorded, DivisionRecordedData
-from minzheng_eventstore import deadlines
+from minzheng_eventstore import EventStore, NewEvent, deadlines
 from minzheng_eventstore.clock import ManualClock
 from minzheng_eventstore.host import ServiceSettings
+from minzheng_eventstore.model import NO_STREAM
+from minzheng_eventstore.ops_queries import last_payment_run
 from minzheng_eventstore.testing import ServiceClient, bearer, oidc_settings, refused, running_service
 
 CST = timezone(timedelta(hours=8))
@@ -366,3 +368,42 @@ async def test_the_operations_api_of_a_running_service(fresh_database: str, stac
             "outside_jurisdiction",
             "consumer",
         )
+
+
+async def test_the_last_payment_run_while_it_runs_and_once_its_summary_is_recorded(store: EventStore) -> None:
+    at = datetime(2026, 8, 1, 9, 0, tzinfo=CST)
+    assert await last_payment_run(store) is None
+    run_id = str(uuid.uuid4())
+
+    def paid(case: int, fen: int, run: str | None) -> NewEvent:
+        data = {"programme": "pension", "period": "2026-08", "amount_fen": fen, "run_id": run}
+        return NewEvent(event_type="PensionPaid", data=data, occurred_at=at)
+
+    # a back payment outside any run is no run
+    await store.append("payment-0-2026-08", "payment", NO_STREAM, [paid(0, 5, None)])
+    assert await last_payment_run(store) is None
+    for case, fen in ((1, 100), (2, 250)):
+        await store.append(f"payment-{case}-2026-08", "payment", NO_STREAM, [paid(case, fen, run_id)])
+    running = await last_payment_run(store)
+    assert running == {
+        "programme": "pension",
+        "period": "2026-08",
+        "state": "running",
+        "started_at": at.astimezone(UTC).isoformat(),
+        "completed_at": None,
+        "payments": 2,
+        "total_fen": 350,
+        "run_id": run_id,
+    }
+    later = at + timedelta(minutes=3)
+    summary = {"run_id": run_id, "period": "2026-08", "paid": 2, "total_fen": 350}
+    await store.append(
+        "pension-run-2026-08",
+        "pension_run",
+        NO_STREAM,
+        [NewEvent(event_type="PensionRunCompleted", data=summary, occurred_at=later)],
+    )
+    done = await last_payment_run(store)
+    assert done is not None and done["state"] == "completed"
+    assert [datetime.fromisoformat(done[k]) for k in ("started_at", "completed_at")] == [at, later]
+    assert (done["programme"], done["payments"], done["total_fen"]) == ("pension", 2, 350)
