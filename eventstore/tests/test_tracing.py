@@ -167,3 +167,35 @@ async def test_publish_and_process_spans_link_the_command_to_the_next_hop(
     assert reaction_append.parent is not None and reaction_append.parent.span_id == process.context.span_id
     reacted = (await store.read_stream("reaction-1"))[0]
     assert reacted.traceparent == format_traceparent(reaction_append.context)  # the next hop continues it
+
+
+async def test_a_bulk_of_one_trace_shares_one_publish_span(
+    store: EventStore, nats_admin, test_stream, finished: InMemorySpanExporter
+) -> None:  # type: ignore[no-untyped-def]
+    stream, prefix = test_stream
+    with trace.get_tracer("test").start_as_current_span("POST /payment-runs"):
+        await store.create_streams_once(
+            "payment",
+            [
+                (f"payment-{n}", [NewEvent(event_type="Issued", data={"n": n}, occurred_at=NOW)])
+                for n in range(3)
+            ],
+        )
+    with trace.get_tracer("test").start_as_current_span("POST /cases"):
+        await store.append("case-9", "payment", 0, [NewEvent(event_type="Issued", data={}, occurred_at=NOW)])
+    relay = OutboxRelay(
+        store, nats_admin.jetstream(), name="bulk-outbox", publication=raw_event_publication(prefix)
+    )
+    assert await relay.run_once() == 4
+    subject = f"{prefix}.payment.issued"
+    publishes = [s for s in finished.get_finished_spans() if s.name == f"{subject} publish"]
+    assert len(publishes) == 2  # one per stored trace: the run's three events, the command's one
+    bulk = next(s for s in publishes if (s.attributes or {}).get("messaging.batch.message_count") == 3)
+    single = next(s for s in publishes if s is not bulk)
+    assert "messaging.message.id" not in (bulk.attributes or {})
+    assert (single.attributes or {})["messaging.message.id"]
+    js = nats_admin.jetstream()
+    sent = [await js.get_msg(stream, seq) for seq in range(1, 5)]
+    assert [m.headers["traceparent"] for m in sent] == [format_traceparent(bulk.context)] * 3 + [
+        format_traceparent(single.context)
+    ]

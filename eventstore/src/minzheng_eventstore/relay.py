@@ -263,11 +263,21 @@ class OutboxRelay:
             outgoing.append((event, each_message(message)))
         futures: list[asyncio.Future[Any]] = []
         spans: list[Span] = []
+        # one publish span per stored trace and subject in the page: a command's one event gets a
+        # span of its own, a bulk run's thousands (one unit of work, one trace) share one
+        sizes = collections.Counter((e.traceparent, m.subject) for e, messages in outgoing for m in messages)
+        groups: dict[tuple[str | None, str], tuple[Span, str | None]] = {}
         try:
             for event, messages in outgoing:
                 for message in messages:
                     headers = _headers(event, message)
-                    span = self._publish_span(event, message, headers)
+                    key = (event.traceparent, message.subject)
+                    group = groups.get(key)
+                    if group is None:
+                        group = groups[key] = self._publish_span(event, message, headers, sizes[key])
+                    span, traceparent = group
+                    if traceparent is not None:
+                        headers["traceparent"] = traceparent
                     spans.append(span)
                     futures.append(
                         await self.js.publish_async(message.subject, message.payload, headers=headers)
@@ -279,27 +289,34 @@ class OutboxRelay:
             raise
         return _Batch(outgoing, futures, page.end, page.scanned, spans)
 
-    def _publish_span(self, event: RecordedEvent, message: OutgoingMessage, headers: dict[str, str]) -> Span:
-        """The message's PRODUCER span ``<subject> publish``, a child of the trace stored with the
-        event; the ``traceparent`` sent is the span's own, so the consumer's span is its child. Ended
-        when the PubAck is in (``_settle``). With tracing off, the span is the stored context itself
-        (non-recording) and the header stays as stored."""
+    def _publish_span(
+        self, event: RecordedEvent, message: OutgoingMessage, headers: dict[str, str], size: int = 1
+    ) -> tuple[Span, str | None]:
+        """The PRODUCER span ``<subject> publish`` of ``size`` messages of one stored trace, a child
+        of that trace (the ``traceparent`` stored with the event), and the ``traceparent`` to send in
+        its place, so that the consumer's span is the publish span's child (``None`` with tracing
+        off: the span is then the stored context itself and the header stays as stored). Ended when
+        the PubAcks are in (``_settle``)."""
+        attributes: dict[str, str | int] = {
+            "messaging.system": "nats",
+            "messaging.operation.type": "send",
+            "messaging.destination.name": message.subject,
+            "minzheng.event_type": event.event_type,
+            "minzheng.service": self.service,
+        }
+        if size == 1:
+            attributes["messaging.message.id"] = headers[MSG_ID]
+        else:
+            attributes["messaging.batch.message_count"] = size
         span = tracer.start_span(
             f"{message.subject} publish",
             context=context_of(event.traceparent),
             kind=SpanKind.PRODUCER,
-            attributes={
-                "messaging.system": "nats",
-                "messaging.operation.type": "send",
-                "messaging.destination.name": message.subject,
-                "messaging.message.id": headers[MSG_ID],
-                "minzheng.event_type": event.event_type,
-                "minzheng.service": self.service,
-            },
+            attributes=attributes,
         )
-        if span.is_recording():
-            headers["traceparent"] = format_traceparent(span.get_span_context())
-        return span
+        if not span.is_recording():
+            return span, None
+        return span, format_traceparent(span.get_span_context())
 
     def _message(
         self, event: RecordedEvent
@@ -360,7 +377,9 @@ class OutboxRelay:
                 try:
                     for one in each_message(message):
                         headers = _headers(event, one)
-                        span = self._publish_span(event, one, headers)
+                        span, traceparent = self._publish_span(event, one, headers)
+                        if traceparent is not None:
+                            headers["traceparent"] = traceparent
                         await self.js.publish(one.subject, one.payload, headers=headers)
                         span.end()
                 except (nats.errors.Error, nats.js.errors.Error, TimeoutError) as exc:
@@ -398,8 +417,6 @@ class OutboxRelay:
                 failure = TimeoutError("no PubAck in time") if future.cancelled() else future.exception()
                 if failure is not None:
                     _end_all([span], repr(failure))
-                else:
-                    span.end()
                 if failure is not None and _refused_for_good(failure):
                     await self.park(event, f"the broker refused it: {failure}")
                     failure = None
@@ -409,6 +426,9 @@ class OutboxRelay:
                 break
             done += 1
         _end_all(list(spans), "not acknowledged: an earlier publication failed")
+        for span in batch.spans:  # the rest were acknowledged (a shared span is ended once)
+            if span.is_recording():
+                span.end()
         if failure is None:
             last, moved = batch.end, batch.scanned
         elif done:
