@@ -21,7 +21,7 @@ from minzheng_eventstore import EventStore, install
 from minzheng_eventstore.dsn import sqlalchemy_url
 from minzheng_infra.stack import EmbeddedStack
 
-from . import asof, domain, eldercare_check, eldercare_run, eslib, platform, raw, registry, veterans
+from . import asof, domain, eldercare_check, eldercare_run, eslib, platform, raw, registry, tracing, veterans
 from .append import AppendFigures, measure_append
 
 
@@ -281,10 +281,25 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
             stack, console, 20_000 if sizes is QUICK else eldercare_check.ELDERS
         )
         rows += await eldercare_run.rows(stack, console, 20_000 if sizes is QUICK else eldercare_run.ELDERS)
+        rows += await tracing.rows(stack, console, quick=sizes is QUICK)
     finally:
         stack.stop()
         shutil.rmtree(stack.root, ignore_errors=True)
     return rows
+
+
+async def run_only(case: str, sizes: Sizes, console: Console) -> list[Row]:
+    """One case of the table on a stack of its own (``--only tracing``)."""
+    stack = EmbeddedStack.ephemeral()
+    stack.start()
+    stack.provision()
+    try:
+        if case == "tracing":
+            return await tracing.rows(stack, console, quick=sizes is QUICK)
+        raise SystemExit(f"no case {case!r}")
+    finally:
+        stack.stop()
+        shutil.rmtree(stack.root, ignore_errors=True)
 
 
 async def _registry_rows(
@@ -411,7 +426,7 @@ def render(rows: list[Row], console: Console, title: str) -> None:
     for r in rows:
         ref = f"{r.reference} {r.reference_value:,.0f}" if r.reference_value else r.reference
         ratio = f"{r.ratio:.0%}" if r.ratio is not None else ""
-        precise = r.unit in ("ms", "s", "% of a core", "core-s")
+        precise = r.unit in ("ms", "s", "% of a core", "core-s", "%")
         value = f"{r.value:,.1f} {r.unit}" if precise else f"{r.value:,.0f} {r.unit}"
         table.add_row(r.figure, value, ref, ratio, r.target)
     console.print(table)
@@ -425,11 +440,14 @@ def main() -> None:
         "--full", action="store_true", help="the sizes of the issue (100k payment run, 5M events)"
     )
     parser.add_argument("--json", type=Path, default=Path(".bench/results.json"))
+    parser.add_argument(
+        "--only", choices=("tracing",), help="one case alone (tracing: tracing off against on, alternating)"
+    )
     args = parser.parse_args()
     sizes = FULL if args.full else QUICK
     console = Console()
     started = time.perf_counter()
-    rows = asyncio.run(run(sizes, console))
+    rows = asyncio.run(run_only(args.only, sizes, console) if args.only else run(sizes, console))
     render(
         rows,
         console,
