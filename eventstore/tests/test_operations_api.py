@@ -195,6 +195,9 @@ async def test_the_operations_api_of_a_running_service(fresh_database: str, stac
             ({"type": "Household Applied"}, "type"),
             ({"stream": "-x"}, "stream"),
             ({"after": -1}, "after"),
+            ({"after": 2**63}, "after"),
+            ({"since": "9999-12-31T23:59:59-14:00"}, "since"),
+            ({"since": "2026-07-02T00:00:00+08:00", "until": "2026-07-01T00:00:00+08:00"}, "until"),
         ):
             invalid(await a.get("/operations/events", expect=None, headers=operator, **params), field)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -54,6 +54,8 @@ Reader = Annotated[Actor, permit(OPERATIONS_READ)]
 Redriver = Annotated[Actor, permit(OPERATIONS_REDRIVE)]
 
 KIND_PATTERN = r"^[A-Za-z][A-Za-z0-9_.:-]{0,99}$"
+MAX_POSITION = 2**63 - 1
+"""A position is a PostgreSQL bigint."""
 
 
 # ----------------------------------------------------------------------------------- the answers
@@ -236,7 +238,10 @@ def _moment(text: str | None, field: str) -> datetime | None:
         raise DomainError("invalid_time", "not an ISO 8601 date and time", field=field) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise DomainError("time_without_offset", "give the time with its offset (e.g. +08:00)", field=field)
-    return moment
+    try:  # the database keeps UTC: a time at the calendar's edge has none
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise DomainError("invalid_time", "out of the range of times kept", field=field) from None
 
 
 Moment = Annotated[str | None, Query(max_length=40, description="ISO 8601 with its offset")]
@@ -326,7 +331,9 @@ def ops_router(sources: OpsSources) -> APIRouter:
         ] = None,
         since: Moment = None,
         until: Moment = None,
-        after: Annotated[int | None, Query(ge=0, description="the position to continue after")] = None,
+        after: Annotated[
+            int | None, Query(ge=0, le=MAX_POSITION, description="the position to continue after")
+        ] = None,
         order: Annotated[
             Literal["asc", "desc"], Query(description="`desc`: newest first, `after` continues below")
         ] = "asc",
