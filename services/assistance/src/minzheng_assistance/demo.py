@@ -7,6 +7,13 @@ runs it as written).
 
 The standards are the figures of the domain catalogue (F0 L143, L215: urban 488 → 528 → 552 yuan,
 rural 352 → 396 → 442 yuan a month); the other parameters are illustrative demo values.
+
+The demo's one case across services (``CASE_PERSON``, the same resident ID in the veterans,
+eldercare and registry demos): a 90-year-old of village 330727101201 living alone on 低保
+(``CASE_HOUSEHOLD``, approved a month ago), who is also an entitled veteran and an elder with an
+allowance, and whose death the registry's demo registers: under ``make run`` the registry's
+``DeathRegistered`` reaches this service's ``assistance-deaths-v1`` and ends the case, in the
+death's correlation. Seeded on its own (a county seeded before this case existed gets it too).
 """
 
 from __future__ import annotations
@@ -61,6 +68,12 @@ def demo_household_id(n: int) -> uuid.UUID:
 
 READY = (demo_household_id(10), demo_household_id(11))
 """Households on notice whose notice has ended, with no objection: ready to approve."""
+CASE_HOUSEHOLD = demo_household_id(12)
+"""The household of the demo's case across services: ``CASE_PERSON`` alone, 低保 (rural)."""
+CASE_PERSON = make_resident_id(COUNTY, date(1936, 3, 15), 718)
+"""The demo's one person known to assistance, veterans and eldercare, whose death the registry
+registers (the same ID in each service's demo)."""
+CASE_VILLAGE = "330727101201"
 
 
 def _person(n: int) -> str:
@@ -80,8 +93,39 @@ class _Backdated(ServiceContext):
 
 async def seed_demo(service: ServiceContext) -> None:
     async with service.store.pool.acquire() as conn:
-        if await conn.fetchval("SELECT count(*) FROM divisions"):
+        seeded = bool(await conn.fetchval("SELECT count(*) FROM divisions"))
+    if not seeded:
+        await _county(service)
+    await _case(service)
+
+
+async def _case(service: ServiceContext) -> None:
+    """``CASE_PERSON``'s household, applied 40 days ago, reviewed, on notice, approved (once)."""
+    async with service.store.pool.acquire() as conn:
+        if await conn.fetchval(
+            "SELECT 1 FROM events WHERE stream_id = $1 LIMIT 1", f"household-{CASE_HOUSEHOLD}"
+        ):
             return
+    clock = ManualClock(datetime.now(UTC) - timedelta(days=40))
+    ctx = _Backdated(service.host, COUNTY, demo_clock=clock)
+    actor = Actor("demo-seed")
+    hid = await h.apply_household(
+        ctx,
+        actor,
+        household_id=CASE_HOUSEHOLD,
+        programme="dibao_rural",
+        residence=CASE_VILLAGE,
+        members=[Member(CASE_PERSON.reveal(), "self", 0, "unable_to_work")],
+        official_relative=False,
+    )
+    for step in (Step.INVESTIGATION, Step.ECONOMIC_CHECK, Step.APPRAISAL, Step.TOWNSHIP_REVIEW):
+        await h.record_step(ctx, actor, hid, step, True, "demo")
+    await h.post_notice(ctx, actor, hid)
+    clock.advance(timedelta(days=8))
+    await h.approve(ctx, Actor("demo-approver"), hid, "A")
+
+
+async def _county(service: ServiceContext) -> None:
     clock = ManualClock(datetime.now(UTC) - timedelta(days=40))
     ctx = _Backdated(service.host, COUNTY, demo_clock=clock)
     actor = Actor("demo-seed")

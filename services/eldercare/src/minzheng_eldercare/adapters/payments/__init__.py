@@ -27,7 +27,7 @@ from minzheng_eventstore.kit import BackgroundDef, ProjectionDef
 from ...application.payments import overpayments
 from ...domain.payments.events import PAYMENT_EVENTS
 from ..common import OFFICIALS
-from . import http, ledger, roll
+from . import demo, http, ledger, roll
 from .publication import PUBLISHERS
 
 AREA = Area(
@@ -45,6 +45,7 @@ AREA = Area(
         ProjectionDef(ledger.NAME, ledger.project, stream_types=ledger.STREAM_TYPES, reset=ledger.reset),
     ],
     background=[BackgroundDef(overpayments.NAME, overpayments.background)],
+    seed_demo=demo.seed_demo,
 )
 
 __all__ = ["AREA"]

@@ -42,9 +42,9 @@ from ...domain.burial import BURIAL_EVENTS
 from ...domain.burial.cemetery import CemeteryKind, PlotType
 from ..common import OFFICIALS
 from . import cemeteries as cemetery_routes
+from . import demo, schema
 from . import funerals as funeral_routes
 from . import illegal as illegal_routes
-from . import schema
 from .common import DEMO_CEMETERY
 from .publication import PUBLISHERS
 
@@ -113,5 +113,5 @@ AREA = Area(
     },
     subscriptions=[RECIPIENTS],
     background=[BackgroundDef("burial-deadlines", run_scheduler)],
-    seed_demo=seed_demo,
+    seed_demo=demo.with_illegal_burial(seed_demo),
 )

@@ -1,15 +1,25 @@
-"""Demo data of the marriage area [assume]: a few marriages, an open divorce application and a
-death, entered as the registrar would (idempotent: fixed ids; a second run changes nothing)."""
+"""Demo data of the marriage area [assume]: a few marriages, an open divorce application (its
+30-day cooling-off window, 离婚冷静期, a pending deadline) and deaths, entered as the registrar would
+(idempotent: fixed ids; a second run changes nothing).
+
+One of the deaths closes the demo's one case across services: ``CASE_PERSON`` (the same resident
+ID in the assistance, veterans and eldercare demos: a 低保 recipient, an entitled veteran with a
+pension and an elder with an allowance) died yesterday. Under ``make run`` every service is seeded
+before it serves and the consumers read the REGISTRY stream from its start, so each of the three
+knows the person when the ``DeathRegistered`` reaches it: assistance ends the 低保 case, veterans the
+pension (and opens the death case), eldercare the allowance, all in the death's correlation (one
+case on the console's timeline, ``GET /operations/trace?correlation_id=``)."""
 
 from __future__ import annotations
 
 import contextlib
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from minzheng_contracts import make_resident_id
 from minzheng_eventstore import Actor
 from minzheng_eventstore.context import ServiceContext
+from minzheng_kernel.calendar import local_date
 from minzheng_kernel.errors import DomainError
 
 from ...application.marriage import handlers as h
@@ -21,6 +31,9 @@ COUPLES = (
 )
 APPLICATION = uuid.UUID("0d3a0000-0000-4000-8000-00000000df01")
 DEATH = uuid.UUID("0d3a0000-0000-4000-8000-00000000dd01")
+CASE_DEATH = uuid.UUID("0d3a0000-0000-4000-8000-00000000dd02")
+CASE_PERSON = make_resident_id("330727", date(1936, 3, 15), 718)
+CASE_VILLAGE = "330727101201"
 
 
 async def seed_demo(ctx: ServiceContext) -> None:
@@ -57,4 +70,15 @@ async def seed_demo(ctx: ServiceContext) -> None:
             residence=f"{office}101201",
             office=office,
             registration_id=DEATH,
+        )
+    with contextlib.suppress(DomainError):
+        await h.register_death(
+            ctx,
+            tool,
+            deceased=CASE_PERSON,
+            date_of_death=local_date(ctx.clock.now()) - timedelta(days=1),
+            place=CASE_VILLAGE,
+            residence=CASE_VILLAGE,
+            office=office,
+            registration_id=CASE_DEATH,
         )

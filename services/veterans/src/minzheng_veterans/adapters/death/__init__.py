@@ -20,7 +20,7 @@ from minzheng_eventstore.kit import Subscription
 from ...application.death.policy import on_death_registered
 from ...domain.death.case import CASE_EVENTS
 from ..common import OFFICIALS
-from . import http, publication
+from . import demo, http, publication
 
 DEATHS = Subscription(
     "deaths",
@@ -43,4 +43,5 @@ AREA = Area(
         "death.read": OFFICIALS,
     },
     subscriptions=[DEATHS],
+    seed_demo=demo.seed_demo,
 )

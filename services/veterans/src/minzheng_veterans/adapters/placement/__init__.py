@@ -35,5 +35,5 @@ AREA = Area(
         "placement.read": OFFICIALS,
     },
     background=[BackgroundDef("placement-deadlines", run_scheduler)],
-    seed_demo=demo.seed_demo,
+    seed_demo=demo.seed_with_pending,
 )

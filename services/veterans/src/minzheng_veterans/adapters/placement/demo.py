@@ -2,7 +2,11 @@
 urban and 43 rural conscripts), all reported on time, the NCOs placed by 安排工作 through the
 steps, the conscripts 自主就业; trainees 50 driving + 18 e-commerce. 68 enrolments for 58 soldiers
 do not reconcile with "trainees among those received": the figures flag it (``problems``), the
-data is kept as the catalogue gives it. Idempotent."""
+data is kept as the catalogue gives it. Idempotent.
+
+Under ``make run`` (``seed_with_pending``, the area's seed) one more soldier: discharged five days
+ago and not reported yet, so the reporting deadline (报到期限) is pending on the operations
+console; ``seed_demo`` alone is the catalogue's figures."""
 
 from __future__ import annotations
 
@@ -62,3 +66,24 @@ async def seed_demo(ctx: ServiceContext) -> None:
                     await h.enrol(ctx, tool, sid, course=s.Course.DRIVING)
                 if n > 58 - E_COMMERCE:
                     await h.enrol(ctx, tool, sid, course=s.Course.E_COMMERCE)
+
+
+PENDING = str(uuid.UUID(int=0x5D1E << 96 | 0xFFFF))
+"""The soldier received, not reported yet: the reporting deadline runs."""
+
+
+async def seed_with_pending(ctx: ServiceContext) -> None:
+    """The catalogue's soldiers, and one discharged five days ago still to report (once)."""
+    await seed_demo(ctx)
+    today = local_date(ctx.clock.now())
+    with contextlib.suppress(Conflict):
+        await h.receive(
+            ctx,
+            Actor("demo-seed"),
+            soldier_id=PENDING,
+            resident_id=make_resident_id("330727", date(2003, 6, 1), 591),
+            residence=TOWNSHIPS[1],
+            record=ServiceRecord(Rank.CONSCRIPT, 2),
+            household=s.Household.RURAL,
+            discharge_approved_on=today - timedelta(days=5),
+        )
