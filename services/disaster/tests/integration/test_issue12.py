@@ -255,7 +255,7 @@ async def test_household_stream_ids_are_keyed_pseudonyms_with_no_resident_id(dis
             )
         ]
         keys = [r["household_key"] for r in await conn.fetch("SELECT household_key FROM affected")]
-    assert len(heads) == 10  # the demo's nine and this one
+    assert len(heads) == 24  # the demo's nine, the duty board's fourteen and this one
     id_shaped = re.compile(r"\d{17}[\dX]")
     for stream in streams:
         assert not id_shaped.search(stream), stream

@@ -12,6 +12,9 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from minzheng_contracts import make_resident_id
+from minzheng_disaster.adapters.schema import MIGRATIONS
+from minzheng_disaster.demo import BOARD, BOARD_HOUSEHOLDS, seed_demo
+from minzheng_disaster.domain.events import HOUSEHOLD_EVENTS, HouseholdRegistered
 from minzheng_eventstore.testing import refused
 
 if TYPE_CHECKING:
@@ -228,3 +231,66 @@ async def test_a_head_name_is_bounded_and_part_of_the_registration(disaster: Run
     async with a.service.host.store.pool.acquire() as conn:
         data = await conn.fetchval("SELECT data FROM events WHERE event_type = 'HouseholdRegistered'")
     assert '"head_name": "张三"' in data
+
+
+async def test_the_demo_seeds_a_live_board_once(disaster: Running) -> None:
+    a = disaster
+    ctx = a.service.context()
+    await seed_demo(ctx)
+    async with a.service.host.store.pool.acquire() as conn:
+        events = await conn.fetchval("SELECT count(*) FROM events")
+    await seed_demo(ctx)  # as a second `make run` does: nothing more
+    async with a.service.host.store.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM events") == events
+    got = await board(a, headers=a.as_caller("operator", division="330727"))
+    demo = next(i for i in got["incidents"] if i["incident_id"] == str(BOARD))
+    assert demo["counts"] == {"pending": 7, "at_risk": 5, "breached": 3, "met": 4}
+    assert [t["township"] for t in demo["townships"]] == ["330727102", "330727101"]
+    rows = [h for t in demo["townships"] for h in t["households"]]
+    assert len(rows) == len(BOARD_HOUSEHOLDS)
+    assert all(h["head_name"] for h in rows) and sum(h["vulnerable"] for h in rows) == 4
+    # a live countdown: 25 minutes left in village 101-203, the soonest pending household first
+    first = next(t for t in demo["townships"] if t["township"] == "330727101")["households"][0]
+    assert (first["village"], first["at_risk"], first["seconds_left"]) == ("330727101203", True, 25 * 60)
+
+
+async def test_households_registered_before_the_board_are_back_filled_by_the_migration(
+    disaster: Running,
+) -> None:
+    a = disaster
+    iid = await report(a, ["330727101"], summary="before the board")
+    stream = await register(a, iid, "A", "330727101201", "张三")
+    async with a.service.host.store.pool.acquire() as conn:
+        # the rows as 0003 left them: no name, no masked ID, no summary
+        await conn.execute("UPDATE affected SET head_name = '', head_id = ''")
+        await conn.execute("UPDATE incidents SET summary = NULL")
+        migration = next(m for m in MIGRATIONS if m.id == "0004_duty_board")
+        for statement in migration.sql.split(";"):
+            lines = [line for line in statement.strip().splitlines() if not line.strip().startswith("--")]
+            if lines and lines[0].lstrip().startswith("UPDATE"):
+                await conn.execute("\n".join(lines))
+        row = await conn.fetchrow("SELECT head_name, head_id FROM affected WHERE stream_id = $1", stream)
+        summary = await conn.fetchval("SELECT summary FROM incidents")
+    assert (row["head_name"], row["head_id"]) == ("张三", HEADS["A"][:6] + "********" + HEADS["A"][14:])
+    assert summary == "before the board"
+
+
+def test_a_registration_recorded_before_the_name_was_asked_reads_with_an_empty_name() -> None:
+    old = {
+        "incident_id": "i",
+        "head": HEADS["A"],
+        "village": "330727101201",
+        "members": 1,
+        "relocation": 0,
+        "damage": "light",
+        "needs": {},
+        "vulnerable": False,
+        "registered_at": "2026-07-14T06:00:00+08:00",
+        "deadline": "2026-07-15T06:00:00+08:00",
+        "warn_at": "2026-07-15T00:00:00+08:00",
+        "sla_terms": "sla:default",
+        "minutes_after_report": 0,
+        "late_registration": False,
+    }
+    event = HOUSEHOLD_EVENTS.load("HouseholdRegistered", old)
+    assert isinstance(event, HouseholdRegistered) and event.head_name == ""

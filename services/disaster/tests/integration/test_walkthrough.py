@@ -11,7 +11,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from minzheng_disaster.demo import seed_demo
+from minzheng_disaster.demo import BOARD, seed_demo
 from minzheng_eventstore.testing import parse_curl, readme_walkthrough
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ async def test_the_readme_walkthrough_runs_as_written_on_the_demo(disaster: Runn
             values[name] = stack.issuer.mint(subject=minted[name], roles=[role], division=division)
         elif name not in values:
             values[name] = shlex.split(value)[0]
-    assert {"TOKEN", "REVIEWER", "APPROVER"} <= set(minted), minted
+    assert {"TOKEN", "REVIEWER", "APPROVER", "DUTY"} <= set(minted), minted
     answers: list[tuple[str, Any, Any]] = []
     for line in commands:
         method, url, headers, body = parse_curl(line, values)
@@ -50,6 +50,9 @@ async def test_the_readme_walkthrough_runs_as_written_on_the_demo(disaster: Runn
         assert response.status_code < 300, (line, response.status_code, response.text)
         answers.append((f"{method} {path}", response.json(), response.headers))
     incidents = answers[0][1]["items"]
+    duty = next(body for what, body, _ in answers if what == "GET /sla/board")
+    on_duty = {i["incident_id"] for i in duty["incidents"]}
+    assert {"d15a57e4-0000-4000-8000-000000000001", str(BOARD)} <= on_duty
     assert any(i["incident_id"] == "d15a57e4-0000-4000-8000-000000000001" for i in incidents)
     deliveries = [(body, h) for what, body, h in answers if what.endswith("/deliveries")]
     first, again = deliveries

@@ -92,15 +92,15 @@ WITH open_incidents AS (
                'household', stream_id, 'head_name', head_name, 'head_id', head_id, 'village', village,
                'vulnerable', vulnerable, 'outcome', outcome, 'at_risk', at_risk, 'deadline', due_at,
                'seconds_left', CASE WHEN outcome = 'pending'
-                                    THEN floor(extract(epoch FROM due_at - $1))::bigint END)
-               ORDER BY rank, due_at, stream_id) AS households
+                                    THEN floor(date_part('epoch', due_at - $1))::bigint END)
+               ORDER BY rank, due_at, stream_id COLLATE "C") AS households
     FROM ranked GROUP BY incident_id, township
 ), incidents_ AS (
     SELECT incident_id,
            sum(pending)::int AS pending, sum(at_risk)::int AS at_risk,
            sum(breached)::int AS breached, sum(met)::int AS met,
            json_agg(json_build_object('township', township, 'name', NULL, 'households', households)
-                    ORDER BY breached > 0 DESC, at_risk > 0 DESC, township) AS townships
+                    ORDER BY breached > 0 DESC, at_risk > 0 DESC, township COLLATE "C") AS townships
     FROM townships GROUP BY incident_id
 )
 SELECT json_build_object(
