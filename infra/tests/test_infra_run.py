@@ -284,3 +284,27 @@ def test_a_second_supervisor_on_the_same_folder_is_refused(
         assert first.interrupt() == 0
     finally:
         first.kill()
+
+
+def test_a_demo_module_anywhere_in_the_package_declares_seed_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from minzheng_infra.config import ServiceSpec
+    from minzheng_infra.services import has_demo_seed
+
+    for package, module in (
+        ("minzheng_toplevel", "demo.py"),
+        ("minzheng_areas", "adapters/marriage/demo.py"),
+        ("minzheng_nodemo", "adapters/marriage/seed.py"),
+    ):
+        path = tmp_path / package / module
+        path.parent.mkdir(parents=True)
+        (tmp_path / package / "__init__.py").write_text("")
+        path.write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def spec(package: str) -> ServiceSpec:
+        return ServiceSpec(package, package, 1, package, package, ())
+
+    assert has_demo_seed(spec("minzheng_toplevel")) and has_demo_seed(spec("minzheng_areas"))
+    assert not has_demo_seed(spec("minzheng_nodemo")) and not has_demo_seed(spec("minzheng_absent"))

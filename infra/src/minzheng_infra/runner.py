@@ -351,11 +351,11 @@ def print_services(
         return
     console.print(f"\n[bold]console[/]: {console_run.url}")
     if console_run.token is None:
-        console.print("  log in with a token of your OIDC issuer (roles operator and auditor)")
+        console.print(f"  log in at {console_run.url}login with a token of your OIDC issuer")
         return
     roles = " and ".join(CONSOLE_ROLES)
     console.print(
-        f"  log in with this token (roles {roles}, county {DEMO_COUNTY}, "
+        f"  log in at {console_run.url}login with this token (roles {roles}, county {DEMO_COUNTY}, "
         f"{CONSOLE_TOKEN_HOURS} h; also in {console_run.token_path}):"
     )
     console.print(console_run.token, markup=False, highlight=False, soft_wrap=True)

@@ -68,7 +68,9 @@ def trace_env(root: Path, name: str) -> dict[str, str]:
 
 
 def has_demo_seed(spec: ServiceSpec) -> bool:
-    """A package declares ``seed-demo`` by having a ``demo`` module (looked up without importing it)."""
+    """A package declares ``seed-demo`` by having a ``demo`` module anywhere in it: its own
+    (``<package>/demo.py`` or ``demo/``) or an area's (``adapters/<area>/demo.py``), looked up
+    without importing anything."""
     try:
         found = importlib.util.find_spec(spec.package)
     except (ImportError, ValueError):
@@ -76,7 +78,7 @@ def has_demo_seed(spec: ServiceSpec) -> bool:
     if found is None or not found.submodule_search_locations:
         return False
     return any(
-        (Path(location) / "demo.py").exists() or (Path(location) / "demo" / "__init__.py").exists()
+        any(Path(location).rglob("demo.py")) or any(Path(location).rglob("demo/__init__.py"))
         for location in found.submodule_search_locations
     )
 
