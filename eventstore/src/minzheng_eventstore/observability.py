@@ -258,53 +258,71 @@ def _flags(parent: SpanContext | None) -> int:
 
 
 def _span_json(span: ReadableSpan) -> dict[str, Any]:
+    """One span in the JSON mapping; the common case (string attributes, no events or links, no
+    status) in straight-line code: this runs once per span in the exporter's thread."""
     ctx = span.get_span_context()
     assert ctx is not None
     parent = span.parent
+    out: dict[str, Any] = {"traceId": f"{ctx.trace_id:032x}", "spanId": f"{ctx.span_id:016x}"}
+    if ctx.trace_state:
+        out["traceState"] = ",".join(f"{k}={v}" for k, v in ctx.trace_state.items())
+    if parent is not None:
+        out["parentSpanId"] = f"{parent.span_id:016x}"
+        out["flags"] = _REMOTE_KNOWN | _REMOTE if parent.is_remote else _REMOTE_KNOWN
+    else:
+        out["flags"] = _REMOTE_KNOWN
+    if span.name:
+        out["name"] = span.name
+    out["kind"] = span.kind.value + 1
+    if span.start_time:
+        out["startTimeUnixNano"] = str(span.start_time)
+    if span.end_time:
+        out["endTimeUnixNano"] = str(span.end_time)
+    attributes = span.attributes
+    if attributes:
+        out["attributes"] = [
+            {"key": k, "value": {"stringValue": v} if type(v) is str else _value_json(v)}
+            for k, v in attributes.items()
+        ]
+    if span.dropped_attributes:
+        out["droppedAttributesCount"] = span.dropped_attributes
+    if span.events:
+        out["events"] = [
+            _omit_empty(
+                {
+                    "timeUnixNano": str(e.timestamp) if e.timestamp else None,
+                    "name": e.name,
+                    "attributes": _attributes_json(e.attributes),
+                    "droppedAttributesCount": e.dropped_attributes,
+                }
+            )
+            for e in span.events
+        ]
+    if span.dropped_events:
+        out["droppedEventsCount"] = span.dropped_events
+    if span.links:
+        out["links"] = [
+            _omit_empty(
+                {
+                    "traceId": f"{link.context.trace_id:032x}",
+                    "spanId": f"{link.context.span_id:016x}",
+                    "attributes": _attributes_json(link.attributes),
+                    "droppedAttributesCount": link.dropped_attributes,
+                    "flags": _flags(link.context),
+                }
+            )
+            for link in span.links
+        ]
+    if span.dropped_links:
+        out["droppedLinksCount"] = span.dropped_links
     status = span.status
-    return _omit_empty(
-        {
-            "traceId": f"{ctx.trace_id:032x}",
-            "spanId": f"{ctx.span_id:016x}",
-            "traceState": ",".join(f"{k}={v}" for k, v in ctx.trace_state.items())
-            if ctx.trace_state
-            else None,
-            "parentSpanId": f"{parent.span_id:016x}" if parent is not None else None,
-            "flags": _flags(parent),
-            "name": span.name,
-            "kind": span.kind.value + 1,
-            "startTimeUnixNano": str(span.start_time) if span.start_time else None,
-            "endTimeUnixNano": str(span.end_time) if span.end_time else None,
-            "attributes": _attributes_json(span.attributes),
-            "droppedAttributesCount": span.dropped_attributes,
-            "events": [
-                _omit_empty(
-                    {
-                        "timeUnixNano": str(e.timestamp) if e.timestamp else None,
-                        "name": e.name,
-                        "attributes": _attributes_json(e.attributes),
-                        "droppedAttributesCount": e.dropped_attributes,
-                    }
-                )
-                for e in span.events
-            ],
-            "droppedEventsCount": span.dropped_events,
-            "links": [
-                _omit_empty(
-                    {
-                        "traceId": f"{link.context.trace_id:032x}",
-                        "spanId": f"{link.context.span_id:016x}",
-                        "attributes": _attributes_json(link.attributes),
-                        "droppedAttributesCount": link.dropped_attributes,
-                        "flags": _flags(link.context),
-                    }
-                )
-                for link in span.links
-            ],
-            "droppedLinksCount": span.dropped_links,
-            "status": _omit_empty({"code": status.status_code.value, "message": status.description}),
-        }
+    code = status.status_code.value
+    out["status"] = (
+        {}
+        if not code and not status.description
+        else _omit_empty({"code": code, "message": status.description})
     )
+    return out
 
 
 def _scope_json(scope: Any) -> dict[str, Any]:
