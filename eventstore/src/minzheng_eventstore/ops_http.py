@@ -412,12 +412,19 @@ def ops_router(sources: OpsSources) -> APIRouter:
         if body.relay and sources.publication is None:
             raise NotFound("no_relay", "this service publishes nothing", field="relay")
         done: dict[str, dict[str, int]] = {}
-        if body.consumer is not None:
-            for name, (redriven, failed) in (await ctx.host.redrive(only=body.consumer)).items():
-                done[name] = {"redriven": redriven, "failed": failed}
-        if body.relay:
-            redriven, failed = await ctx.host.redrive_outbox()
-            done["relay"] = {"redriven": redriven, "failed": failed}
+        try:
+            if body.consumer is not None:
+                for name, (redriven, failed) in (await ctx.host.redrive(only=body.consumer)).items():
+                    done[name] = {"redriven": redriven, "failed": failed}
+            if body.relay:
+                redriven, failed = await ctx.host.redrive_outbox()
+                done["relay"] = {"redriven": redriven, "failed": failed}
+        except Exception as exc:  # what was done before the fault is recorded with it, then raised
+            with contextlib.suppress(Exception):
+                await record_action(
+                    ctx, actor, "redrive", body.model_dump(), {**done, "fault": type(exc).__name__}
+                )
+            raise
         recorded = await record_action(ctx, actor, "redrive", body.model_dump(), done)
         return {"service": ctx.service, "redriven": done, "recorded": recorded}
 
