@@ -26,7 +26,7 @@ from minzheng_eventstore.host import ServiceSettings
 from minzheng_eventstore.identity import OidcSettings, Role
 from minzheng_eventstore.kit import Service, ServiceDefinition, Subscription
 from minzheng_eventstore.payments import MonthlyRun
-from minzheng_eventstore.scrape import EXPOSED_METRICS, township_of
+from minzheng_eventstore.scrape import EXPOSED_METRICS, PaymentTally, township_of
 from minzheng_eventstore.testing import ServiceClient, oidc_settings, running_service
 from minzheng_kernel.events import DomainEvent
 
@@ -304,6 +304,31 @@ async def test_a_source_that_fails_does_not_take_the_scrape_down(
     assert not [k for k in samples if k[0] == "mz_deadlines"]
     async with client.service.host.store.pool.acquire() as conn:
         await conn.execute("ALTER TABLE dead_letters_gone RENAME TO dead_letters")
+
+
+def test_a_payment_tally_judges_the_latest_run_of_programmes_whose_runs_complete() -> None:
+    tally = PaymentTally()
+
+    def paid(programme: str, period: str, run: str, at: int) -> dict[str, Any]:
+        return {"programme": programme, "period": period, "run_id": run, "n": 2, "fen": "300", "at": at}
+
+    last = {"tx": "9", "position": 9, "rows": 9}
+    tally.read(last, [paid("dibao", "2026-06", "r1", 2), paid("conscript", "2026-06", "c1", 3)], [])
+    assert not tally.incomplete("dibao") and not tally.incomplete("conscript")  # none seen complete
+    tally.read(last, [], [{"run_id": "r1", "period": "2026-06", "at": 100.0, "position": 4}])
+    assert tally.last_completed("dibao") == ("2026-06", 100.0) and not tally.incomplete("dibao")
+    tally.read(last, [paid("dibao", "2026-07", "r2", 5)], [])
+    assert tally.incomplete("dibao")  # the July run started and did not complete
+    assert not tally.incomplete("conscript")  # its service records no completion: not judged
+    tally.read(last, [], [{"run_id": "r3", "period": "2026-07", "at": 200.0, "position": 7}])
+    assert not tally.incomplete("dibao")  # a repeated July run (nothing left to pay) completed
+    assert tally.last_completed("dibao") == ("2026-07", 200.0)
+    assert tally.totals == {
+        ("dibao", "2026-06"): [2, 300],
+        ("conscript", "2026-06"): [2, 300],
+        ("dibao", "2026-07"): [2, 300],
+    }
+    assert tally.caught_up and (tally.tx, tally.position) == ("9", 9)
 
 
 def test_townships_of_villages_townships_and_counties() -> None:

@@ -31,7 +31,8 @@ programme ``data.programme`` or else its event type, its period ``data.period`` 
 ``policy_year``), its amount ``data.amount_fen`` (or ``premium_fen``) and its run ``data.run_id``;
 a run is complete when an event of a type ending in ``Completed`` names its ``run_id`` (the
 services' ``PaymentRunCompleted``, ``PensionRunCompleted``, ``AllowanceRunCompleted``,
-``InsuranceEnrolmentCompleted``). The event log is read past a checkpoint in the global order,
+``InsuranceEnrolmentCompleted``); a programme none of whose runs was ever seen to complete is
+not judged (``PaymentTally.incomplete``). The event log is read past a checkpoint in the global order,
 at most ``PAYMENT_PAGE`` rows per scrape, so a scrape stays cheap; after a restart the tally
 catches up over a few scrapes (``mz_payments_tally_caught_up`` is 0 meanwhile).
 """
@@ -405,9 +406,11 @@ class PaymentTally:
 
     def incomplete(self, programme: str) -> bool:
         """The programme's latest run (by its last payment) has no completion, and no later run of
-        the same period completed."""
+        the same period completed. Only a programme whose runs are seen to complete is judged: a
+        service that records no completion for some run (veterans' conscript allowances) would
+        otherwise show it incomplete for ever."""
         runs = self.runs.get(programme, {})
-        if not runs:
+        if not runs or not self._completions(programme):
             return False
         latest = max(runs, key=lambda run: runs[run][1])
         period, at = runs[latest]
