@@ -7,8 +7,8 @@ ID in the assistance, veterans and eldercare demos: a 低保 recipient, an entit
 pension and an elder with an allowance) died yesterday. Under ``make run`` every service is seeded
 before it serves and the consumers read the REGISTRY stream from its start, so each of the three
 knows the person when the ``DeathRegistered`` reaches it: assistance ends the 低保 case, veterans the
-pension (and opens the death case), eldercare the allowance, all in the death's correlation (one
-case on the console's timeline, ``GET /operations/trace?correlation_id=``)."""
+pension (and opens the death case), eldercare the allowance, all in the death's correlation
+(``CASE_CORRELATION``: one case on the console's timeline, ``GET /operations/trace?correlation_id=``)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ COUPLES = (
 APPLICATION = uuid.UUID("0d3a0000-0000-4000-8000-00000000df01")
 DEATH = uuid.UUID("0d3a0000-0000-4000-8000-00000000dd01")
 CASE_DEATH = uuid.UUID("0d3a0000-0000-4000-8000-00000000dd02")
+CASE_CORRELATION = uuid.UUID("0d3a0000-0000-4000-8000-00000000cc01")
+"""The correlation id of the case's death (the console's case search finds the path by it): the
+registry's events and the other services' reactions carry it."""
 CASE_PERSON = make_resident_id("330727", date(1936, 3, 15), 718)
 CASE_VILLAGE = "330727101201"
 
@@ -74,7 +77,7 @@ async def seed_demo(ctx: ServiceContext) -> None:
     with contextlib.suppress(DomainError):
         await h.register_death(
             ctx,
-            tool,
+            Actor("demo-seed", correlation_id=CASE_CORRELATION, jurisdiction=ctx.county),
             deceased=CASE_PERSON,
             date_of_death=local_date(ctx.clock.now()) - timedelta(days=1),
             place=CASE_VILLAGE,
