@@ -221,7 +221,10 @@ async def platform(stack: Any) -> AsyncIterator[Platform]:
             server, task, url = await _serve(services[name].app())
             running.append((server, task))
             urls[name] = url
-        console_settings = Settings(services=urls, secret=b"console-test", poll_seconds=1.0, board_rows=25)
+        # a generous timeout: the machine running the tests may be busy
+        console_settings = Settings(
+            services=urls, secret=b"console-test", poll_seconds=1.0, board_rows=25, timeout=20.0
+        )
         server, task, console = await _serve(create_app(console_settings))
         running.append((server, task))
         p = Platform(

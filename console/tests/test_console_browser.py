@@ -147,7 +147,8 @@ async def test_deadlines_events_and_health_pages(platform: Platform, browser: An
     cards = page.locator("[data-testid=health-service]")
     assert await cards.count() == 5
     ready = await page.locator("[data-testid=readiness]").all_inner_texts()
-    assert ready == ["ready"] * 5, ready
+    failed = await page.locator("[data-testid=failed-service]").all_inner_texts()
+    assert ready == ["ready"] * 5, (ready, failed)
     assert await page.locator("[data-testid=consumer-lag]").count() >= 5
     await page.screenshot(path=str(SCREENSHOTS / "health.png"), full_page=True)
     await page.context.close()

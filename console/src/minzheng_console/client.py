@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Answer:
     """The JSON body (also of a refusal, e.g. /ready's 503 with its checks)."""
     error: str | None = None
     """The service's error code and message, or why it could not be reached."""
+    timed_out: bool = False
 
     @property
     def ok(self) -> bool:
@@ -28,11 +30,11 @@ class Answer:
 
     @property
     def problem(self) -> str | None:
-        """unreachable, unauthorized, forbidden, not_found, server_error or refused (other 4xx)."""
+        """timeout, unreachable, unauthorized, forbidden, not_found, server_error or refused (other 4xx)."""
         if self.ok:
             return None
         if self.status is None:
-            return "unreachable"
+            return "timeout" if self.timed_out else "unreachable"
         return {401: "unauthorized", 403: "forbidden", 404: "not_found"}.get(
             self.status, "server_error" if self.status >= 500 else "refused"
         )
@@ -91,17 +93,18 @@ class Services:
             response = await self._http.request(
                 method, f"{base}{path}", headers=dict(headers), params=clean, json=json
             )
+        except httpx.TimeoutException as exc:
+            return Answer(service, None, error=f"timeout: {type(exc).__name__}", timed_out=True)
         except httpx.HTTPError as exc:
             return Answer(service, None, error=f"{type(exc).__name__}: {exc}"[:200])
-        if 200 <= response.status_code < 300:
-            try:
-                return Answer(service, response.status_code, response.json())
-            except ValueError:
-                return Answer(service, 502, error="not JSON")
         try:
-            body = response.json()
-        except ValueError:
+            body = orjson.loads(response.content) if response.content else None
+        except orjson.JSONDecodeError:
+            if 200 <= response.status_code < 300:
+                return Answer(service, 502, error="not JSON")
             body = None
+        if 200 <= response.status_code < 300:
+            return Answer(service, response.status_code, body)
         return Answer(service, response.status_code, body, error=_error_text(response))
 
     async def get(self, service: str, path: str, headers: Mapping[str, str], **params: Any) -> Answer:

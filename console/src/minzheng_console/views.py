@@ -4,6 +4,7 @@ path across services."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -184,6 +185,14 @@ def merge_deadlines(answers: Sequence[Answer]) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------------- case timeline
+
+
+STREAM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{0,199}$")
+"""What the services take as a stream id (a correlation id, a UUID, may start with a digit)."""
+
+
+def is_stream_id(text: str) -> bool:
+    return STREAM_ID.match(text) is not None
 
 
 def is_uuid(text: str) -> bool:
