@@ -52,6 +52,10 @@ BOARD_HOUSEHOLDS = [
 ]
 
 
+FIRST_NAMES = ["郑国强", "王秀兰", "冯建军", "陈桂英", "褚志明", "卫玉兰", "蒋海涛", "沈春梅"]
+"""The heads of the first demo flood's eight households."""
+
+
 def board_head(n: int) -> str:
     return make_resident_id("330727", date(1940 + 3 * n, 1 + n % 12, 2 + n), 100 + n).reveal()
 
@@ -176,6 +180,7 @@ async def _seed_first(ctx: ServiceContext) -> None:
             relocation=n % 2,
             damage=[Damage.LIGHT, Damage.SEVERE, Damage.COLLAPSED][n % 3],
             needs={"cash": True, "quilts": True},
+            head_name=FIRST_NAMES[n],
         )
     for n, head in enumerate(heads[:4]):  # helped in time (registered and helped just now)
         await h.deliver(
@@ -212,5 +217,6 @@ async def _seed_first(ctx: ServiceContext) -> None:
         relocation=1,
         damage=Damage.COLLAPSED,
         needs={"shelter": True},
+        head_name="韩德福",
     )
     await raise_due(ctx)
