@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -199,3 +200,48 @@ async def test_a_bulk_of_one_trace_shares_one_publish_span(
     assert [m.headers["traceparent"] for m in sent] == [format_traceparent(bulk.context)] * 3 + [
         format_traceparent(single.context)
     ]
+
+
+async def test_a_batch_handler_gets_one_process_span_linked_to_each_message(
+    store: EventStore, stack, nats_admin, test_stream, finished: InMemorySpanExporter
+) -> None:  # type: ignore[no-untyped-def]
+    stream, prefix = test_stream
+    js = nats_admin.jetstream()
+    parents = [f"00-{n:032x}-{n:016x}-01" for n in (1, 2)]
+    for parent in parents:
+        await js.publish(
+            f"{prefix}.x", b"{}", headers={"Nats-Msg-Id": str(uuid.uuid4()), "traceparent": parent}
+        )
+    seen: list[int] = []
+
+    async def one(msg: Incoming, conn: Connection) -> None:
+        raise AssertionError("the batch handler takes them")
+
+    async def many(items: list[Incoming], conn: Connection) -> None:
+        seen.append(len(items))
+
+    consumer = DurableConsumer(
+        store,
+        service="tracing",
+        purpose="batch",
+        version=1,
+        stream=stream,
+        subject=f"{prefix}.>",
+        handler=one,
+        batch_handler=many,
+    )
+    broker = NatsBroker(stack.nats_admin_url, logger=None)
+    consumer.register(broker)
+    await broker.start()
+    try:
+        for _ in range(200):
+            if sum(seen) == 2:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await broker.stop()
+    processed = [s for s in finished.get_finished_spans() if s.name == f"{prefix}.> process"]
+    assert processed and all(s.kind is SpanKind.CONSUMER and s.parent is None for s in processed)
+    linked = sorted(format_traceparent(link.context) for s in processed for link in s.links)
+    assert linked == parents  # each message's producer span, linked (a batch has no one parent)
+    assert sum((s.attributes or {})["messaging.batch.message_count"] for s in processed) == 2  # type: ignore[misc]
