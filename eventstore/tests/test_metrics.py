@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import pytest
+import structlog.testing
 from fastapi import APIRouter
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import BaseModel
@@ -194,8 +195,11 @@ async def test_metrics_expose_commands_refusals_consumers_deadlines_and_payments
     )
     await client.post("/things/t6", body, expect=401, headers={"authorization": f"Bearer {expired}"})
     await client.request("POST", "/things/t6", json=body, expect=401, anonymous=True)
-    with pytest.raises(RuntimeError):  # the in-process transport raises what the 500 answered
-        await client.post("/boom", headers=caseworker)
+    with structlog.testing.capture_logs() as logs, pytest.raises(RuntimeError):
+        await client.post(
+            "/boom", headers=caseworker
+        )  # the in-process transport raises what the 500 answered
+    assert [e["event"] for e in logs if e["log_level"] == "error"] == ["http.unexpected_error"]
 
     await client.post("/runs/2026-06", {"amounts": [100, 200, 300]}, expect=200, headers=approver)
     await client.post(
