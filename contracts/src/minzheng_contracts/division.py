@@ -95,12 +95,10 @@ class DivisionCode(str):
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
+        # serialised by the inner str schema (a code is a ``str``): as the code in JSON, as itself
+        # in Python, without a call back into Python per field
         return core_schema.no_info_after_validator_function(
-            _validate if cls is DivisionCode else cls,
-            core_schema.str_schema(),
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                str, when_used="json", return_schema=core_schema.str_schema()
-            ),
+            _validate if cls is DivisionCode else cls, core_schema.str_schema()
         )
 
     @classmethod

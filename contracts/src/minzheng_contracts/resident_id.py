@@ -149,7 +149,14 @@ def _normalise(value: str) -> str:
 #: The shape of a normalised ID that names a province: 2 digits of ``_PROVINCES``, 15 ASCII digits
 #: and a check character (``[0-9]`` is ASCII only). What it lets through still has its birth date
 #: and checksum checked; what it does not goes the slow way, which names the rule it breaks.
-_SHAPE: Final = re.compile("(?:" + "|".join(sorted(_PROVINCES)) + ")[0-9]{15}[0-9X]").fullmatch
+_SHAPE: Final = re.compile(
+    "(?:"
+    + "|".join(
+        first + "[" + "".join(sorted(p[1] for p in _PROVINCES if p[0] == first)) + "]"
+        for first in sorted({p[0] for p in _PROVINCES})
+    )
+    + ")[0-9]{15}[0-9X]"
+).fullmatch
 
 
 @lru_cache(maxsize=1 << 16)
@@ -157,7 +164,7 @@ def _born_by_today(digits: str) -> bool:
     """True for a ``YYYYMMDD`` that is a date, in 1900 or later and not after today; raises
     ``ValueError`` otherwise. Only a yes is remembered: today only moves forward, so a date once
     not in the future stays so, while a refusal (tomorrow's date) may not be one tomorrow."""
-    born = _date_of(digits)
+    born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     if born.year < _MIN_BIRTH_YEAR or born > _today():
         raise ValueError(digits)
     return True
