@@ -245,11 +245,23 @@ def create_app(
     # ------------------------------------------------------------------------ case timeline
 
     @app.get("/cases", response_class=HTMLResponse)
-    async def cases(request: Request, resident: str = "", case: str = "") -> Response:
+    async def cases(request: Request, case: str = "") -> Response:
+        """A case by its id (links from the other pages); a resident ID is searched by POST only,
+        so that it stays out of URLs, the browser's history and any access log."""
         user = current(request)
         if user is None:
             return to_login(request)
-        resident, case = resident.strip(), case.strip()
+        return await case_page(request, user, "", case.strip())
+
+    @app.post("/cases", response_class=HTMLResponse)
+    async def cases_search(request: Request) -> Response:
+        user = current(request)
+        if user is None:
+            return to_login(request)
+        form = await _form(request)
+        return await case_page(request, user, form.get("resident", "").strip(), form.get("case", "").strip())
+
+    async def case_page(request: Request, user: Session, resident: str, case: str) -> Response:
         answers: list[Answer] = []
         if resident:
             answers = await services.each("/audit/history", user.headers, resident=resident)
