@@ -179,7 +179,10 @@ async def test_the_calendar_is_data_and_the_most_specific_jurisdiction_wins(tabl
         await deadlines.set_calendar_day(conn, "33", date(2026, 9, 27), working=True, note="调休")
         await deadlines.set_calendar_day(conn, "33", date(2026, 10, 10), working=True, note="调休")
         # a county keeps 7 Oct as a working day
-        await deadlines.set_calendar_day(conn, "330727", date(2026, 10, 7), working=True)
+        assert await deadlines.set_calendar_day(conn, "330727", date(2026, 10, 7), working=True)
+        # the same declaration again changes nothing (and so records no CalendarDaySet); a new note does
+        assert not await deadlines.set_calendar_day(conn, "330727", date(2026, 10, 7), working=True)
+        assert await deadlines.set_calendar_day(conn, "330727", date(2026, 10, 7), working=True, note="县定")
         province = await deadlines.load_calendar(conn, "330101")
         county = await deadlines.load_calendar(conn, "330727101201")
         elsewhere = await deadlines.load_calendar(conn, "110101")

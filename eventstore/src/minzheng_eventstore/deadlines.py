@@ -256,16 +256,20 @@ async def load_calendar(conn: Connection, jurisdiction: str) -> WorkingCalendar:
 
 async def set_calendar_day(
     conn: Connection, jurisdiction: str, day: date, *, working: bool, note: str = ""
-) -> None:
-    """Declare a non-working day (``working=False``) or a make-up working day in a jurisdiction."""
-    await conn.execute(
+) -> bool:
+    """Declare a non-working day (``working=False``) or a make-up working day in a jurisdiction;
+    ``False`` when the calendar already says exactly that (nothing changed)."""
+    changed = await conn.fetchval(
         "INSERT INTO working_calendar (jurisdiction, day, working, note) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (jurisdiction, day) DO UPDATE SET working = excluded.working, note = excluded.note",
+        "ON CONFLICT (jurisdiction, day) DO UPDATE SET working = excluded.working, note = excluded.note "
+        "WHERE (working_calendar.working, working_calendar.note) "
+        "IS DISTINCT FROM (excluded.working, excluded.note) RETURNING true",
         jurisdiction,
         day,
         working,
         note,
     )
+    return bool(changed)
 
 
 __all__ = [

@@ -194,12 +194,14 @@ async def set_calendar_day(
     ctx: ServiceContext, actor: Actor, *, jurisdiction: str, day: date, working: bool, note: str = ""
 ) -> None:
     """Declare a non-working day or a make-up working day, with its ``CalendarDaySet``; a later
-    declaration of the same day replaces the earlier (the events keep both)."""
+    declaration of the same day replaces the earlier (the events keep both). Declaring what the
+    calendar already says records nothing (a demo seed or a bureau's re-sent list adds no event)."""
     within_county(ctx, jurisdiction, "jurisdiction")
     actor.require_within(jurisdiction, "jurisdiction")
 
     async def unit(uow: UnitOfWork) -> None:
-        await deadlines.set_calendar_day(uow.conn, jurisdiction, day, working=working, note=note)
+        if not await deadlines.set_calendar_day(uow.conn, jurisdiction, day, working=working, note=note):
+            return
         fact = CalendarDaySet(jurisdiction, day.isoformat(), working, note)
         built = uow.builder.build([fact], jurisdiction=jurisdiction)
         await uow.append("calendar", "calendar", built, expected_version=ANY_VERSION)
