@@ -233,3 +233,45 @@ def test_the_window_is_data_or_a_setting() -> None:
     assert isinstance(both, tuple) and [json.loads(m.payload)["schema_version"] for m in both] == [1, 2]
     after = event._replace(recorded_at=until)  # the window closed: the mapped version alone
     assert isinstance(windowed(after), OutgoingMessage)
+
+
+def _payment_of(service: str) -> RecordedEvent:
+    """One recorded event each service publishes as ``PaymentIssued``: a 低保 payment, cash relief."""
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    if service == "assistance":
+        stream, event_type = "payment-1", "PaymentIssued"
+        data: dict[str, Any] = {
+            "payment_id": str(uuid.uuid4()), "programme": "dibao_rural", "household_id": str(uuid.uuid4()),
+            "case_id": str(uuid.uuid4()), "period": "2026-03", "amount_fen": 81_000,
+            "standard_id": "std-1", "run_id": None, "residence": "330727101201",
+        }  # fmt: skip
+    else:
+        from minzheng_contracts import make_resident_id
+
+        stream, event_type = "affected-1", "CashReliefPaid"
+        head = make_resident_id("330727", datetime(1970, 1, 1).date(), 1).reveal()
+        data = {"incident_id": str(uuid.uuid4()), "head": head, "cash_fen": 50_000, "document": "DOC-1"}
+    return RecordedEvent(
+        stream, stream.split("-")[0], 1, 1, 1, uuid.uuid4(), event_type, 1, data, at, at,
+        None, None, None, "official-1", "330727",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("service", ["assistance", "disaster"])
+def test_each_service_opens_a_window_by_its_setting(service: str) -> None:
+    """``<SERVICE>_CONTRACT_WINDOWS`` reaches the relay of the service as the kit builds it: its
+    payments go out as v1 and v2; without the setting, the publication is the service's own."""
+    from minzheng_assistance.service import ASSISTANCE
+    from minzheng_disaster.service import DISASTER
+    from minzheng_eventstore.kit import published
+
+    definition = {"assistance": ASSISTANCE, "disaster": DISASTER}[service]
+    assert published(definition, {}) is definition.publication
+    windowed = published(definition, {f"{service.upper()}_CONTRACT_WINDOWS": "PaymentIssued:1>2"})
+    assert windowed is not None
+    both = windowed(_payment_of(service))
+    assert isinstance(both, tuple)
+    assert [(json.loads(m.payload)["event_type"], json.loads(m.payload)["schema_version"]) for m in both] == [
+        ("PaymentIssued", 1),
+        ("PaymentIssued", 2),
+    ]

@@ -34,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -50,6 +50,7 @@ from .builder import Actor
 from .consumer import Incoming, PermanentError
 from .context import ServiceContext
 from .host import Migration, ServiceHost, ServiceSettings
+from .migration_window import windows_from_env, with_windows
 from .projection import ProjectionHandler, Reset
 from .relay import Publication, describe_failure
 from .store import Connection
@@ -126,6 +127,15 @@ class ServiceDefinition:
     default_county: str = "330727"
 
 
+def published(definition: ServiceDefinition, environ: Mapping[str, str] | None = None) -> Publication | None:
+    """What the service's relay publishes: its publication, plus the newer version of each contract
+    in a migration window set by ``<SERVICE>_CONTRACT_WINDOWS`` (``migration_window``), so that an
+    operator opens a window for any service without a release."""
+    if definition.publication is None:
+        return None
+    return with_windows(definition.publication, windows_from_env(definition.name, environ))
+
+
 CHECKPOINT_EVERY = 900.0
 """Seconds between the signed checkpoints of the hash chains (``checkpoints``) while a service runs."""
 
@@ -149,7 +159,7 @@ class Service:
         self.definition = definition
         self.host = ServiceHost(
             settings or ServiceSettings.from_env(definition.name),
-            publication=definition.publication,
+            publication=published(definition),
             migrations=[*definition.migrations, AUDIT_READS, OPERATIONS_LOG],
             upcasters=definition.upcasters,
             clock=clock,
@@ -195,7 +205,7 @@ class Service:
 
         d = self.definition
         consumers = [(f"{d.name}-{s.purpose}-v{s.version}", s.stream) for s in d.subscriptions]
-        return OpsSources(consumers, d.publication, d.internal_events, d.events.names)
+        return OpsSources(consumers, self.host.publication, d.internal_events, d.events.names)
 
     def app(self) -> Any:
         from .audit_http import audit_router
