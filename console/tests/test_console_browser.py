@@ -57,6 +57,12 @@ async def test_sla_board_counts_down_and_shows_a_breach_at_the_top(platform: Pla
     top = await page.locator("[data-testid=household-row]").all_inner_texts()
     assert {"赵敏", "黄强"} == {row.split()[0] for row in top[:2]}, top[:3]
     await page.screenshot(path=str(SCREENSHOTS / "sla-breach.png"), full_page=True)
+
+    # a township folded by the user stays folded across the refreshes
+    township = page.locator("[data-testid=township]").first
+    await township.locator("summary").click()
+    await page.wait_for_timeout(1500)
+    assert await page.locator("[data-testid=township]").first.get_attribute("open") is None
     await page.context.close()
 
 

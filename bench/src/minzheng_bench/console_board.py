@@ -144,6 +144,7 @@ PAINT = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const fcp = performance.getEntriesByName('first-contentful-paint')[0];
   return {fcp: fcp ? fcp.startTime : null, response_end: nav ? nav.responseEnd : null,
+          response_start: nav ? nav.responseStart : null,
           rows: document.querySelectorAll('[data-testid=household-row]').length};
 }"""
 
@@ -224,6 +225,7 @@ async def measure(households: int, loads: int, updates: int) -> dict[str, Any]:
             # cold: a user's first page after logging in, nothing of theirs held by the console
             cold_paint: list[float] = []
             cold_visible: list[float] = []
+            cold_ttfb: list[float] = []
             for n in range(loads):
                 other = stack.issuer.mint(subject=f"bench-duty-{n}", roles=["operator"], division="330727")
                 context = await browser.new_context(viewport={"width": 1400, "height": 900})
@@ -235,10 +237,12 @@ async def measure(households: int, loads: int, updates: int) -> dict[str, Any]:
                 seen = await fresh.evaluate("() => performance.now()")
                 timing = await fresh.evaluate(PAINT)
                 cold_paint.append(float(timing["fcp"] or seen))
+                cold_ttfb.append(float(timing["response_start"] or 0))
                 cold_visible.append(float(seen))
                 await context.close()
             found["cold_first_paint_ms"] = cold_paint
             found["cold_rows_visible_ms"] = cold_visible
+            found["cold_ttfb_ms"] = cold_ttfb
             paints: list[float] = []
             visible: list[float] = []
             for _ in range(loads):
@@ -309,6 +313,7 @@ def report(found: dict[str, Any]) -> None:
         f"  rows on the page: {found['rows_rendered']} "
         "(first 25 of each of 10 townships; the rest behind 'show all')"
     )
+    line("first byte, first page after login", found["cold_ttfb_ms"], 1000)
     line("first paint, first page after login", found["cold_first_paint_ms"], 1000)
     line("rows visible, first page after login", found["cold_rows_visible_ms"], 1000)
     line("first paint, board reloaded", found["first_paint_ms"], 1000)

@@ -49,6 +49,24 @@ class BoardCache:
         held.asked_at = now
         return held
 
+    def held(self, headers: Mapping[str, str], *, max_age: float) -> Answer | None:
+        """The board held for this token if it is no older than ``max_age`` seconds, else None
+        (and a fetch is started, so that the request that follows finds it under way)."""
+        held = self._entry(headers)
+        now = time.monotonic()
+        if held.answer is not None and now - held.fetched_at <= max_age:
+            return held.answer
+        self.prefetch(headers, max_age=max_age)
+        return None
+
+    def prefetch(self, headers: Mapping[str, str], *, max_age: float) -> None:
+        """Start fetching the board for this token unless a recent enough fetch is under way."""
+        held = self._entry(headers)
+        now = time.monotonic()
+        if held.running is None or now - held.started_at > max_age:
+            held.started_at = now
+            held.running = asyncio.ensure_future(self._run(held, dict(headers), now))
+
     async def get(self, headers: Mapping[str, str], *, max_age: float) -> Answer:
         """A board fetched no longer than ``max_age`` seconds ago: the one held, the one being
         fetched (if it started recently enough), or a new fetch."""
@@ -56,9 +74,8 @@ class BoardCache:
         now = time.monotonic()
         if held.answer is not None and now - held.fetched_at <= max_age:
             return held.answer
-        if held.running is None or now - held.started_at > max_age:
-            held.started_at = now
-            held.running = asyncio.ensure_future(self._run(held, dict(headers), now))
+        self.prefetch(headers, max_age=max_age)
+        assert held.running is not None
         return await asyncio.shield(held.running)
 
     async def _run(self, held: _Held, headers: dict[str, str], started: float) -> Answer:

@@ -30,7 +30,19 @@
       clocks[i].classList.toggle("late", left < 0);
     }
   }
-  document.addEventListener("htmx:afterSwap", tick);
+  // a township the user folded stays folded when the board is refreshed
+  var folded = {};
+  document.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (d && d.classList && d.classList.contains("township")) { folded[d.getAttribute("data-key")] = !d.open; }
+  }, true);
+  document.addEventListener("htmx:afterSwap", function () {
+    var all = document.querySelectorAll("details.township");
+    for (var i = 0; i < all.length; i++) {
+      if (folded[all[i].getAttribute("data-key")]) { all[i].open = false; }
+    }
+    tick();
+  });
   document.addEventListener("DOMContentLoaded", tick);
   setInterval(tick, 1000);
 })();
