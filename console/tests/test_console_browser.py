@@ -39,8 +39,10 @@ async def test_sla_board_counts_down_and_shows_a_breach_at_the_top(platform: Pla
     assert before != after, (before, after)
     assert after.count(":") == 2
     # the landslide's households, reported 23.5 hours ago, are at risk and first on the board
+    # (the flood has more households at risk, but hours left)
     first = page.locator("[data-testid=household-row]").first
     assert await first.get_attribute("data-at-risk") == "true"
+    assert (await first.locator("[data-testid=head-name]").inner_text()).strip() in {"赵敏", "黄强"}
     assert await page.locator("[data-testid=household-row][data-outcome=breached]").count() == 0
     await page.screenshot(path=str(SCREENSHOTS / "sla-board.png"), full_page=True)
 

@@ -104,8 +104,8 @@ class IncidentView:
 def shape_board(
     board: Mapping[str, Any], *, rows: int, query: str | None = None, expand: Iterable[str] = ()
 ) -> list[IncidentView]:
-    """Every incident (those with breaches, then at risk, first) and its townships, those with
-    breaches (then at risk) first; within a township the
+    """Every incident (those with breaches, then those with households at risk, the nearest
+    deadline first) and its townships (likewise); within a township the
     households breached, at risk, pending by deadline, then met; the first ``rows`` of each unless
     the township is expanded (``incident:township`` in ``expand``). ``query`` keeps the
     households whose head, masked ID, village or stream id contains it."""
@@ -146,17 +146,35 @@ def shape_board(
                     expanded=key in opened,
                 )
             )
-        townships.sort(key=lambda t: (-t.counts["breached"], -t.counts["at_risk"], t.township))
+        townships.sort(
+            key=lambda t: (-t.counts["breached"], not t.counts["at_risk"], _soonest(t), t.township)
+        )
         view.townships = townships
         shaped.append(view)
     # the incidents with breaches first, then those with households at risk (else as the service
     # ordered them: newest report first)
-    shaped.sort(key=lambda i: (-_sum(i, "breached"), -_sum(i, "at_risk")))
+    shaped.sort(
+        key=lambda i: (
+            -_sum(i, "breached"),
+            not _sum(i, "at_risk"),
+            min((_soonest(t) for t in i.townships), default=_NEVER),
+        )
+    )
     return shaped
+
+
+_NEVER = "9999"
 
 
 def _sum(incident: IncidentView, key: str) -> int:
     return sum(t.counts[key] for t in incident.townships)
+
+
+def _soonest(township: TownshipView) -> str:
+    """The nearest deadline of a pending household shown (ISO text of one service: comparable)."""
+    return min(
+        (str(h.get("deadline")) for h in township.households if h.get("outcome") == "pending"), default=_NEVER
+    )
 
 
 # -------------------------------------------------------------------------------------- deadlines
