@@ -160,6 +160,28 @@ async def test_the_board_orders_counts_and_masks(disaster: Running) -> None:
     async with a.service.host.store.pool.acquire() as conn:
         held = await conn.fetch("SELECT head_id FROM affected")
     assert all(r["head_id"].count("*") == 8 and not ID_SHAPED.search(r["head_id"]) for r in held)
+    # each township's counts and total, of all its households
+    assert [(t["counts"], t["total"]) for t in flood["townships"]] == [
+        ({"pending": 1, "at_risk": 0, "breached": 1, "met": 0}, 2),
+        ({"pending": 3, "at_risk": 1, "breached": 0, "met": 1}, 4),
+    ]
+    # a page a browser draws at once: the most urgent per township, the counts still of all
+    short = (await board(a, params={"per_township": 1}))["incidents"][1]
+    assert [[h["household"] for h in t["households"]] for t in short["townships"]] == [
+        [streams["E"]],
+        [streams["B"]],
+    ]
+    assert [(t["counts"], t["total"]) for t in short["townships"]] == [
+        (t["counts"], t["total"]) for t in flood["townships"]
+    ]
+    assert short["counts"] == flood["counts"]
+    for bad in ("0", "10001", "x"):
+        refused(
+            await a.request("GET", "/sla/board", params={"per_township": bad}),
+            422,
+            "invalid_input",
+            "per_township",
+        )
 
 
 async def test_the_time_left_follows_the_clock_and_a_deadline_passed_is_breached(disaster: Running) -> None:

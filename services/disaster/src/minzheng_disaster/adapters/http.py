@@ -310,17 +310,21 @@ class DutyHousehold(BaseModel):
     seconds_left: int | None = Field(description="seconds to the deadline while pending, else null")
 
 
-class DutyTownship(BaseModel):
-    township: str = Field(description="9-digit township code")
-    name: str | None = Field(description="the township's name when the service knows it")
-    households: list[DutyHousehold]
-
-
 class DutyCounts(BaseModel):
     pending: int = Field(description="within the deadline, not yet helped (at risk included)")
     at_risk: int = Field(description="of the pending, those past the warning point")
     breached: int
     met: int
+
+
+class DutyTownship(BaseModel):
+    township: str = Field(description="9-digit township code")
+    name: str | None = Field(description="the township's name when the service knows it")
+    counts: DutyCounts = Field(description="the township's households, all of them")
+    total: int = Field(description="its households (pending + breached + met)")
+    households: list[DutyHousehold] = Field(
+        description="the most urgent first; only the first `per_township` when that is given"
+    )
 
 
 class DutyIncident(BaseModel):
@@ -618,7 +622,14 @@ async def sla_board(iid: IncidentPath, ctx: Ctx, actor: SlaReader) -> dict[str, 
     summary="The duty team's SLA board, every open incident",
     response_model=DutyBoard,
 )
-async def duty_board(ctx: Ctx, actor: SlaReader) -> Response:
+async def duty_board(
+    ctx: Ctx,
+    actor: SlaReader,
+    per_township: Annotated[
+        int | None,
+        Query(ge=1, le=10_000, description="at most this many households per township (the most urgent)"),
+    ] = None,
+) -> Response:
     """Every open incident (no household registered yet, or one still waiting for relief) in the
     caller's division, newest report first: its counts (`pending` includes those `at_risk`) and,
     per township (those with a breach first, then those at risk, then by code), its households of
@@ -626,7 +637,7 @@ async def duty_board(ctx: Ctx, actor: SlaReader) -> Response:
     head's name and masked ID and the seconds left while pending, judged at the service clock's
     now (`generated_at`). One SQL statement builds the whole answer (10,000 households well under
     a second)."""
-    text = await q.duty_board(ctx.store, ctx.clock.now(), scope=scope(actor))
+    text = await q.duty_board(ctx.store, ctx.clock.now(), scope=scope(actor), per_township=per_township)
     return Response(text.encode(), media_type="application/json")
 
 

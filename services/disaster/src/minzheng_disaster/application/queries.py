@@ -78,10 +78,12 @@ WITH open_incidents AS (
     JOIN deadlines d ON d.kind = $2 AND d.subject = a.stream_id
     WHERE $3::text IS NULL OR a.village LIKE $3 || '%'
 ), ranked AS (
-    SELECT *, outcome = 'pending' AND d_warn_passed AS at_risk,
-           CASE WHEN outcome = 'breached' THEN 0 WHEN outcome = 'met' THEN 3
-                WHEN d_warn_passed THEN 1 ELSE 2 END AS rank
-    FROM (SELECT *, warn_at IS NOT NULL AND $1 >= warn_at AS d_warn_passed FROM judged) j
+    SELECT *, row_number() OVER (PARTITION BY incident_id, township
+                                 ORDER BY rank, due_at, stream_id COLLATE "C") AS place
+    FROM (SELECT *, outcome = 'pending' AND d_warn_passed AS at_risk,
+                 CASE WHEN outcome = 'breached' THEN 0 WHEN outcome = 'met' THEN 3
+                      WHEN d_warn_passed THEN 1 ELSE 2 END AS rank
+          FROM (SELECT *, warn_at IS NOT NULL AND $1 >= warn_at AS d_warn_passed FROM judged) j) k
 ), townships AS (
     SELECT incident_id, township,
            count(*) FILTER (WHERE outcome = 'pending') AS pending,
@@ -93,13 +95,19 @@ WITH open_incidents AS (
                'vulnerable', vulnerable, 'outcome', outcome, 'at_risk', at_risk, 'deadline', due_at,
                'seconds_left', CASE WHEN outcome = 'pending'
                                     THEN floor(date_part('epoch', due_at - $1))::bigint END)
-               ORDER BY rank, due_at, stream_id COLLATE "C") AS households
+               ORDER BY rank, due_at, stream_id COLLATE "C")
+               FILTER (WHERE $4::int IS NULL OR place <= $4) AS households
     FROM ranked GROUP BY incident_id, township
 ), incidents_ AS (
     SELECT incident_id,
            sum(pending)::int AS pending, sum(at_risk)::int AS at_risk,
            sum(breached)::int AS breached, sum(met)::int AS met,
-           json_agg(json_build_object('township', township, 'name', NULL, 'households', households)
+           json_agg(json_build_object(
+               'township', township, 'name', NULL,
+               'counts', json_build_object('pending', pending, 'at_risk', at_risk,
+                                           'breached', breached, 'met', met),
+               'total', pending + breached + met,
+               'households', coalesce(households, '[]'::json))
                     ORDER BY breached > 0 DESC, at_risk > 0 DESC, township COLLATE "C") AS townships
     FROM townships GROUP BY incident_id
 )
@@ -118,15 +126,19 @@ FROM open_incidents o LEFT JOIN incidents_ c ON c.incident_id = o.incident_id
 """
 
 
-async def duty_board(store: EventStore, now: datetime, *, scope: str | None = None) -> str:
+async def duty_board(
+    store: EventStore, now: datetime, *, scope: str | None = None, per_township: int | None = None
+) -> str:
     """The duty team's board over every open incident (one with no household yet, or with one still
     waiting for relief) that reaches ``scope``, as the JSON text of ``GET /sla/board``, built by
     one SQL statement: per incident the counts and its townships (those with a breach first, then
     those at risk, then by code), per township its households of ``scope``'s villages ordered
     breached, at risk, pending (each by deadline), met. ``pending`` counts every household still
-    within its deadline, ``at_risk`` those of them past the warning point."""
+    within its deadline, ``at_risk`` those of them past the warning point. Each township has its
+    counts and ``total``; ``per_township`` keeps only the first that many households of each (the
+    most urgent), so that a board of 10,000 households is one page a browser draws at once."""
     async with store.pool.acquire() as conn:
-        text: str = await conn.fetchval(_DUTY_BOARD, now, SLA_DEADLINE, scope)
+        text: str = await conn.fetchval(_DUTY_BOARD, now, SLA_DEADLINE, scope, per_township)
     return text
 
 
