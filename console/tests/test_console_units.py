@@ -207,7 +207,7 @@ def test_a_path_across_services_with_its_waits() -> None:
 async def test_the_board_is_fetched_once_for_concurrent_requests_and_held_for_page_loads() -> None:
     calls = 0
 
-    async def fetch(headers: object) -> Answer:
+    async def fetch(headers: object, variant: str) -> Answer:
         nonlocal calls
         calls += 1
         await asyncio.sleep(0.05)
@@ -215,9 +215,13 @@ async def test_the_board_is_fetched_once_for_concurrent_requests_and_held_for_pa
 
     cache = BoardCache(fetch)
     me = {"authorization": "Bearer a"}
-    answers = await asyncio.gather(*(cache.get(me, max_age=0.5) for _ in range(5)))
+    answers = await asyncio.gather(*(cache.get(me, "top", max_age=0.5) for _ in range(5)))
     assert calls == 1 and {a.data["n"] for a in answers} == {1}
-    assert (await cache.get(me, max_age=5)).data == {"n": 1} and calls == 1
+    assert (await cache.get(me, "top", max_age=5)).data == {"n": 1} and calls == 1
+    assert cache.held(me, "top", max_age=5) is not None and calls == 1
     await asyncio.sleep(0.06)
-    assert (await cache.get(me, max_age=0.01)).data == {"n": 2}
-    assert (await cache.get({"authorization": "Bearer b"}, max_age=5)).data == {"n": 3}  # another user
+    assert (await cache.get(me, "top", max_age=0.01)).data == {"n": 2}
+    other = {"authorization": "Bearer b"}
+    assert (await cache.get(other, "top", max_age=5)).data == {"n": 3}  # another user
+    assert cache.held(me, "all", max_age=5) is None  # not held yet: its fetch started
+    assert (await cache.get(me, "all", max_age=5)).data == {"n": 4} and calls == 4

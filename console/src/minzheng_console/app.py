@@ -142,6 +142,7 @@ def create_app(
         if found is None or found.expired:
             error = t("login.invalid") if found is None else t("login.expired")
             return render(request, "login.html", status=400, next=target, error=error)
+        boards.prefetch(found.headers, "top", max_age=settings.poll_seconds)  # the first page's board
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
             COOKIE,
@@ -169,31 +170,39 @@ def create_app(
     def board_service() -> str:
         return "disaster" if "disaster" in services.urls else services.names[0]
 
-    async def fetch_board(headers: Mapping[str, str]) -> Answer:
-        return await services.get(board_service(), "/sla/board", headers)
+    async def fetch_board(headers: Mapping[str, str], variant: str) -> Answer:
+        # "top": the most urgent households of each township, as many as the board shows (the
+        # service cuts them: per_township); "all": every household (a search, a township in full)
+        per_township = settings.board_rows if variant == "top" else None
+        return await services.get(board_service(), "/sla/board", headers, per_township=per_township)
 
     boards = BoardCache(fetch_board)
 
-    async def board_context(request: Request, user: Session, *, max_age: float) -> dict[str, Any]:
+    async def board_context(
+        request: Request, user: Session, *, max_age: float, wait: bool = True
+    ) -> dict[str, Any]:
         q = request.query_params.get("q") or None
         expand = request.query_params.getlist("expand")
-        answer = await boards.get(user.headers, max_age=max_age)
-        incidents = (
-            views.shape_board(answer.data, rows=settings.board_rows, query=q, expand=expand)
-            if answer.ok and isinstance(answer.data, dict)
-            else []
+        variant = "all" if q or expand else "top"
+        answer = (
+            await boards.get(user.headers, variant, max_age=max_age)
+            if wait
+            else boards.held(user.headers, variant, max_age=max_age)
         )
-        return {
-            "answer": answer,
-            "generated_at": answer.data.get("generated_at")
-            if answer.ok and isinstance(answer.data, dict)
-            else None,
-            "incidents": incidents,
+        base = {
             "q": q or "",
             "expand": expand,
             "query_string": request.url.query,
             "poll_ms": int(settings.poll_seconds * 1000),
         }
+        if answer is None:
+            return {**base, "answer": None, "generated_at": None, "incidents": []}
+        board = answer.data if answer.ok and isinstance(answer.data, dict) else None
+        incidents = (
+            views.shape_board(board, rows=settings.board_rows, query=q, expand=expand) if board else []
+        )
+        generated = board.get("generated_at") if board else None
+        return {**base, "answer": answer, "generated_at": generated, "incidents": incidents}
 
     @app.get("/", response_class=HTMLResponse)
     @app.get("/sla", response_class=HTMLResponse)
@@ -201,10 +210,11 @@ def create_app(
         user = current(request)
         if user is None:
             return to_login(request)
-        # a page load takes the board the last polls fetched (a few seconds old at most: the
-        # page's own polling brings it up to date at once); the service's answer for 10,000
-        # households takes a good part of the first paint's budget
-        context = await board_context(request, user, max_age=PAGE_BOARD_AGE)
+        # a page load shows the board the last polls fetched (a few seconds old at most: the
+        # page's own polling brings it up to date at once); without one, the page is sent at once
+        # and asks for the board as soon as it is shown (its fetch already under way): the page
+        # never waits for a slow service
+        context = await board_context(request, user, max_age=PAGE_BOARD_AGE, wait=False)
         return render(request, "sla.html", active="sla", **context)
 
     @app.get("/sla/board", response_class=HTMLResponse)

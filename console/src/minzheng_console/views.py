@@ -127,12 +127,20 @@ def shape_board(
                 continue
             households.sort(key=_household_key)
             counts = {"breached": 0, "at_risk": 0, "pending": 0, "met": 0}
-            for h in households:
-                outcome = str(h.get("outcome"))
-                if outcome in counts:
-                    counts[outcome] += 1
-                if h.get("at_risk") and outcome == "pending":
-                    counts["at_risk"] += 1
+            given = township.get("counts")
+            total = len(households)
+            if isinstance(given, dict) and not needle:
+                # the service's counts of all the township's households (it may have sent only
+                # the most urgent: per_township)
+                counts = {k: int(given.get(k) or 0) for k in counts}
+                total = int(township.get("total") or sum(counts[k] for k in ("pending", "breached", "met")))
+            else:
+                for h in households:
+                    outcome = str(h.get("outcome"))
+                    if outcome in counts:
+                        counts[outcome] += 1
+                    if h.get("at_risk") and outcome == "pending":
+                        counts["at_risk"] += 1
             key = f"{iid}:{township.get('township')}"
             expanded = key in opened or bool(needle)
             townships.append(
@@ -141,7 +149,7 @@ def shape_board(
                     township=str(township.get("township")),
                     name=township.get("name"),
                     counts=counts,
-                    total=len(households),
+                    total=max(total, len(households)),
                     households=households if expanded else households[:rows],
                     expanded=key in opened,
                 )
