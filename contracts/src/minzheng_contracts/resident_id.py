@@ -298,20 +298,34 @@ _new: Final = object.__new__
 _set: Final = object.__setattr__
 
 
-@lru_cache(maxsize=1 << 16)
+_SEEN_MAX: Final = 1 << 16
+_seen: dict[str, ResidentId] = {}
+"""The IDs of texts already validated in this process, 65,536 at most (about 16 MB; emptied when
+full): the same person's ID is validated again and again in one process (a row's parse, then the
+contract checked before the commit; every month's payments of a run). A refusal is not kept. A
+plain dict, not ``lru_cache``: a miss (the relay's, a consumer's first sight of an ID) costs a
+lookup and an insert, not a cache's bookkeeping."""
+
+
 def _of_text(value: str) -> ResidentId:
-    """The ID of a text, remembered (65,536 at most, about 16 MB): the same person's ID is
-    validated again and again in one process (a row's parse, then the contract checked before the
-    commit; the payments of a run). A refusal raises and is not remembered."""
-    rid: ResidentId = _new(ResidentId)
-    _set(rid, "_value", _checked(value))
+    """The ID of a text (remembered, see ``_seen``); :class:`InvalidResidentIdError` if invalid."""
+    rid = _seen.get(value)
+    if rid is None:
+        rid = _new(ResidentId)
+        _set(rid, "_value", _checked(value))
+        if len(_seen) >= _SEEN_MAX:
+            _seen.clear()
+        _seen[value] = rid
     return rid
 
 
 def _validate(value: Any) -> ResidentId:
     """pydantic's validator of a :class:`ResidentId` field (a text, or an ID already validated)."""
     if type(value) is str:
-        return _of_text(value)
+        rid = _seen.get(value)  # _of_text, inline: the hot path of every contract with an ID
+        if rid is None:
+            rid = _of_text(value)
+        return rid
     if type(value) is ResidentId:
         return value  # immutable: the same ID
     return ResidentId(value)
