@@ -37,6 +37,7 @@ from minzheng_contracts import (
     parse_integration_event,
     places,
     registry,
+    resident_id,
     veterans,
 )
 from minzheng_contracts.payments import PaymentIssuedV2, PaymentIssuedV2Data, PaymentProgrammeV2
@@ -212,6 +213,14 @@ def test_remembered_ids_keep_value_semantics() -> None:
     assert Person.model_validate({"resident_id": a}).resident_id is a, "an ID is immutable: kept as it is"
     with pytest.raises(ValidationError, match="must be a string"):
         Person.model_validate({"resident_id": 330727196109300261})
+
+
+def test_remembered_ids_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resident_id, "_SEEN_MAX", 3)
+    texts = [_valid("330727", date(1970, 1, 1) + timedelta(days=n), 15) for n in range(8)]
+    for text in texts * 2:
+        assert Person.model_validate({"resident_id": text}).resident_id.reveal() == text
+        assert len(resident_id._seen) <= 3
 
 
 @given(id_texts())
