@@ -195,6 +195,13 @@ async def measure(households: int, loads: int, updates: int) -> dict[str, Any]:
             board = answer.json()
             found["service_board_ms"] = calls
             found["board_bytes"] = len(answer.content)
+            calls = []
+            for _ in range(5):
+                started = time.perf_counter()
+                top = await d.get("/sla/board", params={"per_township": 25})
+                calls.append((time.perf_counter() - started) * 1000)
+            found["service_top_ms"] = calls
+            found["top_bytes"] = len(top.content)
             found["board_households"] = sum(
                 len(t["households"]) for i in board["incidents"] for t in i["townships"]
             )
@@ -299,15 +306,16 @@ def report(found: dict[str, Any]) -> None:
         worst = max(values)
         verdict = "ok" if worst < target else "MISSED"
         print(
-            f"  {label:<34} median {statistics.median(values):7.0f} ms   max {worst:7.0f} ms"
+            f"  {label:<40} median {statistics.median(values):7.0f} ms   max {worst:7.0f} ms"
             f"   target < {target:.0f} ms: {verdict}"
         )
 
     print(f"console SLA board: {found['households']} households in one open incident, headless Chromium")
     print(f"  machine: {os.cpu_count()} cores, load average at the end {found['load']:.1f}")
     print(f"  seeded in {found['seed_s']:.1f} s; /sla/board answer {found['board_bytes'] / 1e6:.1f} MB")
-    line("the service's /sla/board", found["service_board_ms"], 1000)
-    line("the console's board fragment", found["console_fragment_ms"], 1000)
+    line("the service's /sla/board, whole", found["service_board_ms"], 1000)
+    line(f"… per_township=25 ({found['top_bytes'] / 1e3:.0f} kB)", found["service_top_ms"], 1000)
+    line("the console's board fragment (polled)", found["console_fragment_ms"], 1000)
     line("the console's page, board held", found["console_page_held_ms"], 1000)
     print(
         f"  rows on the page: {found['rows_rendered']} "
