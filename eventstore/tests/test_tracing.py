@@ -245,3 +245,29 @@ async def test_a_batch_handler_gets_one_process_span_linked_to_each_message(
     linked = sorted(format_traceparent(link.context) for s in processed for link in s.links)
     assert linked == parents  # each message's producer span, linked (a batch has no one parent)
     assert sum((s.attributes or {})["messaging.batch.message_count"] for s in processed) == 2  # type: ignore[misc]
+
+
+async def test_a_callers_traceparent_is_continued_by_the_http_span(
+    finished: InMemorySpanExporter,
+) -> None:
+    """A provincial system (or the console) that sends a W3C ``traceparent`` sees the service's
+    request span in its own trace; a malformed one starts a new trace."""
+    import httpx
+
+    from minzheng_eventstore.host import ServiceHost, ServiceSettings
+
+    host = ServiceHost(
+        ServiceSettings("traced", "postgresql://unused/x", "nats://unused:4222"), publication=None
+    )
+    app = host.fastapi(title="t", routers=[])  # no lifespan under ASGITransport: nothing connects
+    caller = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        assert (await http.get("/health", headers={"traceparent": caller})).status_code == 200
+        assert (await http.get("/health", headers={"traceparent": "00-zz-yy-01"})).status_code == 200
+    # one span per request: ours (FastAPI's own telemetry is off)
+    assert [s.instrumentation_scope.name for s in finished.get_finished_spans()] == ["minzheng.http"] * 2
+    continued, fresh = finished.get_finished_spans()
+    assert continued.kind == SpanKind.SERVER
+    assert continued.context.trace_id == 0x0AF7651916CD43DD8448EB211C80319C
+    assert continued.parent is not None and continued.parent.span_id == 0xB7AD6B7169203331
+    assert fresh.parent is None and fresh.context.trace_id != continued.context.trace_id

@@ -78,6 +78,7 @@ def build_cli(name: str, make_service: Callable[[], Service]) -> typer.Typer:
     def seed() -> None:
         """Load a small demo county so a newcomer can try the API at once (idempotent)."""
         configure_logging(name)
+        configure_tracing(name)  # the demo's events carry a trace, as a command's do
         service = make_service()
         if service.definition.seed_demo is None:
             typer.echo(f"{name}: no demo data")
@@ -100,6 +101,7 @@ def build_cli(name: str, make_service: Callable[[], Service]) -> typer.Typer:
         """Run open dead letters through their consumer again, or (--outbox) publish the events the
         relay parked, after the cause was fixed."""
         configure_logging(name)
+        configure_tracing(name)  # a re-driven message is processed in its producer's trace
         host = make_service().host
 
         async def run() -> None:

@@ -36,6 +36,7 @@ from .errors import (
 )
 from .errors_api import error_response, refusals
 from .identity import Unauthenticated
+from .observability import continued_trace
 
 if TYPE_CHECKING:
     from .context import ServiceContext
@@ -114,7 +115,16 @@ def build_app(
             await host.stop()
 
     # /docs and /redoc with their assets served by the service itself: a county intranet has no CDN
-    app = FastAPIOffline(title=title, version=version, description=description, lifespan=lifespan)
+    # FastAPI's own telemetry is off: the request span is ours (named by the route's template,
+    # continuing a caller's traceparent), and its logs would record validation failures with the
+    # input, which may hold a resident ID, outside the masking of our logs (DESIGN §5b)
+    app = FastAPIOffline(
+        title=title,
+        version=version,
+        description=description,
+        lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
     app.add_middleware(
         EdgeGuard,
         max_body=max_body,
@@ -139,7 +149,11 @@ def build_app(
         try:
             # named by the route's template once routed, never by the path: a path may hold an id
             # (a resident ID in /people/{resident_id}/…) and traces leave the service
-            with tracer.start_as_current_span(f"{request.method}") as span:
+            # a caller's W3C traceparent (a provincial system, the console) is continued
+            with (
+                continued_trace(request.headers.get("traceparent")),
+                tracer.start_as_current_span(f"{request.method}", kind=trace.SpanKind.SERVER) as span,
+            ):
                 response = await call_next(request)
                 status = response.status_code
                 span.update_name(f"{request.method} {_route_of(request)}")
