@@ -99,9 +99,17 @@ async def test_a_dead_letter_is_re_driven_from_the_console(
     platform: Platform, browser: Any, nats_admin: Any
 ) -> None:
     # a malformed message on the registry's deaths subject: every consumer of it dead-letters it
-    await nats_admin.jetstream().publish(
+    js = nats_admin.jetstream()
+    sent = await js.publish(
         DeathRegistered.SUBJECT, b'{"not": "a contract"}', headers={"Nats-Msg-Id": str(uuid.uuid4())}
     )
+    try:
+        await _redrive_from_the_console(platform, browser)
+    finally:  # taken off the stream again: a consumer created later by another test never sees it
+        await js.delete_msg(sent.stream, sent.seq)
+
+
+async def _redrive_from_the_console(platform: Platform, browser: Any) -> None:
     page = await logged_in(browser, platform)
     veterans = page.locator("[data-testid=dl-service][data-service=veterans]")
     for _ in range(100):
