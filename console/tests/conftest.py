@@ -25,9 +25,9 @@ import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
-from minzheng_console import Settings, create_app
 
 from minzheng_assistance.entrypoints.app import Assistance
+from minzheng_console import Settings, create_app
 from minzheng_contracts import make_resident_id
 from minzheng_disaster.entrypoints.app import Disaster
 from minzheng_eldercare.application.configuration import load_county_standards

@@ -7,8 +7,8 @@ import asyncio
 
 import httpx
 import uvicorn
-from minzheng_console import Settings, create_app
 
+from minzheng_console import Settings, create_app
 from minzheng_infra.procutil import free_port
 
 from .conftest import PERSON, Platform

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from minzheng_console import views
 from minzheng_console.auth import session_of, sign, unsign
 from minzheng_console.board_cache import BoardCache
