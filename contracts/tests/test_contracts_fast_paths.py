@@ -178,7 +178,7 @@ def _expect_same(value: str) -> None:
             )
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(id_texts())
 @example("11010519491231002X")
 @example("11010519491231002x")
@@ -189,6 +189,7 @@ def test_resident_id_decides_as_the_reference(value: str) -> None:
     _expect_same(value)
 
 
+@settings(deadline=None)
 @given(regions, births, st.integers(0, 999))
 def test_generated_ids_decide_as_the_reference(region: str, born: date, seq: int) -> None:
     body = f"{region}{born:%Y%m%d}{seq:03d}"
@@ -223,6 +224,7 @@ def test_remembered_ids_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert len(resident_id._seen) <= 3
 
 
+@settings(deadline=None)
 @given(id_texts())
 def test_sex_is_the_parity_of_digit_17(value: str) -> None:
     if reference_resident_id(value).startswith("refused"):
@@ -255,7 +257,7 @@ division_texts = st.one_of(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(division_texts)
 def test_division_code_decides_as_the_reference(value: str) -> None:
     expected = reference_division(value)
@@ -279,6 +281,7 @@ class Month(ContractModel):
     period: Period
 
 
+@settings(deadline=None)
 @given(st.one_of(st.from_regex(r"\s?[0-9]{4}-[0-9]{2}\s?", fullmatch=True), st.text(max_size=9)))
 def test_period_decides_as_the_reference(value: str) -> None:
     match = re.fullmatch(r"([0-9]{4})-(0[1-9]|1[0-2])", value.strip())
@@ -371,7 +374,7 @@ def _tampered(payload: bytes, how: int, text: str) -> bytes:
     ][how % 13]
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.sampled_from(EVENTS), st.integers(0, 12), st.text(alphabet='abcXYZ019"\\ ', max_size=8))
 def test_parse_decides_as_the_reference(event: IntegrationEvent[Any], how: int, text: str) -> None:
     payload = type(event).__pydantic_serializer__.to_json(event)
