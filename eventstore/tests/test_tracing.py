@@ -124,10 +124,11 @@ async def test_publish_and_process_spans_link_the_command_to_the_next_hop(
         "minzheng.event_type": "Opened",
         "minzheng.service": "tracing",
     }
-    # what went on the wire is the publish span's own context, not the stored one
+    # what went on the wire is the message's creation context: the trace stored with the event
+    # (OpenTelemetry's messaging convention), so the consumer continues the case's trace whatever
+    # else the relay's page held
     sent = await nats_admin.jetstream().get_last_msg(stream, subject)
-    assert sent.headers["traceparent"] == format_traceparent(publish.context)
-    assert stored.traceparent == format_traceparent(append.context)
+    assert sent.headers["traceparent"] == stored.traceparent == format_traceparent(append.context)
 
     async def handle(msg: Incoming, conn: Connection) -> None:
         await store.append(
@@ -156,7 +157,7 @@ async def test_publish_and_process_spans_link_the_command_to_the_next_hop(
     spans = list(finished.get_finished_spans())
     process = _one(spans, f"{subject} process")
     assert process.kind is SpanKind.CONSUMER
-    assert process.parent is not None and process.parent.span_id == publish.context.span_id
+    assert process.parent is not None and process.parent.span_id == append.context.span_id
     assert process.context.trace_id == command.context.trace_id
     attributes = dict(process.attributes or {})
     assert attributes["messaging.message.id"] == str(stored.event_id)
@@ -170,11 +171,15 @@ async def test_publish_and_process_spans_link_the_command_to_the_next_hop(
     assert reacted.traceparent == format_traceparent(reaction_append.context)  # the next hop continues it
 
 
-async def test_a_bulk_of_one_trace_shares_one_publish_span(
+async def test_a_page_of_several_traces_shares_one_publish_span_linked_to_each(
     store: EventStore, nats_admin, test_stream, finished: InMemorySpanExporter
 ) -> None:  # type: ignore[no-untyped-def]
+    """One publish span per subject and page (a batch send): the child of the events' one trace
+    when they share it (a payment run's page), else a trace of its own linked to each of theirs;
+    each message carries its own event's trace, so every case stays one trace."""
     stream, prefix = test_stream
-    with trace.get_tracer("test").start_as_current_span("POST /payment-runs"):
+    tracer = trace.get_tracer("test")
+    with tracer.start_as_current_span("POST /payment-runs") as run:
         await store.create_streams_once(
             "payment",
             [
@@ -182,24 +187,32 @@ async def test_a_bulk_of_one_trace_shares_one_publish_span(
                 for n in range(3)
             ],
         )
-    with trace.get_tracer("test").start_as_current_span("POST /cases"):
-        await store.append("case-9", "payment", 0, [NewEvent(event_type="Issued", data={}, occurred_at=NOW)])
     relay = OutboxRelay(
         store, nats_admin.jetstream(), name="bulk-outbox", publication=raw_event_publication(prefix)
     )
-    assert await relay.run_once() == 4
+    assert await relay.run_once() == 3
     subject = f"{prefix}.payment.issued"
-    publishes = [s for s in finished.get_finished_spans() if s.name == f"{subject} publish"]
-    assert len(publishes) == 2  # one per stored trace: the run's three events, the command's one
-    bulk = next(s for s in publishes if (s.attributes or {}).get("messaging.batch.message_count") == 3)
-    single = next(s for s in publishes if s is not bulk)
+    [bulk] = [s for s in finished.get_finished_spans() if s.name == f"{subject} publish"]
+    assert (bulk.attributes or {})["messaging.batch.message_count"] == 3
     assert "messaging.message.id" not in (bulk.attributes or {})
-    assert (single.attributes or {})["messaging.message.id"]
+    assert bulk.context.trace_id == run.get_span_context().trace_id and not bulk.links
+
+    with tracer.start_as_current_span("POST /cases") as first:
+        await store.append("case-8", "payment", 0, [NewEvent(event_type="Issued", data={}, occurred_at=NOW)])
+    with tracer.start_as_current_span("POST /cases") as second:
+        await store.append("case-9", "payment", 0, [NewEvent(event_type="Issued", data={}, occurred_at=NOW)])
+    assert await relay.run_once() == 2
+    [shared] = [s for s in finished.get_finished_spans() if s.name == f"{subject} publish" and s is not bulk]
+    assert shared.parent is None and (shared.attributes or {})["messaging.batch.message_count"] == 2
+    linked = {link.context.trace_id for link in shared.links}
+    assert linked == {first.get_span_context().trace_id, second.get_span_context().trace_id}
     js = nats_admin.jetstream()
-    sent = [await js.get_msg(stream, seq) for seq in range(1, 5)]
-    assert [m.headers["traceparent"] for m in sent] == [format_traceparent(bulk.context)] * 3 + [
-        format_traceparent(single.context)
+    sent = [await js.get_msg(stream, seq) for seq in range(1, 6)]
+    events = [
+        (await store.read_stream(s))[0] for s in ("payment-0", "payment-1", "payment-2", "case-8", "case-9")
     ]
+    by_id = {m.headers["Nats-Msg-Id"]: m.headers["traceparent"] for m in sent}
+    assert [by_id[str(e.event_id)] for e in events] == [e.traceparent for e in events]
 
 
 async def test_a_batch_handler_gets_one_process_span_linked_to_each_message(

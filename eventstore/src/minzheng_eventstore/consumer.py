@@ -333,8 +333,8 @@ class DurableConsumer:
 
     async def _effects(self, conn: Connection, item: Incoming) -> None:
         """The handler's effects inside the CONSUMER span ``<subject> process``, a child of the
-        message's ``traceparent`` (the producer's publish span): what the handler appends is the
-        span's child, and the events it stores carry the trace on to the next hop."""
+        message's ``traceparent`` (its creation context: the producer's append): what the handler
+        appends is the span's child, and the events it stores carry the trace on to the next hop."""
         correlation = item.headers.get("Mz-Correlation-Id")
         with tracer.start_as_current_span(
             f"{item.subject} process",

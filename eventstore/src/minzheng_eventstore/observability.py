@@ -3,8 +3,9 @@
 - structlog JSON lines with ``service``, ``correlation_id``, ``trace_id``, ``span_id``;
 - every string in a log event passes through a processor that masks resident IDs
   (18-character PRC ID numbers), so personal data never reaches a log in clear;
-- OpenTelemetry tracing with W3C ``traceparent`` (stored with each event, carried in message
-  headers by the relay's publish span, continued by the consumers' process spans): one case is
+- OpenTelemetry tracing with W3C ``traceparent`` (stored with each event: the message's creation
+  context, carried in its headers by the relay, whose publish span per page and subject is the
+  child of that trace or links to each; continued by the consumers' process spans): one case is
   one trace across services. Spans are exported as the standard ``OTEL_*`` variables say (OTLP
   over HTTP or gRPC, console, none) and, with ``MINZHENG_TRACE_FILE``, as OTLP JSON lines to a
   file a trace viewer imports (``make run``).

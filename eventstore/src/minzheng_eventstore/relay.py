@@ -19,7 +19,7 @@ import contextlib
 import functools
 import gc
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ import nats.js.errors
 import structlog
 from nats.js import JetStreamContext
 from opentelemetry import trace
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 from pydantic import ValidationError
 
 from minzheng_contracts import IntegrationEvent
@@ -37,7 +37,7 @@ from .errors import UnpublishableEventError
 from .hint import AppendHint
 from .metrics import RELAY_PUBLISHED
 from .model import START, Checkpoint, Page, RecordedEvent
-from .observability import context_of, format_traceparent
+from .observability import context_of, parse_traceparent
 from .store import EventStore, PublicationCheck
 
 log = structlog.get_logger("minzheng.relay")
@@ -263,21 +263,24 @@ class OutboxRelay:
             outgoing.append((event, each_message(message)))
         futures: list[asyncio.Future[Any]] = []
         spans: list[Span] = []
-        # one publish span per stored trace and subject in the page: a command's one event gets a
-        # span of its own, a bulk run's thousands (one unit of work, one trace) share one
-        sizes = collections.Counter((e.traceparent, m.subject) for e, messages in outgoing for m in messages)
-        groups: dict[tuple[str | None, str], tuple[Span, str | None]] = {}
+        # one publish span per subject in the page (OpenTelemetry's batch send): a child of the
+        # events' trace when they share one (a command's event, a bulk run's page), else linked to
+        # each; the messages carry the trace stored with their event (their creation context), so
+        # that the consumer continues the case's own trace whatever the page held
+        by_subject: dict[str, list[RecordedEvent]] = collections.defaultdict(list)
+        for event, messages in outgoing:
+            for message in messages:
+                by_subject[message.subject].append(event)
+        groups: dict[str, Span] = {}
         try:
             for event, messages in outgoing:
                 for message in messages:
                     headers = _headers(event, message)
-                    key = (event.traceparent, message.subject)
-                    group = groups.get(key)
-                    if group is None:
-                        group = groups[key] = self._publish_span(event, message, headers, sizes[key])
-                    span, traceparent = group
-                    if traceparent is not None:
-                        headers["traceparent"] = traceparent
+                    span = groups.get(message.subject)
+                    if span is None:
+                        span = groups[message.subject] = self._publish_span(
+                            by_subject[message.subject], message, headers
+                        )
                     spans.append(span)
                     futures.append(
                         await self.js.publish_async(message.subject, message.payload, headers=headers)
@@ -290,33 +293,39 @@ class OutboxRelay:
         return _Batch(outgoing, futures, page.end, page.scanned, spans)
 
     def _publish_span(
-        self, event: RecordedEvent, message: OutgoingMessage, headers: dict[str, str], size: int = 1
-    ) -> tuple[Span, str | None]:
-        """The PRODUCER span ``<subject> publish`` of ``size`` messages of one stored trace, a child
-        of that trace (the ``traceparent`` stored with the event), and the ``traceparent`` to send in
-        its place, so that the consumer's span is the publish span's child (``None`` with tracing
-        off: the span is then the stored context itself and the header stays as stored). Ended when
-        the PubAcks are in (``_settle``)."""
+        self, events: Sequence[RecordedEvent], message: OutgoingMessage, headers: dict[str, str]
+    ) -> Span:
+        """The PRODUCER span ``<subject> publish`` of the page's messages to one subject (the
+        events': one message each): a child of their stored trace when they have one between them,
+        otherwise a trace of its own with a link to each of theirs (up to the SDK's limit). Ended
+        when the PubAcks are in (``_settle``)."""
+        first = events[0]
         attributes: dict[str, str | int] = {
             "messaging.system": "nats",
             "messaging.operation.type": "send",
             "messaging.destination.name": message.subject,
-            "minzheng.event_type": event.event_type,
+            "minzheng.event_type": first.event_type,
             "minzheng.service": self.service,
         }
-        if size == 1:
+        if len(events) == 1:
             attributes["messaging.message.id"] = headers[MSG_ID]
         else:
-            attributes["messaging.batch.message_count"] = size
-        span = tracer.start_span(
+            attributes["messaging.batch.message_count"] = len(events)
+        traces = {e.traceparent for e in events}
+        if len(traces) == 1:
+            return tracer.start_span(
+                f"{message.subject} publish",
+                context=context_of(first.traceparent),
+                kind=SpanKind.PRODUCER,
+                attributes=attributes,
+            )
+        return tracer.start_span(
             f"{message.subject} publish",
-            context=context_of(event.traceparent),
+            context=context_of(None),
             kind=SpanKind.PRODUCER,
             attributes=attributes,
+            links=_links(traces),
         )
-        if not span.is_recording():
-            return span, None
-        return span, format_traceparent(span.get_span_context())
 
     def _message(
         self, event: RecordedEvent
@@ -377,9 +386,7 @@ class OutboxRelay:
                 try:
                     for one in each_message(message):
                         headers = _headers(event, one)
-                        span, traceparent = self._publish_span(event, one, headers)
-                        if traceparent is not None:
-                            headers["traceparent"] = traceparent
+                        span = self._publish_span([event], one, headers)
                         await self.js.publish(one.subject, one.payload, headers=headers)
                         span.end()
                 except (nats.errors.Error, nats.js.errors.Error, TimeoutError) as exc:
@@ -567,6 +574,22 @@ class _Batch:
         """The pump stopped with this batch in flight: its spans end as not acknowledged."""
         self.cancel()
         _end_all(self.spans, "the relay stopped before the PubAck")
+
+
+MAX_LINKS = 128
+"""The links of one publish span (OpenTelemetry's default ``OTEL_SPAN_LINK_COUNT_LIMIT``)."""
+
+
+def _links(traceparents: Iterable[str | None]) -> list[Link]:
+    """Links to the stored traces of a page's events (at most ``MAX_LINKS``)."""
+    links: list[Link] = []
+    for traceparent in traceparents:
+        parent = parse_traceparent(traceparent)
+        if parent is not None:
+            links.append(Link(parent))
+            if len(links) == MAX_LINKS:
+                break
+    return links
 
 
 def _end_all(spans: list[Span], reason: str) -> None:

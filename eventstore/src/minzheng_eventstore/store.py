@@ -396,7 +396,8 @@ class EventStore:
         - With ``conn`` the append joins the caller's transaction (inbox, batch work).
 
         Traced as ``append <stream_type>``: the events carry that span's ``traceparent`` (unless
-        they bring their own), so the relay's publish span is its child.
+        they bring their own), so the message the relay sends carries it (its creation context)
+        and the consumer's span is its child.
         """
         _check_append(stream_id, stream_type, expected_version, events)
         self._check_publishable(stream_id, stream_type, events)
