@@ -21,7 +21,19 @@ from minzheng_eventstore import EventStore, install
 from minzheng_eventstore.dsn import sqlalchemy_url
 from minzheng_infra.stack import EmbeddedStack
 
-from . import asof, domain, eldercare_check, eldercare_run, eslib, platform, raw, registry, tracing, veterans
+from . import (
+    asof,
+    console_board,
+    domain,
+    eldercare_check,
+    eldercare_run,
+    eslib,
+    platform,
+    raw,
+    registry,
+    tracing,
+    veterans,
+)
 from .append import AppendFigures, measure_append
 
 
@@ -282,6 +294,7 @@ async def run(sizes: Sizes, console: Console) -> list[Row]:
         )
         rows += await eldercare_run.rows(stack, console, 20_000 if sizes is QUICK else eldercare_run.ELDERS)
         rows += await tracing.rows(stack, console, quick=sizes is QUICK)
+        rows += await console_board.rows(console)
     finally:
         stack.stop()
         shutil.rmtree(stack.root, ignore_errors=True)
@@ -296,6 +309,8 @@ async def run_only(case: str, sizes: Sizes, console: Console) -> list[Row]:
     try:
         if case == "tracing":
             return await tracing.rows(stack, console, quick=sizes is QUICK)
+        if case == "console-board":
+            return await console_board.rows(console)
         raise SystemExit(f"no case {case!r}")
     finally:
         stack.stop()
@@ -441,7 +456,10 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, default=Path(".bench/results.json"))
     parser.add_argument(
-        "--only", choices=("tracing",), help="one case alone (tracing: tracing off against on, alternating)"
+        "--only",
+        choices=("tracing", "console-board"),
+        help="one case alone (tracing: off against on, alternating; console-board: 10,000 households"
+        " in headless Chromium)",
     )
     args = parser.parse_args()
     sizes = FULL if args.full else QUICK
