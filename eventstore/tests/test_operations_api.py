@@ -55,8 +55,15 @@ def invalid(response: Any, field: str) -> None:
     assert response.json()["error"]["field"] == field, response.text
 
 
-async def publish(nats_admin: Any, subject: str, payload: bytes, msg_id: str) -> None:
-    await nats_admin.jetstream().publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
+async def publish(nats_admin: Any, subject: str, payload: bytes, msg_id: str) -> Any:
+    """Publish on the shared broker; ``forget`` takes it off the stream once handled, so that a
+    consumer another test creates later on the subject never sees this test's messages."""
+    return await nats_admin.jetstream().publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
+
+
+async def forget(nats_admin: Any, *acks: Any) -> None:
+    for ack in acks:
+        await nats_admin.jetstream().delete_msg(ack.stream, ack.seq)
 
 
 async def until(a: ServiceClient, sql: str, *args: Any, want: Any = True, within: float = 20) -> None:
@@ -126,9 +133,12 @@ async def test_the_operations_api_of_a_running_service(fresh_database: str, stac
             division("330727101", "township", correlation),
             division("330727101201", "village", correlation),
         ]
-        for r in recorded:
+        acks = [
             await publish(nats_admin, DivisionRecorded.SUBJECT, r.model_dump_json().encode(), str(r.event_id))
+            for r in recorded
+        ]
         await until(a, "SELECT count(*) FROM inbox WHERE consumer = $1", DIVISIONS, want=2)
+        await forget(nats_admin, *acks)
         hid = await approved_household(a, clock, approver)
         await a.post("/payment-runs", {"period": "2026-07"}, expect=201)
         await a.relay_caught_up()
@@ -221,8 +231,9 @@ async def test_the_operations_api_of_a_running_service(fresh_database: str, stac
 
         # -------------------------------------------------------------- a dead letter, re-driven
         bad_id = uuid.uuid4()
-        await publish(nats_admin, DivisionRecorded.SUBJECT, b'{"not": "a contract"}', str(bad_id))
+        bad = await publish(nats_admin, DivisionRecorded.SUBJECT, b'{"not": "a contract"}', str(bad_id))
         await until(a, "SELECT count(*) FROM dead_letters WHERE consumer = $1", DIVISIONS, want=1)
+        await forget(nats_admin, bad)  # the dead letter keeps its payload: re-driven from there
         letters = (await a.get("/operations/dead-letters", headers=auditor)).json()
         assert {c["consumer"] for c in letters["consumers"]} == set(CONSUMERS)
         [letter] = next(c for c in letters["consumers"] if c["consumer"] == DIVISIONS)["items"]

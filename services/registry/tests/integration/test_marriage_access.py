@@ -135,6 +135,7 @@ async def test_the_demo_data_is_idempotent(registry: Running) -> None:
     await AREA.seed_demo(registry.service.context())
     await AREA.seed_demo(registry.service.context())
     assert await registry.fetchval("SELECT count(*) FROM events WHERE event_type = 'MarriageRegistered'") == 3
-    assert await registry.fetchval("SELECT count(*) FROM events WHERE event_type = 'DeathRegistered'") == 1
+    # the demo's two deaths: one from January, and the one case across services (``CASE_PERSON``)
+    assert await registry.fetchval("SELECT count(*) FROM events WHERE event_type = 'DeathRegistered'") == 2
     open_ = (await registry.get("/divorce-applications?state=received", expect=200)).json()
     assert len(open_) == 1
