@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,13 +26,16 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 
 from minzheng_contracts import DeathRegistered
 from minzheng_eldercare.adapters.payments.demo import CASE_PERSON, CASE_VILLAGE
 from minzheng_eventstore.testing import bearer
 from minzheng_infra.config import load_services
 from minzheng_infra.procutil import free_port
+from minzheng_infra.pytest_plugin import stacks_base
 from minzheng_infra.services import TRACE_FILE_ENV, ServiceProcess, run_step
+from minzheng_infra.stack import EmbeddedStack
 
 CST = timezone(timedelta(hours=8))
 CONSUMERS = ("assistance", "veterans", "eldercare")
@@ -92,9 +96,25 @@ def _env(stack: Any, name: str, database: str, trace_file: Path) -> dict[str, st
     }
 
 
+@pytest.fixture
+def own_stack() -> Iterator[EmbeddedStack]:
+    """PostgreSQL and NATS of this test alone: the session's NATS holds every earlier test's
+    messages and durables (``veterans-deaths-v1`` resumes where another test left it), which a
+    service process started here would work through before the death; here it starts at zero."""
+    stack = EmbeddedStack.ephemeral(base=stacks_base())
+    try:
+        stack.start()
+        stack.provision()
+        yield stack
+    finally:
+        stack.stop()
+        shutil.rmtree(stack.root, ignore_errors=True)
+
+
 async def test_a_death_is_one_trace_from_the_registry_through_three_consumers_and_their_publications(
-    stack: Any, tmp_path: Path
+    own_stack: EmbeddedStack, tmp_path: Path
 ) -> None:
+    stack: Any = own_stack  # the session fixture's shape (tests type it loosely)
     names = ("registry", *CONSUMERS)
     specs = {s.name: s for s in load_services() if s.name in names}
     admin = await asyncpg.connect(stack.pg_admin_dsn)
