@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -27,6 +27,20 @@ from minzheng_eventstore.observability import format_traceparent
 from minzheng_eventstore.store import Connection
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+async def _consume_until(consumer: DurableConsumer, nats_url: str, done: Callable[[], bool]) -> None:
+    """Run ``consumer`` on a broker of its own until ``done()`` (10 s at most), then stop it."""
+    broker = NatsBroker(nats_url, logger=None)
+    consumer.register(broker)
+    await broker.start()
+    try:
+        for _ in range(200):
+            if done():
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await broker.stop()
 
 
 async def test_trace_continues_from_command_to_consumer(
@@ -64,16 +78,7 @@ async def test_trace_continues_from_command_to_consumer(
         subject=f"{prefix}.>",
         handler=handle,
     )
-    broker = NatsBroker(stack.nats_admin_url, logger=None)
-    consumer.register(broker)
-    await broker.start()
-    try:
-        for _ in range(200):
-            if seen:
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        await broker.stop()
+    await _consume_until(consumer, stack.nats_admin_url, lambda: bool(seen))
     assert seen == [command_trace]
 
 
@@ -144,16 +149,7 @@ async def test_publish_and_process_spans_link_the_command_to_the_next_hop(
         subject=f"{prefix}.case.>",
         handler=handle,
     )
-    broker = NatsBroker(stack.nats_admin_url, logger=None)
-    consumer.register(broker)
-    await broker.start()
-    try:
-        for _ in range(200):
-            if consumer.applied:
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        await broker.stop()
+    await _consume_until(consumer, stack.nats_admin_url, lambda: consumer.applied > 0)
     spans = list(finished.get_finished_spans())
     process = _one(spans, f"{subject} process")
     assert process.kind is SpanKind.CONSUMER
@@ -243,16 +239,7 @@ async def test_a_batch_handler_gets_one_process_span_linked_to_each_message(
         handler=one,
         batch_handler=many,
     )
-    broker = NatsBroker(stack.nats_admin_url, logger=None)
-    consumer.register(broker)
-    await broker.start()
-    try:
-        for _ in range(200):
-            if sum(seen) == 2:
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        await broker.stop()
+    await _consume_until(consumer, stack.nats_admin_url, lambda: sum(seen) == 2)
     processed = [s for s in finished.get_finished_spans() if s.name == f"{prefix}.> process"]
     assert processed and all(s.kind is SpanKind.CONSUMER and s.parent is None for s in processed)
     linked = sorted(format_traceparent(link.context) for s in processed for link in s.links)
