@@ -239,7 +239,7 @@ async def test_the_list_filters_by_category_status_and_township_and_pages(vetera
     await demo.seed_demo(veterans.service.context())
     await demo.seed_demo(veterans.service.context())  # idempotent
     everyone = (await veterans.get("/entitlements", limit=500)).json()
-    assert everyone["total"] == 40
+    assert everyone["total"] == 42
     expected: Counter[str] = Counter()
     for category, _, n in demo.ROLL:
         expected[category.value] += n
@@ -249,7 +249,7 @@ async def test_the_list_filters_by_category_status_and_township_and_pages(vetera
         == Counter(
             disabled=4,
             survivor=7,
-            red_army=1,
+            red_army=3,
             demobilised=3,
             ill_returned=5,
             combat_or_test=6,

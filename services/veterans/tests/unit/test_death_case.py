@@ -152,7 +152,7 @@ def test_a_survivor_gets_six_months_and_the_disabled_entitlement_comes_first() -
 
 
 def test_another_category_gets_the_local_funeral_grant() -> None:
-    _, case = opened(entitlement(terms(Category.RED_ARMY, Period(2025, 2))))
+    _, case = opened(entitlement(terms(Category.RED_ARMY, Period(2025, 2), red_army_kind="home")))
     assert case.one_off == a.OneOff("funeral_grant", 300_000, ("death.funeral_grant:330727:2020-01-01",))
 
 

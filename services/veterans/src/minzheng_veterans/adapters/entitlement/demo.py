@@ -1,4 +1,4 @@
-"""The entitlement area's demo data: 40 entitled persons over the categories, approved a year and
+"""The entitlement area's demo data: 42 entitled persons over the categories, approved a year and
 a half ago in three villages (the catalogue's local figures, F0 L165, in small: its one martyr's
 elderly child, rural veterans the largest group, one cancellation and one suspension). Idempotent:
 a person recognised already is skipped."""
@@ -27,14 +27,17 @@ ROLL: tuple[tuple[Category, dict[str, object], int], ...] = (
     (Category.SURVIVOR, {"survivor": "martyr"}, 2),
     (Category.SURVIVOR, {"survivor": "duty"}, 2),
     (Category.SURVIVOR, {"survivor": "illness"}, 3),
-    (Category.RED_ARMY, {}, 1),
+    (Category.RED_ARMY, {"red_army_kind": "home"}, 1),
     (Category.DEMOBILISED, {}, 3),
     (Category.ILL_RETURNED, {}, 5),
     (Category.COMBAT_OR_TEST, {}, 6),
     (Category.RURAL_VETERAN_60, {"service_years": 3}, 13),
     (Category.MARTYR_ELDERLY_CHILD, {}, 1),
+    # after the others, so that a roll seeded before the 三红 kinds keeps its persons
+    (Category.RED_ARMY, {"red_army_kind": "west_route"}, 1),
+    (Category.RED_ARMY, {"red_army_kind": "dispersed"}, 1),
 )
-"""(category, its terms, how many persons): 40 in all."""
+"""(category, its terms, how many persons): 42 in all, the three 三红 kinds among them."""
 
 
 def _terms(category: Category, given: dict[str, object], on: date) -> Terms:

@@ -40,8 +40,10 @@ Reader = Annotated[Actor, permit("entitlement.read")]
 
 Nature = Literal["war", "duty", "illness"]
 Survivor = Literal["martyr", "duty", "illness"]
+RedArmyKind = Literal["home", "west_route", "dispersed"]
 CATEGORY = (
-    "disabled 残疾军人 (nature, grade) | survivor 三属 (survivor) | red_army 三红 | demobilised 在乡老复员 | "
+    "disabled 残疾军人 (nature, grade) | survivor 三属 (survivor) | red_army 三红 (red_army_kind) | "
+    "demobilised 在乡老复员 | "
     "ill_returned 带病回乡 | combat_or_test 参战参试 | rural_veteran_60 农村籍老兵 (service_years) | "
     "martyr_elderly_child 烈士老年子女"
 )
@@ -57,6 +59,11 @@ class TermsFields(BaseModel):
     service_years: int | None = Field(
         default=None, ge=1, le=60, description="rural_veteran_60: conscript years"
     )
+    red_army_kind: RedArmyKind | None = Field(
+        default=None,
+        description="red_army: home 在乡红军老战士 | west_route 西路军红军老战士 | dispersed 红军失散人员 "
+        "(each its own standard)",
+    )
 
     def terms(self, from_period: Period) -> Terms:
         return terms(
@@ -66,6 +73,7 @@ class TermsFields(BaseModel):
             grade=self.grade,
             survivor=self.survivor,
             service_years=self.service_years,
+            red_army_kind=self.red_army_kind,
         )
 
 
@@ -79,8 +87,17 @@ RECOGNITION = {
 }
 
 
+RED_ARMY_RECOGNITION = {
+    "resident_id": "330727192803040019",
+    "residence": "330727101201",
+    "category": "red_army",
+    "red_army_kind": "dispersed",
+    "approved_on": "2026-02-10",
+}
+
+
 class RecognitionIn(TermsFields):
-    model_config = strict(RECOGNITION)
+    model_config = strict(RECOGNITION, RED_ARMY_RECOGNITION)
     resident_id: ResidentId
     residence: DivisionCode = Field(description="the village of residence (its county pays)")
     approved_on: Day = Field(
@@ -107,7 +124,10 @@ class TransferInIn(RecognitionIn):
 
 
 class TermsIn(TermsFields):
-    model_config = strict({"category": "disabled", "nature": "war", "grade": 3, "from_period": "2026-05"})
+    model_config = strict(
+        {"category": "disabled", "nature": "war", "grade": 3, "from_period": "2026-05"},
+        {"category": "red_army", "red_army_kind": "west_route", "from_period": "2026-05"},
+    )
     from_period: Period = Field(description="the first month on the new terms")
 
 
@@ -140,7 +160,10 @@ class TransferOutIn(BaseModel):
 class TermsOut(BaseModel):
     from_period: str
     category: str
-    key: str | None = Field(description="disabled <nature>.<grade>, survivor kind, else none")
+    key: str | None = Field(
+        description="disabled <nature>.<grade>, survivor kind, 三红 kind (home | west_route | dispersed), "
+        "else none"
+    )
     service_years: int
 
 

@@ -2,8 +2,12 @@
 
 A category's terms are its ``key`` (the disabled ``<nature>.<grade>``: nature ``war`` 因战 /
 ``duty`` 因公 / ``illness`` 因病, grade 1–10; the survivor kind ``martyr`` 烈属 / ``duty`` 因公牺牲遗属 /
-``illness`` 病故遗属; none for the others) and, for ``rural_veteran_60`` (60周岁以上农村籍退役士兵),
-the years of conscript service it is paid per."""
+``illness`` 病故遗属; the 三红 kind ``home`` 在乡红军老战士 / ``west_route`` 西路军红军老战士 /
+``dispersed`` 红军失散人员, each with its own standard; none for the others) and, for
+``rural_veteran_60`` (60周岁以上农村籍退役士兵), the years of conscript service it is paid per.
+
+A 三红 entitlement recorded before the kinds existed has no key: its terms read as ``home`` (在乡,
+``RED_ARMY_DEFAULT``, the figure it was paid on), wherever terms are made from stored facts."""
 
 from __future__ import annotations
 
@@ -16,7 +20,14 @@ from minzheng_kernel.errors import DomainError
 
 from ..pensions.amounts import MAX_SERVICE_YEARS
 from ..pensions.monthly import Basis
-from ..pensions.parameters import GRADES, NATURES, SURVIVORS, basis_of
+from ..pensions.parameters import (
+    GRADES,
+    NATURES,
+    RED_ARMY_DEFAULT,
+    RED_ARMY_KINDS,
+    SURVIVORS,
+    basis_of,
+)
 
 
 class Category(StrEnum):
@@ -41,6 +52,10 @@ class Terms:
     key: str | None = None
     service_years: int = 1
 
+    def __post_init__(self) -> None:
+        if self.category is Category.RED_ARMY and self.key is None:  # recorded before the kinds
+            object.__setattr__(self, "key", RED_ARMY_DEFAULT)
+
     @property
     def basis(self) -> Basis:
         return _basis(self.category, self.key, self.service_years)
@@ -64,13 +79,22 @@ def terms(
     grade: int | None = None,
     survivor: str | None = None,
     service_years: int | None = None,
+    red_army_kind: str | None = None,
 ) -> Terms:
     """The category's terms, checked: a disabled serviceman has a nature and a grade 1–10, a
-    survivor a kind, a rural veteran 1–60 service years; nothing else is given (422, the field)."""
-    given = {"nature": nature, "grade": grade, "survivor": survivor, "service_years": service_years}
+    survivor a kind, a 三红 a kind, a rural veteran 1–60 service years; nothing else is given (422,
+    the field)."""
+    given = {
+        "nature": nature,
+        "grade": grade,
+        "survivor": survivor,
+        "service_years": service_years,
+        "red_army_kind": red_army_kind,
+    }
     needed = {
         Category.DISABLED: {"nature", "grade"},
         Category.SURVIVOR: {"survivor"},
+        Category.RED_ARMY: {"red_army_kind"},
         Category.RURAL_VETERAN_60: {"service_years"},
     }.get(category, set())
     for name, value in given.items():
@@ -90,6 +114,14 @@ def terms(
                 "unknown_survivor", f"survivor is one of {', '.join(SURVIVORS)}", field="survivor"
             )
         return Terms(from_period, category, survivor)
+    if category is Category.RED_ARMY:
+        if red_army_kind not in RED_ARMY_KINDS:
+            raise DomainError(
+                "unknown_red_army_kind",
+                f"red_army_kind is one of {', '.join(RED_ARMY_KINDS)}",
+                field="red_army_kind",
+            )
+        return Terms(from_period, category, red_army_kind)
     if category is Category.RURAL_VETERAN_60:
         assert service_years is not None
         if not 1 <= service_years <= MAX_SERVICE_YEARS:

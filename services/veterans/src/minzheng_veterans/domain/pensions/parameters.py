@@ -7,7 +7,10 @@ Names (the category, then its keys, dot-separated):
   ``illness`` 因病, grade 1–10; fen a year;
 - ``pension.survivor.<kind>``: 定期抚恤金, kind ``martyr`` 烈属 / ``duty`` 因公牺牲遗属 /
   ``illness`` 病故遗属; fen a year;
-- ``pension.red_army``, ``pension.demobilised``: 三红, 在乡老复员; fen a year;
+- ``pension.red_army.<kind>``: 三红, kind ``home`` 在乡红军老战士 / ``west_route`` 西路军红军老战士 /
+  ``dispersed`` 红军失散人员 (three national figures); fen a year; an entitlement recorded before
+  the kinds existed (no key) is ``home`` (``RED_ARMY_DEFAULT``, the kind all of them were paid);
+- ``pension.demobilised``: 在乡老复员; fen a year;
 - ``pension.ill_returned``, ``pension.combat_or_test``, ``pension.martyr_elderly_child``: 带病回乡,
   参战参试, 烈士老年子女; fen a month;
 - ``pension.rural_veteran_60``: 60周岁以上农村籍退役士兵, fen a month per year of service;
@@ -24,7 +27,12 @@ NATURES = ("war", "duty", "illness")
 SURVIVORS = ("martyr", "duty", "illness")
 GRADES = range(1, 11)
 
-ANNUAL = ("red_army", "demobilised")
+RED_ARMY = "red_army"
+RED_ARMY_KINDS = ("home", "west_route", "dispersed")
+RED_ARMY_DEFAULT = "home"
+"""The kind of a 三红 entitlement recorded without one (before the kinds): they were all paid the
+在乡 figure, so reading them as 在乡 changes no amount already paid."""
+ANNUAL = ("demobilised",)
 MONTHLY = ("ill_returned", "combat_or_test", "martyr_elderly_child")
 RURAL = "rural_veteran_60"
 
@@ -41,6 +49,8 @@ def basis_of(category: str, key: str | None = None, *, service_years: int = 1) -
             return Basis(f"pension.disabled.{nature}.{int(grade)}", Rate.ANNUAL)
     elif category == "survivor" and key in SURVIVORS:
         return Basis(f"pension.survivor.{key}", Rate.ANNUAL)
+    elif category == RED_ARMY and (key is None or key in RED_ARMY_KINDS):
+        return Basis(f"pension.red_army.{key or RED_ARMY_DEFAULT}", Rate.ANNUAL)
     elif category in ANNUAL:
         return Basis(f"pension.{category}", Rate.ANNUAL)
     elif category in MONTHLY:
@@ -54,8 +64,9 @@ def parameters() -> tuple[str, ...]:
     """Every pension parameter name."""
     disabled = tuple(f"pension.disabled.{n}.{g}" for n in NATURES for g in GRADES)
     survivors = tuple(f"pension.survivor.{k}" for k in SURVIVORS)
+    red_army = tuple(f"pension.red_army.{k}" for k in RED_ARMY_KINDS)
     others = tuple(f"pension.{c}" for c in (*ANNUAL, *MONTHLY, RURAL))
-    return (*disabled, *survivors, *others, STACKING)
+    return (*disabled, *survivors, *red_army, *others, STACKING)
 
 
 NATIONAL: tuple[tuple[str, str, int], ...] = (
@@ -71,8 +82,12 @@ NATIONAL: tuple[tuple[str, str, int], ...] = (
     ("pension.survivor.martyr", "2019-08-01", 2_798_000),
     ("pension.survivor.duty", "2019-08-01", 2_404_000),
     ("pension.survivor.illness", "2019-08-01", 2_261_000),
-    ("pension.red_army", "2018-08-01", 5_557_000),
-    ("pension.red_army", "2019-08-01", 6_113_000),
+    ("pension.red_army.home", "2018-08-01", 5_557_000),
+    ("pension.red_army.west_route", "2018-08-01", 5_557_000),
+    ("pension.red_army.dispersed", "2018-08-01", 2_507_000),
+    ("pension.red_army.home", "2019-08-01", 6_113_000),
+    ("pension.red_army.west_route", "2019-08-01", 6_113_000),
+    ("pension.red_army.dispersed", "2019-08-01", 2_758_000),
     ("pension.ill_returned", "2018-08-01", 55_000),
     ("pension.combat_or_test", "2018-08-01", 60_000),
     ("pension.rural_veteran_60", "2018-08-01", 3_500),
@@ -83,4 +98,12 @@ NATIONAL: tuple[tuple[str, str, int], ...] = (
 effective_from, fen)``, loaded as county rows; stacking 1 [assume]."""
 
 
-__all__ = ["MAX_ANNUAL_FEN", "NATIONAL", "STACKING", "basis_of", "parameters"]
+__all__ = [
+    "MAX_ANNUAL_FEN",
+    "NATIONAL",
+    "RED_ARMY_DEFAULT",
+    "RED_ARMY_KINDS",
+    "STACKING",
+    "basis_of",
+    "parameters",
+]
