@@ -231,11 +231,13 @@ def run_state(service: Any, stream: str, as_of: str, *, as_json: bool) -> int:
 
 
 def run_explain(service: Any, payment: str, *, as_json: bool) -> int:
-    from .explain import explain
+    from .explain import declared_payments, explain
+
+    rules = declared_payments(service.definition.name)
 
     async def run() -> dict[str, Any]:
         async with _offline(service.host):
-            return (await explain(service.host.store, payment)).as_json()
+            return (await explain(service.host.store, payment, rules)).as_json()
 
     try:
         body = asyncio.run(run())
@@ -247,6 +249,8 @@ def run_explain(service: Any, payment: str, *, as_json: bool) -> int:
     out = Console()
     p = body["payment"]
     out.print(f"[bold]{p['event_type']}[/bold] {p['stream_id']} v{p['version']}: {body['amount_fen']} fen")
+    if body["formula"]:
+        out.print(f"rule: {body['formula']} = {body['recomputed_fen']} fen")
     table = Table(title="standards")
     for column in ("standard", "value then", "set by (event, recorded)", "recorded since"):
         table.add_column(column, overflow="fold")
@@ -263,8 +267,9 @@ def run_explain(service: Any, payment: str, *, as_json: bool) -> int:
     inputs = Table(title="inputs")
     inputs.add_column("field")
     inputs.add_column("value", overflow="fold")
+    inputs.add_column("from event", overflow="fold")
     for k, v in body["inputs"].items():
-        inputs.add_row(k, json.dumps(v, ensure_ascii=False, default=str))
+        inputs.add_row(k, json.dumps(v, ensure_ascii=False, default=str), body["input_events"].get(k, ""))
     out.print(inputs)
     out.print(_events_table("decision events", body["decisions"]))
     if body["causes"]:

@@ -1,9 +1,10 @@
 """The auditor's reads over HTTP (审计查询), mounted by the kit on every service, for the operations
-console and the county view (``python -m minzheng_infra audit person``):
+console and the county view (``minzheng audit person``):
 
 - ``GET /audit/history?stream=…`` or ``?resident=…`` (``as_of`` optional): ``history``;
 - ``GET /audit/state?stream=…&as_of=…``: ``asof`` (known then against known now about then);
-- ``GET /audit/explain?payment=…``: ``explain`` (standards, inputs, decision events).
+- ``GET /audit/explain?payment=…``: ``explain`` (standards, inputs, decision events), by the
+  service's declared payment rules (``explain.declare_payments``).
 
 Only the auditor role (``audit.read``), of a division that contains the service's county (an
 auditor of another county, or of one township, is refused 403 ``outside_jurisdiction``);
@@ -32,7 +33,7 @@ from .context import ServiceContext
 from .deps import Ctx
 from .errors import StreamNotFoundError
 from .errors_api import refusals
-from .explain import explain
+from .explain import declared_payments, explain
 from .history import person_history, stream_history
 from .host import Migration
 from .identity import Role
@@ -179,7 +180,7 @@ def audit_router(sources: AuditSources) -> APIRouter:
         """A payment (its event id or payment id): the standards and their values then, the inputs
         and the decision events behind the amount."""
         actor.require_within(ctx.county, "payment")
-        found = await explain(ctx.store, payment)
+        found = await explain(ctx.store, payment, declared_payments(ctx.service))
         await record_read(ctx, actor, "explain", found.payment.stream_id, None)
         return {"service": ctx.service, **found.as_json()}
 

@@ -67,7 +67,13 @@ class ExplainOut(BaseModel):
     service: str
     payment: EventOut
     amount_fen: int | None
+    declared: bool = Field(description="explained by the service's declared rule (false: by a heuristic)")
+    formula: str | None = Field(description="the declared rule, in words")
+    recomputed_fen: int | None = Field(
+        description="the amount by the declared rule from the inputs and the standards' values then"
+    )
     standards: list[StandardOut]
     inputs: dict[str, Any] = Field(description="members, income, band, grade…: the last value of each")
+    input_events: dict[str, str] = Field(description="of each input, the id of the event it came from")
     causes: list[EventOut] = Field(description="the causation chain, nearest first")
     decisions: list[EventOut] = Field(description="the events of the payment's subjects before it")

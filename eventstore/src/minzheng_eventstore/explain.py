@@ -8,15 +8,25 @@ events behind it.
   parameter and place recorded since (a raise, a correction): what changed after;
 - **the causation chain**: the event that caused the payment, the one that caused that, and so
   on (``causation_id``, in this service's store), up to ``CHAIN_DEPTH``;
-- **the decision events**: the events, recorded before the payment, of the streams the payment
-  names by id (``household_id``, ``entitlement_id``, ``case_id``, ``elder_id``…: a stream whose id
-  ends with ``-<id>``), and their inputs: the last value of each field an amount is decided on
-  (members, income, band, grade, category…) as those events and the payment carry them.
+- **the decision events** and **the inputs**. A service declares how each kind of its payments is
+  decided (``PaymentRule``, registered with ``declare_payments`` beside its definition): the streams
+  the amount was decided in (``household-{household_id}``), the event types that decide it with
+  the fields of each that are inputs (members, income, band, grade…), the field from which such a
+  decision holds (``effective_from``: a decision recorded before the payment but holding only from
+  a later month is not behind it), and the rule's formula, recomputed from the inputs and the
+  standards' values then (``recomputed_fen``: equal to the amount, or the auditor has a finding).
+  Each input names the event it was taken from (``input_events``).
+
+  A payment no service declared is explained by a heuristic: the events, recorded before it, of
+  the streams it names by id (``household_id``, ``entitlement_id``, ``case_id``, ``elder_id``…: a
+  stream whose id ends with ``-<id>``), and the last value of each field whose name looks like an
+  input (``_INPUT``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -42,6 +52,93 @@ _INPUT = re.compile(
 )
 _NOT_A_SUBJECT = frozenset({"payment_id", "standard_id", "run_id"})
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{2,120}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An event type a payment's amount is decided by, and the fields of it that are inputs: a
+    field's name, or ``name=field`` to show the field under another name (``mode=to``)."""
+
+    event_type: str
+    inputs: tuple[str, ...] = ()
+    match: tuple[str, ...] = ()
+    """Fields it shares with the payment: the event counts only where they are equal (the
+    allocation a relief payment was drawn from, by its ``document``)."""
+
+    def counts_for(self, event: RecordedEvent, payment: RecordedEvent) -> bool:
+        return all(event.data.get(f) == payment.data.get(f) for f in self.match)
+
+
+Recompute = Callable[[Mapping[str, Any], Sequence[int | None]], int | None]
+"""``recompute(inputs, values)``: the amount from the inputs and the standards' values then (in the
+order the payment names them), ``None`` when it cannot be said."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRule:
+    """How a service explains one kind of its payments (its declaration for ``explain``)."""
+
+    event_type: str
+    """The payment's event type (``PaymentIssued``)."""
+    streams: tuple[str, ...]
+    """The streams the amount was decided in, formatted with the payment's data and ``stream``
+    (its own stream): ``household-{household_id}``; one naming a field the payment lacks is skipped."""
+    decisions: tuple[Decision, ...]
+    programmes: tuple[str, ...] = ()
+    """The payment's ``programme`` values the rule covers (empty: every payment of the type)."""
+    amount: str = "amount_fen"
+    payment_inputs: tuple[str, ...] = ()
+    """The payment's own fields that are inputs (the month, the place)."""
+    effective: str = ""
+    """The field of a decision from which it holds (``effective_from``, ``YYYY-MM``)…"""
+    period: str = ""
+    """…and the payment's field of the month paid: a decision holding only from a later month than
+    the payment's is not behind it (a recheck recorded before a back payment of an earlier month)."""
+    formula: str = ""
+    """The rule, in words (``(standard − per-capita income) × members``)."""
+    recompute: Recompute | None = None
+
+    def covers(self, payment: RecordedEvent) -> bool:
+        if payment.event_type != self.event_type:
+            return False
+        return not self.programmes or payment.data.get("programme") in self.programmes
+
+    def stream_ids(self, payment: RecordedEvent) -> list[str]:
+        values = {**payment.data, "stream": payment.stream_id}
+        found: list[str] = []
+        for template in self.streams:
+            names = _fields(template)
+            if any(values.get(name) in (None, "") for name in names):
+                continue
+            stream = template.format_map({name: values[name] for name in names})
+            if stream not in found:
+                found.append(stream)
+        return found
+
+    def holds_for(self, event: RecordedEvent, payment: RecordedEvent) -> bool:
+        if not self.effective or not self.period:
+            return True
+        since, paid = event.data.get(self.effective), payment.data.get(self.period)
+        return not (isinstance(since, str) and since and isinstance(paid, str) and since > paid)
+
+
+def _fields(template: str) -> list[str]:
+    return re.findall(r"{([A-Za-z_][A-Za-z0-9_]*)}", template)
+
+
+_DECLARED: dict[str, tuple[PaymentRule, ...]] = {}
+
+
+def declare_payments(service: str, *rules: PaymentRule) -> tuple[PaymentRule, ...]:
+    """Declare how ``service``'s payments are explained (called beside its definition, at import);
+    the auditor's ``explain`` of that service uses them. Declaring again replaces the rules."""
+    _DECLARED[service] = tuple(rules)
+    return _DECLARED[service]
+
+
+def declared_payments(service: str) -> tuple[PaymentRule, ...]:
+    """The rules ``service`` declared (none: every payment explained by the heuristic)."""
+    return _DECLARED.get(service, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,21 +174,40 @@ class Explanation:
     causes: list[RecordedEvent]
     decisions: list[RecordedEvent]
     inputs: dict[str, Any]
+    input_events: dict[str, str] = field(default_factory=dict)
+    """Of each input, the event it was taken from (its id)."""
+    rule: PaymentRule | None = None
+    """The service's declaration the payment was explained by (``None``: the heuristic)."""
 
     @property
     def amount_fen(self) -> int | None:
-        for key in ("amount_fen", "paid_fen", "total_fen"):
+        keys = (self.rule.amount,) if self.rule is not None else ("amount_fen", "paid_fen", "total_fen")
+        for key in keys:
             value = self.payment.data.get(key)
             if isinstance(value, int):
                 return value
         return None
 
+    @property
+    def recomputed_fen(self) -> int | None:
+        """The amount by the declared rule from the inputs and the standards' values then."""
+        if self.rule is None or self.rule.recompute is None:
+            return None
+        try:
+            return self.rule.recompute(self.inputs, [s.value_then for s in self.standards])
+        except (KeyError, TypeError, ValueError):  # an input or a value missing: it cannot be said
+            return None
+
     def as_json(self) -> dict[str, Any]:
         return {
             "payment": entry(self.payment),
             "amount_fen": self.amount_fen,
+            "declared": self.rule is not None,
+            "formula": None if self.rule is None or not self.rule.formula else self.rule.formula,
+            "recomputed_fen": self.recomputed_fen,
             "standards": [s.as_json() for s in self.standards],
             "inputs": self.inputs,
+            "input_events": self.input_events,
             "causes": [entry(e) for e in self.causes],
             "decisions": [entry(e, data=True) for e in self.decisions],
         }
@@ -127,12 +243,43 @@ def subject_ids(data: dict[str, Any]) -> list[str]:
 
 def inputs_of(events: list[RecordedEvent], payment: RecordedEvent) -> dict[str, Any]:
     """The last value of each input field, the decision events' first, the payment's own last."""
+    return _heuristic_inputs(events, payment)[0]
+
+
+def _heuristic_inputs(
+    events: list[RecordedEvent], payment: RecordedEvent
+) -> tuple[dict[str, Any], dict[str, str]]:
     inputs: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     for event in [*events, payment]:
         for key, value in event.data.items():
             if _INPUT.search(key):
                 inputs[key] = value
-    return inputs
+                sources[key] = str(event.event_id)
+    return inputs, sources
+
+
+def declared_inputs(
+    rule: PaymentRule, events: list[RecordedEvent], payment: RecordedEvent
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The last value of each declared input in the decision events (in the order recorded), then
+    the payment's own; with the event each came from."""
+    inputs: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    by_type = {d.event_type: d for d in rule.decisions}
+
+    def take(event: RecordedEvent, names: Sequence[str]) -> None:
+        for spec in names:
+            name, _, key = spec.partition("=")
+            key = key or name
+            if key in event.data:
+                inputs[name] = event.data[key]
+                sources[name] = str(event.event_id)
+
+    for event in events:
+        take(event, by_type[event.event_type].inputs)
+    take(payment, rule.payment_inputs)
+    return inputs, sources
 
 
 class _Reader:
@@ -237,15 +384,56 @@ async def _decisions(reader: _Reader, payment: RecordedEvent) -> list[RecordedEv
     )[-DECISION_EVENTS:]
 
 
-async def explain(store: EventStore, ref: str) -> Explanation:
-    """Explain the payment ``ref`` (an event id or a payment id); 404 ``payment_not_found``."""
+async def _declared_decisions(
+    reader: _Reader, payment: RecordedEvent, rule: PaymentRule
+) -> list[RecordedEvent]:
+    """The events of the declared types in the declared streams, recorded before the payment,
+    holding for its month and matching it."""
+    streams = rule.stream_ids(payment)
+    if not streams:
+        return []
+    by_type = {d.event_type: d for d in rule.decisions}
+    found = await reader.rows(
+        "stream_id = ANY($1::text[]) AND event_type = ANY($2::text[]) "
+        "AND (tx, position) < ($3::text::xid8, $4::bigint)",
+        streams,
+        list(by_type),
+        str(payment.tx),
+        payment.position,
+    )
+    kept = [e for e in found if by_type[e.event_type].counts_for(e, payment) and rule.holds_for(e, payment)]
+    return kept[-DECISION_EVENTS:]
+
+
+async def explain(store: EventStore, ref: str, rules: Sequence[PaymentRule] = ()) -> Explanation:
+    """Explain the payment ``ref`` (an event id or a payment id) by the first of ``rules`` that
+    covers it (a service's ``declared_payments``), or by the heuristic; 404 ``payment_not_found``."""
     async with store.pool.acquire() as conn:
         reader = _Reader(store, conn)
         payment = await find_payment(reader, ref)
+        rule = next((r for r in rules if r.covers(payment)), None)
         standards = [await _standard(reader, s, payment) for s in standard_ids(payment.data)]
         causes = await _causes(reader, payment)
-        decisions = await _decisions(reader, payment)
-    return Explanation(payment, standards, causes, decisions, inputs_of(decisions, payment))
+        if rule is None:
+            decisions = await _decisions(reader, payment)
+            inputs, sources = _heuristic_inputs(decisions, payment)
+        else:
+            decisions = await _declared_decisions(reader, payment, rule)
+            inputs, sources = declared_inputs(rule, decisions, payment)
+    return Explanation(payment, standards, causes, decisions, inputs, sources, rule)
 
 
-__all__ = ["Explanation", "StandardUsed", "explain", "inputs_of", "standard_ids", "subject_ids"]
+__all__ = [
+    "Decision",
+    "Explanation",
+    "PaymentRule",
+    "Recompute",
+    "StandardUsed",
+    "declare_payments",
+    "declared_inputs",
+    "declared_payments",
+    "explain",
+    "inputs_of",
+    "standard_ids",
+    "subject_ids",
+]

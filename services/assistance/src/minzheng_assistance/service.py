@@ -6,10 +6,12 @@ from minzheng_contracts import DeathRegistered
 from minzheng_contracts.eldercare import ResidentAdmitted, ResidentDischarged
 from minzheng_contracts.places import DivisionRecorded
 from minzheng_contracts.registry import DivorceRegistered, MarriageRegistered
+from minzheng_eventstore.explain import declare_payments
 from minzheng_eventstore.kit import ProjectionDef, ServiceDefinition, Subscription
 
 from . import SERVICE
 from .adapters import projection as read_models
+from .adapters.explain import PAYMENT_RULES
 from .adapters.http import router
 from .adapters.policy import ASSISTANCE_POLICY
 from .adapters.publication import INTERNAL, publication
@@ -76,3 +78,6 @@ ASSISTANCE = ServiceDefinition(
     aggregates=(HOUSEHOLD, TEKUN, MEDICAL, TEMPORARY),
     person_purposes=(MEDICAL_PURPOSE,),
 )
+
+declare_payments(SERVICE, *PAYMENT_RULES)
+"""The auditor's ``explain`` of its payments (``adapters/explain.py``)."""
