@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from minzheng_eventstore.explain import declare_payments
 from minzheng_eventstore.kit import BackgroundDef, ServiceDefinition
 
 from . import SERVICE
+from .adapters.explain import PAYMENT_RULES
 from .adapters.http import router
 from .adapters.policy import DISASTER_POLICY
 from .adapters.publication import publication
@@ -32,3 +34,6 @@ DISASTER = ServiceDefinition(
     seed_demo=seed_demo,
     aggregates=(INCIDENT, HOUSEHOLD, WAREHOUSE),
 )
+
+declare_payments(SERVICE, *PAYMENT_RULES)
+"""The auditor's ``explain`` of its cash relief (``adapters/explain.py``)."""
