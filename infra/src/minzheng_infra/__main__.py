@@ -1,4 +1,4 @@
-"""``python -m minzheng_infra``: see cli.py."""
+"""``minzheng`` (the console script) and ``python -m minzheng_infra``: see cli.py."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The county view of a person (全县视图): ``python -m minzheng_infra audit person <resident id>
-[--as-of DATE] [--json]`` asks every service's API for the person's history (``GET
+"""The county view of a person (全县视图): ``minzheng audit person <resident id> [--as-of DATE]
+[--json]`` asks every service's API for the person's history (``GET
 /audit/history?resident=…``, with an auditor's token) and prints one timeline across services,
 in the order the events were recorded (a rich table, or JSON).
 

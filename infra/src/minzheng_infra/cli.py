@@ -1,4 +1,5 @@
-"""Command line: ``python -m minzheng_infra up | provision | run | status | down | token | audit person``."""
+"""Command line ``minzheng`` (the console script; also ``python -m minzheng_infra``): ``up |
+provision | run | status | down | token | audit person``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,11 @@ from .provision import provision as provision_all
 from .runner import Plan, StackBusy, StopRequested, print_servers, run, stack_lock, supervisor_pid
 from .stack import EmbeddedStack, dev_stack_dir
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="minzheng development stack")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="minzheng: the development stack, tokens, and the auditor's county view (minzheng audit person)",
+)
 console = Console()
 
 StackDir = Annotated[
@@ -178,10 +183,17 @@ def audit_person(
     token_: Annotated[
         str, typer.Option("--token", envvar="MINZHENG_AUDITOR_TOKEN", help="an auditor's bearer token")
     ] = "",
+    url: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--url", help="a service's API as NAME=URL (repeat for more; default: the stack's services)"
+        ),
+    ] = None,
     stack_dir: StackDir = None,
 ) -> None:
     """One person's timeline across every service, from each service's API with an auditor's token
-    (minted from the stack's issuer unless --token is given), as of a day if asked."""
+    (minted from the stack's issuer unless --token is given), as of a day if asked:
+    ``minzheng audit person <resident id> [--as-of DATE] [--json]``."""
     import json
     import re
 
@@ -198,8 +210,12 @@ def audit_person(
             "a day (2026-05-12) or a time with its offset", param_hint="--as-of"
         ) from None
     root = (stack_dir or dev_stack_dir()).resolve()
-    specs = [s for s in load_services() if s.exists() and (not service or s.name in service)]
-    urls = {s.name: f"http://127.0.0.1:{s.http_port}" for s in specs}
+    if url:
+        urls = dict(_named_url(u) for u in url)
+    else:
+        specs = [s for s in load_services() if s.exists()]
+        urls = {s.name: f"http://127.0.0.1:{s.http_port}" for s in specs}
+    urls = {name: u for name, u in urls.items() if not service or name in service}
     token = token_ or mint_token(root, ["auditor"], division, "auditor@county-view", 1)
     timeline = run_sync(ask_services(urls, token, person, moment))
     if as_json:
@@ -211,3 +227,10 @@ def audit_person(
         for name, why in timeline.unreachable.items():
             console.print(f"[yellow]{name}[/]: {why}")
     raise typer.Exit(1 if timeline.unreachable else 0)
+
+
+def _named_url(text: str) -> tuple[str, str]:
+    name, _, url = text.partition("=")
+    if not name.strip() or not url.startswith(("http://", "https://")):
+        raise typer.BadParameter("NAME=http://host:port", param_hint="--url")
+    return name.strip(), url
