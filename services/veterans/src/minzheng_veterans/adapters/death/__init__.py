@@ -8,7 +8,9 @@ entitlements' pseudonym: a second report of the death finds it). The subscriptio
 Decided where the rules are silent: one one-off per death, following a disabled entitlement
 first, then a survivor's, else the local funeral grant; a case whose standard is not in force on
 the date of death waits (``awaiting_standard``) to be determined again; the one-off is published
-as ``PaymentIssued`` v2 with the deceased as beneficiary (the payee is recorded in the case)."""
+as ``PaymentIssued`` v2 with the deceased as beneficiary (the payee is recorded in the case); a
+recovery task's repayments are recorded against receipts, each receipt once per case; a waiver
+writes off the whole rest of one task (never part of it)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ AREA = Area(
     permissions={
         "death.file": frozenset({Role.TOWNSHIP_CASEWORKER, Role.COUNTY_APPROVER}),
         "death.pay": frozenset({Role.COUNTY_APPROVER}),
+        "death.recover": frozenset({Role.TOWNSHIP_CASEWORKER, Role.COUNTY_APPROVER}),
+        "death.waive": frozenset({Role.COUNTY_APPROVER}),
         "death.read": OFFICIALS,
     },
     subscriptions=[DEATHS],

@@ -22,4 +22,23 @@ async def cases(store: EventStore, actor: Actor, *, status: str | None = None) -
     return [s for s in await every_case(store) if actor.within(s.residence) and status in (None, s.status)]
 
 
-__all__ = ["cases", "every_case", "existing"]
+__all__ = ["cases", "every_case", "existing", "recovery_tasks"]
+
+
+async def recovery_tasks(
+    store: EventStore,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    township: str | None = None,
+    case_id: str | None = None,
+) -> list[tuple[c.Case, c.Overpayment]]:
+    """The recovery tasks within the caller's division, each with its case: ``status`` ``open`` or
+    ``closed``, a township, a case."""
+    return [
+        (s, o)
+        for s in await cases(store, actor)
+        if (township is None or s.township == township) and (case_id is None or s.case_id == case_id)
+        for o in s.overpayments
+        if status is None or (status == "closed") == o.closed
+    ]

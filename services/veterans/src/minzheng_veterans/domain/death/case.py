@@ -3,7 +3,10 @@
 Opened by ``DeathRegistered`` on date D, once per person: the person's entitlements are paid
 through ``Period.of(D)`` and end from the next month (the application cancels them in the same
 unit); every month paid after the month of death is ``OverpaymentRecorded`` with a recovery task
-(追回), never a negative payment and never netted against a one-off.
+(追回), never a negative payment and never netted against a one-off. A task is closed by what a
+caseworker records: repayments (退回, against a receipt; partial ones add up, never above what is
+owed) until nothing is owed (``repaid``), or the county approver's waiver of the rest, with a
+reason (核销, ``waived``).
 
 States: ``awaiting_cause`` (a disabled serviceman 因战 / 因公: a caseworker decides whether he died of
 illness or of a recurring war or duty wound, 旧伤复发) → ``determined`` → ``payee_recorded`` →
@@ -23,8 +26,9 @@ One one-off per death, by the category held (a disabled entitlement first, then 
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -131,6 +135,37 @@ class PayeeRecorded(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class RepaymentRecorded(DomainEvent):
+    """Part or all of an overpayment repaid (退回), against a receipt (缴款凭证)."""
+
+    case_id: str
+    recovery_task_id: str
+    receipt: str
+    amount_fen: int
+    repaid_on: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryWaived(DomainEvent):
+    """What was still owed on a task waived (核销) by the county approver, with the reason."""
+
+    case_id: str
+    recovery_task_id: str
+    amount_fen: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryTaskClosed(DomainEvent):
+    """Nothing more is owed: ``repaid`` (in full) or ``waived`` (the rest written off)."""
+
+    case_id: str
+    recovery_task_id: str
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
 class DeathBenefitPaid(DomainEvent):
     case_id: str
     payment_id: str
@@ -150,16 +185,40 @@ CASE_EVENTS = EventTypes(
     SurvivorEligibilityOpened,
     PayeeRecorded,
     DeathBenefitPaid,
+    RepaymentRecorded,
+    RecoveryWaived,
+    RecoveryTaskClosed,
 )
+
+
+class Outcome(StrEnum):
+    REPAID = "repaid"  # 已追回
+    WAIVED = "waived"  # 已核销 (the rest, after any repayments)
 
 
 @dataclass(frozen=True, slots=True)
 class Overpayment:
+    """A month paid after the month of death, and its recovery task (追回): open until what is
+    owed (``amount_fen``) is repaid or the rest waived."""
+
     entitlement_id: str
     period: Period
     amount_fen: int
     payment_ids: tuple[str, ...]
     recovery_task_id: str
+    repaid_fen: int = 0
+    receipts: tuple[str, ...] = ()
+    waived_fen: int = 0
+    waiver_reason: str | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def outstanding_fen(self) -> int:
+        return self.amount_fen - self.repaid_fen - self.waived_fen
+
+    @property
+    def closed(self) -> bool:
+        return self.outcome is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +297,32 @@ def evolve(state: Case, event: DomainEvent) -> Case:
             )
         case DeathBenefitPaid():
             return replace(state, payment_id=event.payment_id, status=Status.PAID)
+        case RepaymentRecorded():
+            return _task_changed(
+                state,
+                event.recovery_task_id,
+                lambda o: replace(
+                    o, repaid_fen=o.repaid_fen + event.amount_fen, receipts=(*o.receipts, event.receipt)
+                ),
+            )
+        case RecoveryWaived():
+            return _task_changed(
+                state,
+                event.recovery_task_id,
+                lambda o: replace(o, waived_fen=o.waived_fen + event.amount_fen, waiver_reason=event.reason),
+            )
+        case RecoveryTaskClosed():
+            return _task_changed(
+                state, event.recovery_task_id, lambda o: replace(o, outcome=Outcome(event.outcome))
+            )
     return state
+
+
+def _task_changed(state: Case, task_id: str, change: Callable[[Overpayment], Overpayment]) -> Case:
+    return replace(
+        state,
+        overpayments=tuple(change(o) if o.recovery_task_id == task_id else o for o in state.overpayments),
+    )
 
 
 def fold(events: Sequence[DomainEvent], state: Case | None = None) -> Case:
@@ -261,6 +345,84 @@ def terms_on(entitlement: Entitlement, died_on: date) -> Terms:
 
 def recovery_task_id(case_id: str, entitlement_id: str, period: Period) -> str:
     return f"{case_id}-{entitlement_id}-{period}"
+
+
+_TASK = re.compile(
+    r"^(death-[A-Za-z0-9_.:-]+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9]{4}-[0-9]{2}$"
+)
+
+
+def case_of_task(task_id: str) -> str | None:
+    """The case a recovery task belongs to (its id begins with it; entitlement ids are UUIDs), or
+    ``None`` for an id no task has."""
+    found = _TASK.match(task_id)
+    return None if found is None else found.group(1)
+
+
+MAX_RECEIPT = 40
+
+
+def task(state: Case, task_id: str) -> Overpayment:
+    """One recovery task of the case, 404 ``task_not_found`` for none."""
+    state.exists()
+    for o in state.overpayments:
+        if o.recovery_task_id == task_id:
+            return o
+    raise NotFound("task_not_found", "no such recovery task", field="task_id")
+
+
+def _open_task(state: Case, task_id: str) -> Overpayment:
+    o = task(state, task_id)
+    if o.closed:
+        raise Conflict("task_closed", f"the recovery task is closed ({o.outcome})", field="task_id")
+    return o
+
+
+def record_repayment(
+    state: Case, task_id: str, *, receipt: str, amount_fen: int, repaid_on: date, today: date, note: str = ""
+) -> list[DomainEvent]:
+    """A repayment (退回) against its receipt: partial repayments add up, never above what is still
+    owed (422 ``repayment_exceeds_owed``); the task closes (``repaid``) when nothing is owed.
+    A receipt recorded already is 409 ``receipt_recorded`` (the same repayment twice)."""
+    o = _open_task(state, task_id)
+    receipt = receipt.strip()
+    if not 1 <= len(receipt) <= MAX_RECEIPT:
+        raise DomainError("receipt_length", f"the receipt is 1 to {MAX_RECEIPT} characters", field="receipt")
+    if any(receipt in t.receipts for t in state.overpayments):
+        raise Conflict("receipt_recorded", "this receipt is recorded already", field="receipt")
+    if amount_fen <= 0:
+        raise DomainError("amount_not_positive", "a repayment is at least 1 fen", field="amount_fen")
+    if amount_fen > o.outstanding_fen:
+        raise DomainError(
+            "repayment_exceeds_owed",
+            f"at most {o.outstanding_fen} fen is still owed on this task",
+            field="amount_fen",
+        )
+    if repaid_on > today:
+        raise DomainError("repaid_in_future", "the repayment date has not come", field="repaid_on")
+    assert state.died_on is not None
+    if repaid_on < state.died_on:
+        raise DomainError("repaid_before_death", "the repayment is before the death", field="repaid_on")
+    cid = state.case_id or ""
+    facts: list[DomainEvent] = [
+        RepaymentRecorded(cid, task_id, receipt, amount_fen, repaid_on.isoformat(), note.strip())
+    ]
+    if amount_fen == o.outstanding_fen:
+        facts.append(RecoveryTaskClosed(cid, task_id, Outcome.REPAID.value))
+    return facts
+
+
+def waive(state: Case, task_id: str, *, reason: str) -> list[DomainEvent]:
+    """Waive (核销) what is still owed on a task, with the reason; it closes (``waived``)."""
+    o = _open_task(state, task_id)
+    reason = reason.strip()
+    if not 1 <= len(reason) <= 200:
+        raise DomainError("reason_length", "the reason is 1 to 200 characters", field="reason")
+    cid = state.case_id or ""
+    return [
+        RecoveryWaived(cid, task_id, o.outstanding_fen, reason),
+        RecoveryTaskClosed(cid, task_id, Outcome.WAIVED.value),
+    ]
 
 
 def open_case(
@@ -406,13 +568,21 @@ __all__ = [
     "CASE_EVENTS",
     "Case",
     "Cause",
+    "Outcome",
     "Overpayment",
+    "RecoveryTaskClosed",
+    "RecoveryWaived",
     "Relation",
+    "RepaymentRecorded",
     "Status",
+    "case_of_task",
     "determine",
     "evolve",
     "fold",
     "open_case",
     "pay",
     "record_payee",
+    "record_repayment",
+    "task",
+    "waive",
 ]
