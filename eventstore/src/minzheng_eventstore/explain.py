@@ -86,6 +86,8 @@ class PaymentRule:
     decisions: tuple[Decision, ...]
     programmes: tuple[str, ...] = ()
     """The payment's ``programme`` values the rule covers (empty: every payment of the type)."""
+    where: tuple[tuple[str, Any], ...] = ()
+    """Further ``(field, value)`` the payment's data must hold to be covered (``("mode", "monthly")``)."""
     amount: str = "amount_fen"
     payment_inputs: tuple[str, ...] = ()
     """The payment's own fields that are inputs (the month, the place)."""
@@ -100,6 +102,8 @@ class PaymentRule:
 
     def covers(self, payment: RecordedEvent) -> bool:
         if payment.event_type != self.event_type:
+            return False
+        if any(payment.data.get(key) != value for key, value in self.where):
             return False
         return not self.programmes or payment.data.get("programme") in self.programmes
 
