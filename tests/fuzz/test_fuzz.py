@@ -2,8 +2,13 @@
 PostgreSQL and NATS): no request, valid or not, gets a 5xx; and afterwards no log file of the
 stack or of the service holds a resident ID in clear.
 
-The budget is ``MINZHENG_FUZZ_EXAMPLES`` examples per operation and generation mode (positive and
-negative): small in ``make test``, large in ``make fuzz``. Each run prints its case counts.
+The budget is counted in examples per operation and generation mode (positive and negative), per
+caller. ``make fuzz`` sets ``MINZHENG_FUZZ_EXAMPLES`` (150): a caller with every role gets that many,
+the anonymous caller as many, each single role a third. Without it (``make test``) the short budget
+runs: 4 for the caller with every role (the input rules), 1 for the anonymous caller (401 for any
+input, valid or not) and 1 for each single role: every operation still meets valid and invalid
+input, anonymously and as every role, and the logs are still searched. Each run prints its case
+counts.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from minzheng_infra.procutil import free_port
 from minzheng_infra.services import ServiceProcess, child_env, run_step
 
 SERVICES = ["assistance", "disaster", "registry", "veterans", "eldercare"]
-EXAMPLES = int(os.environ.get("MINZHENG_FUZZ_EXAMPLES", "6"))
+FULL = os.environ.get("MINZHENG_FUZZ_EXAMPLES")
+# examples per operation and mode for the caller with every role, the anonymous one and each role
+EXAMPLES, ANONYMOUS, EACH_ROLE = (int(FULL), int(FULL), max(1, int(FULL) // 3)) if FULL else (4, 1, 1)
 # an 18-character ID-shaped number with a plausible birth date, not masked (masking keeps the first
 # six and the last four characters and puts eight '*' between)
 CLEAR_ID = re.compile(
@@ -63,16 +70,17 @@ PUBLIC = ("/health", "/ready")
 ROLES = tuple(role.value for role in Role)
 
 
-def fuzz(
+def fuzz(  # type: ignore[no-untyped-def]
     operation,
     url: str,
     headers: dict[str, str],
     statuses: Counter[int],
+    modes: Counter[str],
     failures: list[str],
     *,
     anonymous: bool,
     examples: int,
-):  # type: ignore[no-untyped-def]
+):
     """A hypothesis test of one operation: valid and invalid requests, none answered with a 5xx;
     without a token, none answered with anything but 401."""
     from schemathesis.generation import GenerationMode
@@ -92,6 +100,7 @@ def fuzz(
     def call(case) -> None:  # type: ignore[no-untyped-def]
         response = case.call(base_url=url, headers=headers, timeout=30)
         statuses[response.status_code] += 1
+        modes[case.meta.generation.mode.value if case.meta else "?"] += 1
         wrong = response.status_code >= 500
         if anonymous and response.status_code != 401 and not operation.path.startswith(PUBLIC):
             # the service authenticates before it looks at any input; only the HTTP server itself
@@ -117,21 +126,21 @@ def test_no_request_gets_a_5xx_and_no_log_holds_a_resident_id(deployed, stack) -
 
     name, url, log = deployed
     schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     assert operations
     # anonymously (only 401, or the edge guard's refusal of the input), then as every role
     # (every role at once gets past every permission: the whole budget goes to the input; each
-    # single role mostly meets its 403s, a third of the budget each)
-    callers: list[tuple[str, dict[str, str], int]] = [("anonymous", {}, EXAMPLES)]
+    # single role mostly meets its 403s: a third of the budget each, or one in the short budget)
+    callers: list[tuple[str, dict[str, str], int]] = [("anonymous", {}, ANONYMOUS)]
     callers.append(("every role", bearer(stack.issuer, *ROLES, division="330727", subject="fuzz"), EXAMPLES))
     callers += [
-        (r, bearer(stack.issuer, r, division="330727", subject=f"fuzz-{r}"), max(1, EXAMPLES // 3))
-        for r in ROLES
+        (r, bearer(stack.issuer, r, division="330727", subject=f"fuzz-{r}"), EACH_ROLE) for r in ROLES
     ]
     failures: list[str] = []
     total = 0
     for caller, headers, examples in callers:
         statuses: Counter[int] = Counter()
+        modes: Counter[str] = Counter()
         for operation in operations:
             try:
                 fuzz(
@@ -139,6 +148,7 @@ def test_no_request_gets_a_5xx_and_no_log_holds_a_resident_id(deployed, stack) -
                     url,
                     headers,
                     statuses,
+                    modes,
                     failures,
                     anonymous=caller == "anonymous",
                     examples=examples,
@@ -149,7 +159,8 @@ def test_no_request_gets_a_5xx_and_no_log_holds_a_resident_id(deployed, stack) -
                 ) from exc
         total += sum(statuses.values())
         print(
-            f"\n{name} as {caller}: {sum(statuses.values())} cases; statuses {dict(sorted(statuses.items()))}"
+            f"\n{name} as {caller}: {sum(statuses.values())} cases ({dict(sorted(modes.items()))}); "
+            f"statuses {dict(sorted(statuses.items()))}"
         )
     print(f"{name}: {total} cases over {len(operations)} operations and {len(callers)} callers")
     assert not failures, "\n".join(failures[:20])
