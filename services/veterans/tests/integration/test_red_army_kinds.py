@@ -17,6 +17,7 @@ from minzheng_eventstore.testing import refused
 from minzheng_eventstore.uow import UnitOfWork
 from minzheng_kernel.calendar import CHINA
 from minzheng_kernel.standards import monthly_share
+from minzheng_veterans.adapters.entitlement.http import RED_ARMY_RECOGNITION, TermsIn
 from minzheng_veterans.application.entitlement.streams import ENTITLEMENT, entitlement_stream, person_token
 from minzheng_veterans.application.pensions.run import run_pensions
 from minzheng_veterans.application.pensions.standards import load_pension_standards
@@ -158,3 +159,23 @@ async def test_an_entitlement_recorded_before_the_kinds_reads_and_is_paid_as_hom
     await at(veterans, 2019, 9, 2)
     await run_pensions(ctx, RUNNER, Period(2019, 9))
     assert (await monthly(veterans, eid))[-1][:2] == ("2019-09", monthly_share(2_758_000, 9))
+
+
+async def test_the_documented_examples_recognise_a_dispersed_veteran_and_change_the_kind(
+    veterans: Running,
+) -> None:
+    await load_pension_standards(veterans.service.context())
+    made = await veterans.post("/entitlements", RED_ARMY_RECOGNITION, expect=201, headers=approver(veterans))
+    assert (made.json()["category"], made.json()["key"]) == ("red_army", "dispersed")
+    eid = made.json()["entitlement_id"]
+    [example] = [x for x in TermsIn.model_json_schema()["examples"] if x["category"] == "red_army"]
+    changed = await veterans.post(
+        f"/entitlements/{eid}/terms",
+        example,
+        expect=201,
+        headers=dict(veterans.as_caller("township-caseworker", division="330727101")),
+    )
+    assert [(t["from_period"], t["key"]) for t in changed.json()["terms"]] == [
+        ("2026-03", "dispersed"),
+        ("2026-05", "west_route"),
+    ]
