@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 
+from . import collector, page_reader
 from .hint import AppendHint
 from .model import START, Checkpoint, Page, RecordedEvent
 from .store import Connection, EventStore
@@ -134,8 +135,8 @@ class Projection:
 
     async def _read(self, after: Checkpoint, conn: Connection | None = None) -> Page:
         self._hint.reading()
-        return await self.store.read_page(
-            after, limit=self.batch_size, stream_types=self.stream_types, conn=conn
+        return await page_reader.read_page(
+            self.store, after, limit=self.batch_size, stream_types=self.stream_types, conn=conn
         )
 
     async def catch_up(self) -> int:
@@ -154,6 +155,7 @@ class Projection:
             if end is None:  # caught up meanwhile by another process
                 reading.cancel()
                 break
+            collector.page_folded()
             if end == page.end:
                 start, page = end, await reading
             else:  # another process had moved the checkpoint: go on from where it is now
@@ -162,14 +164,16 @@ class Projection:
         return self.applied - applied
 
     async def rebuild(self) -> int:
-        """Drop the read model and fold every event again."""
+        """Drop the read model and fold every event again (the collector held off the process's
+        old objects meanwhile: ``collector``)."""
         if self.reset is None:
             raise RuntimeError(f"projection {self.name} has no reset: it cannot be rebuilt")
         async with self.store.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))", self.name)
             await self.reset(conn)
             await conn.execute("DELETE FROM projection_checkpoints WHERE projection = $1", self.name)
-        return await self.catch_up()
+        with collector.held_off():
+            return await self.catch_up()
 
     async def run(self, stop: asyncio.Event) -> None:
         backoff = 0.1

@@ -28,6 +28,7 @@ from typing import Any
 
 import asyncpg
 
+from . import collector, page_reader
 from .dsn import asyncpg_dsn
 from .model import START, Checkpoint
 from .projection import Projection, ProjectionHandler, Reset
@@ -248,20 +249,22 @@ async def _rebuild_beside(
     await target.reset(conn)  # the twins (empty already): whatever else reset does for a rebuild
     events = scanned = 0
     after = START
-    while after < upto:
-        page = await store.read_page(
-            after, limit=target.batch_size, stream_types=target.stream_types, conn=conn
-        )
-        if not page.scanned:
-            break
-        batch = [e for e in page.events if e.checkpoint <= upto]
-        if batch:
-            await target.handle(batch, conn)
-        events += len(batch)
-        scanned += page.scanned
-        after = page.end
-        if progress is not None:
-            progress(len(batch))
+    with collector.held_off():
+        while after < upto:
+            page = await page_reader.read_page(
+                store, after, limit=target.batch_size, stream_types=target.stream_types, conn=conn
+            )
+            if not page.scanned:
+                break
+            batch = [e for e in page.events if e.checkpoint <= upto]
+            if batch:
+                await target.handle(batch, conn)
+            events += len(batch)
+            scanned += page.scanned
+            after = page.end
+            if progress is not None:
+                progress(len(batch))
+            collector.page_folded()
     report = RebuildReport(target.name, events, scanned, str(upto))
     for schema, table in tables:
         report.tables.append(await _compare_table(conn, schema, table))
