@@ -214,3 +214,17 @@ async def test_a_dibao_month_is_explained_by_its_old_standard_and_the_basis_in_f
     assert body["declared"] is True and body["recomputed_fen"] == (OLD - 15_000) * 2
     assert body["inputs"]["per_capita_income_fen"] == 15_000
     assert [s["since"][0]["data"]["standard_id"] for s in body["standards"]] == [RAISED_ID]
+    # and as tables: the rule with its recomputed amount, each input with its event
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "minzheng_assistance",
+        "explain",
+        march_id,
+        env={**env, "COLUMNS": "240"},
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await process.communicate()
+    text = out.decode()
+    assert process.returncode == 0 and f"= {(OLD - 15_000) * 2} fen" in text
+    assert "per_capita_income_fen" in text and approval in text and RAISED_ID in text
