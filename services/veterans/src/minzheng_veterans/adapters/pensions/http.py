@@ -27,7 +27,8 @@ Runner = Annotated[Actor, permit("pension.run")]
 Reader = Annotated[Actor, permit("pension.read")]
 LedgerReader = Annotated[Actor, permit("pension.ledger")]
 
-MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^(19|2[0-9]|[3-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
+"""YYYY-MM, years 1900–9999 (``Period``'s): an earlier year is a 422 naming the field, not a 500."""
 Month = Annotated[str, Path(pattern=MONTH, description="YYYY-MM")]
 EntitlementId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Category = Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[a-z0-9_.]+$")]
