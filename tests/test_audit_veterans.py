@@ -96,10 +96,12 @@ async def test_the_auditor_explains_an_old_payment_after_the_raise_and_every_rea
         assert [e["data"]["standard_id"] for e in standard["since"]] == [RAISED_ID]
         assert old["inputs"]["key"] == "war.1" and old["inputs"]["category"] == "disabled"  # grade 1, in war
         assert any(e["stream_id"] == f"entitlement-{eid}" for e in old["decisions"])
+        # the service's declared rule: the month's share of the standard then, recomputed
+        assert old["declared"] and old["recomputed_fen"] == old["amount_fen"]
         # the April payment, by its payment id: the raised standard
         new = (await v.get("/audit/explain", headers=auditor, payment=april_payment)).json()
         assert [(s["standard_id"], s["value_then"]) for s in new["standards"]] == [(RAISED_ID, RAISED)]
-        assert new["amount_fen"] == monthly_share(RAISED, 4)
+        assert new["amount_fen"] == monthly_share(RAISED, 4) == new["recomputed_fen"]
 
         # the person's history by resident ID: the entitlement and both payments, with their actors
         person = (await v.get("/audit/history", headers=auditor, resident=VETERAN)).json()

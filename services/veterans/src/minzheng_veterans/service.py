@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from minzheng_eventstore import deadlines
 from minzheng_eventstore.areas import Area, compose
+from minzheng_eventstore.explain import declare_payments
 from minzheng_eventstore.host import Migration
 from minzheng_eventstore.standards import standards_table_sql
 
 from . import SERVICE
 from .adapters import aid, configuration, conscripts, death, entitlement, pensions, placement
+from .adapters.explain import PAYMENT_RULES
 from .application.aid import grants
 from .application.configuration import load_national_standards
 from .application.conscripts import handlers as conscripts_handlers
@@ -49,3 +51,5 @@ VETERANS = compose(
         placement_handlers.PERSON_PURPOSE,
     ),
 )
+
+declare_payments(SERVICE, *PAYMENT_RULES)
