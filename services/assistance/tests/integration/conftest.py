@@ -6,12 +6,16 @@ cannot approve it: tests approve as ``approver-1`` (a county approver)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+import asyncpg
 import pytest
+import pytest_asyncio
 
 from minzheng_assistance.adapters.projection import NAME as READ_MODELS
 from minzheng_assistance.application.configuration import Division, load_divisions
@@ -86,10 +90,11 @@ def settings_for(database: str, stack: Any) -> ServiceSettings:
     )
 
 
-@pytest.fixture
-async def assistance(fresh_database: str, stack) -> AsyncIterator[Running]:  # type: ignore[no-untyped-def]
+@asynccontextmanager
+async def serving(database: str, stack: Any) -> AsyncIterator[Running]:
+    """The service on ``database`` with the test county's divisions and standards, as official-17."""
     clock = ManualClock(START)
-    service = Assistance(settings_for(fresh_database, stack), clock=clock)
+    service = Assistance(settings_for(database, stack), clock=clock)
     async with running_service(service, issuer=stack.issuer) as client:
         running = Running(client.service, client.http, issuer=stack.issuer, clock=clock)
         running.headers = running.caller()
@@ -117,3 +122,45 @@ async def assistance(fresh_database: str, stack) -> AsyncIterator[Running]:  # t
             else:
                 await running.post("/standards", body, expect=201)
         yield running
+
+
+@pytest.fixture
+async def assistance(fresh_database: str, stack) -> AsyncIterator[Running]:  # type: ignore[no-untyped-def]
+    async with serving(fresh_database, stack) as running:
+        yield running
+
+
+@asynccontextmanager
+async def own_database(stack: Any, prefix: str) -> AsyncIterator[str]:
+    """A new database for a fixture wider than one test (``fresh_database`` is one test's), dropped
+    at its end."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(stack.pg_admin_dsn)
+    try:
+        await admin.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+    finally:
+        await admin.close()
+    try:
+        yield stack.postgres.admin_url(name)
+    finally:
+        if not stack.postgres.is_running():
+            stack.postgres.start()
+        admin = await asyncpg.connect(stack.pg_admin_dsn)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest_asyncio.fixture(scope="module")
+async def module_services(stack) -> AsyncIterator[Callable[[], Awaitable[Running]]]:  # type: ignore[no-untyped-def]
+    """Start services that last the whole module (each as ``assistance``, on a database of its
+    own): for a module's many tests that each assert they changed nothing, so that they share the
+    set-up instead of repeating it."""
+    async with AsyncExitStack() as started:
+
+        async def start() -> Running:
+            database = await started.enter_async_context(own_database(stack, "module"))
+            return await started.enter_async_context(serving(database, stack))
+
+        yield start

@@ -6,10 +6,12 @@ masked by role and every full read is recorded."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import pytest_asyncio
 
 from minzheng_assistance.adapters.policy import ASSISTANCE_POLICY
 from minzheng_assistance.domain.periods import county_today
@@ -85,11 +87,18 @@ def test_every_route_declares_a_permission_of_the_table() -> None:
 # ----------------------------------------------------------------------- (b) 401 and 403 per route
 
 
+@pytest_asyncio.fixture(scope="module")
+async def unchanging(module_services: Callable[[], Awaitable[Running]]) -> Running:
+    """One service for the module's refusals: each is a test of its own that asserts it changed
+    nothing (no event), so they share the service and its set-up."""
+    return await module_services()
+
+
 @pytest.mark.parametrize(("method", "path", "permission"), ROUTES, ids=IDS)
 async def test_without_a_valid_token_every_route_is_401(
-    assistance: Running, stack, method: str, path: str, permission: str
+    unchanging: Running, stack, method: str, path: str, permission: str
 ) -> None:  # type: ignore[no-untyped-def]
-    a = assistance
+    a = unchanging
     before = await events(a)
     anonymous = await call(a, method, path, anonymous=True)
     refused(anonymous, 401, "unauthenticated")
@@ -112,9 +121,9 @@ async def test_without_a_valid_token_every_route_is_401(
 
 @pytest.mark.parametrize(("method", "path", "permission"), ROUTES, ids=IDS)
 async def test_a_role_the_table_does_not_name_is_403(
-    assistance: Running, method: str, path: str, permission: str
+    unchanging: Running, method: str, path: str, permission: str
 ) -> None:
-    a = assistance
+    a = unchanging
     allowed = ASSISTANCE_POLICY.roles(permission)
     others = [role for role in Role if role not in allowed]
     assert others, permission
@@ -134,6 +143,15 @@ async def flow(a: Running) -> None:
     """The household and the 特困 case the routes' paths name, from the examples (by the county)."""
     await a.post("/households", {**example("post", "/households"), "household_id": HID}, expect=201)  # type: ignore[dict-item]
     await a.post("/tekun", {**example("post", "/tekun"), "case_id": CID}, expect=201)  # type: ignore[dict-item]
+
+
+@pytest_asyncio.fixture(scope="module")
+async def with_a_household(module_services: Callable[[], Awaitable[Running]]) -> Running:
+    """One service with the flow's household and case for the module's refusals outside the
+    caller's division (each asserts it changed nothing: no event, no record of a read)."""
+    running = await module_services()
+    await flow(running)
+    return running
 
 
 HOUSEHOLD_ROUTES = {i: "household_id" for i in IDS if "{hid}" in i}
@@ -186,10 +204,9 @@ def test_every_route_but_metrics_is_bounded_by_the_division() -> None:
 
 @pytest.mark.parametrize(("division", "route", "field"), OUTSIDE_CASES)
 async def test_outside_the_callers_division_is_403_naming_the_field_and_lists_are_filtered(
-    assistance: Running, division: str, route: str, field: str | None
+    with_a_household: Running, division: str, route: str, field: str | None
 ) -> None:
-    a = assistance
-    await flow(a)
+    a = with_a_household
     method, path = route.split(" ", 1)
     permission = next(p for m, r, p in ROUTES if (m, r) == (method.lower(), path))
     caller = a.caller(*ASSISTANCE_POLICY.roles(permission), division=division, subject="outsider")

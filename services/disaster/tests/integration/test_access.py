@@ -6,11 +6,13 @@ token's subject; a township caseworker sees only its own villages."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+import pytest_asyncio
 
 from minzheng_contracts import make_resident_id
 from minzheng_disaster.adapters.policy import DISASTER_POLICY
@@ -101,11 +103,19 @@ def test_every_route_declares_a_permission_of_the_table() -> None:
 # ----------------------------------------------------------------------- (b) 401 and 403 per route
 
 
+@pytest_asyncio.fixture(scope="module")
+async def unchanging(module_services: Callable[[], Awaitable[Running]]) -> Running:
+    """One service for the module's refusals: each is a test of its own that asserts it changed
+    nothing (no event), so they share the service and its set-up."""
+    return await module_services()
+
+
 @pytest.mark.parametrize(("method", "path", "permission"), ROUTES, ids=IDS)
 async def test_without_a_valid_token_every_route_is_401(
-    disaster: Running, stack, method: str, path: str, permission: str
+    unchanging: Running, stack, method: str, path: str, permission: str
 ) -> None:  # type: ignore[no-untyped-def]
-    a = disaster
+    a = unchanging
+    before = await events(a)
     anonymous = await call(a, method, path, anonymous=True)
     refused(anonymous, 401, "unauthenticated")
     assert anonymous.headers["www-authenticate"] == "Bearer"
@@ -121,6 +131,7 @@ async def test_without_a_valid_token_every_route_is_401(
     refused(
         await call(a, method, path, headers={"authorization": f"Bearer {expired}"}), 401, "unauthenticated"
     )
+    assert await events(a) == before
 
 
 async def test_without_a_token_even_invalid_input_is_401_and_echoes_nothing() -> None:
@@ -140,9 +151,9 @@ async def test_without_a_token_even_invalid_input_is_401_and_echoes_nothing() ->
 
 @pytest.mark.parametrize(("method", "path", "permission"), ROUTES, ids=IDS)
 async def test_a_role_the_table_does_not_name_is_403(
-    disaster: Running, method: str, path: str, permission: str
+    unchanging: Running, method: str, path: str, permission: str
 ) -> None:
-    a = disaster
+    a = unchanging
     allowed = DISASTER_POLICY.roles(permission)
     others = [role for role in Role if role not in allowed]
     assert others, permission
@@ -160,6 +171,15 @@ async def flow(a: Running) -> None:
     for method, path in FLOW:
         response = await call(a, method, path)
         assert response.status_code < 300, (path, response.text)
+
+
+@pytest_asyncio.fixture(scope="module")
+async def with_an_incident(module_services: Callable[[], Awaitable[Running]]) -> Running:
+    """One service with the flow's incident, stock and deliveries for the module's refusals outside
+    the caller's division (each asserts it changed nothing)."""
+    running = await module_services()
+    await flow(running)
+    return running
 
 
 # a neighbouring county and another township of the county: route → expected field (None: a list,
@@ -220,10 +240,9 @@ def test_every_route_but_metrics_is_bounded_by_the_division() -> None:
 
 @pytest.mark.parametrize(("division", "route", "field"), OUTSIDE_CASES)
 async def test_outside_the_callers_division_is_403_naming_the_field_and_lists_are_filtered(
-    disaster: Running, division: str, route: str, field: str | None
+    with_an_incident: Running, division: str, route: str, field: str | None
 ) -> None:
-    a = disaster
-    await flow(a)
+    a = with_an_incident
     method, path = route.split(" ", 1)
     permission = next(p for m, r, p in ROUTES if (m, r) == (method.lower(), path))
     caller = a.as_caller(*DISASTER_POLICY.roles(permission), division=division, subject="outsider")
