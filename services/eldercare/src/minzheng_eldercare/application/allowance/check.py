@@ -35,7 +35,7 @@ from minzheng_kernel.standards import Standard, StandardsTable
 from ...domain.allowance import elder as d
 from ...domain.allowance.parameters import Parameter
 from ...domain.allowance.terms import DEFAULT_PROOF_MONTHS, Terms, add_months, next_change, terms_for
-from . import rows
+from . import rows, sweep
 from .streams import ELDER, elder_stream
 
 log = structlog.get_logger("eldercare.allowance.check")
@@ -46,11 +46,11 @@ BATCH = 250
 LANES = 4
 """Transactions of the check at once (distinct elders: they never conflict with each other)."""
 
-_OPEN = (
+_DUE = (
     f"SELECT {rows.COLUMNS}, revision FROM allowance_elders "
-    "WHERE status IN ('pending', 'active', 'suspended')"
+    "WHERE status IN ('pending', 'active', 'suspended') "
+    "AND (next_due <= $1 OR (NOT proof_lapsed AND last_proof <= $2))"
 )
-_DUE = _OPEN + " AND (next_due <= $1 OR (NOT proof_lapsed AND last_proof <= $2))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,15 +99,6 @@ _COUNTED = {
 async def check_allowances(ctx: ServiceContext, on: date, *, batch: int = BATCH) -> CheckReport:
     """Check every elder due in the period containing ``on``; what was done."""
     period = Period.of(on)
-    async with ctx.store.pool.acquire() as conn:
-        table = StandardsTable(
-            Standard(r.parameter, r.jurisdiction, r.effective_from, r.value)
-            for r in await load_standards(conn)
-        )
-        seen = fingerprint(table, period)
-        full = seen != await conn.fetchval("SELECT fingerprint FROM allowance_check_state WHERE id = 1")
-        cutoff = add_months(on, -_shortest_proof(table))
-        selected = await (conn.fetch(_OPEN) if full else conn.fetch(_DUE, str(period), cutoff))
     terms: dict[str, Terms] = {}
 
     def terms_of(place: str) -> Terms:
@@ -118,15 +109,32 @@ async def check_allowances(ctx: ServiceContext, on: date, *, batch: int = BATCH)
 
     to_decide: list[str] = []
     moved_on: list[tuple[str, int, str]] = []
-    for row in selected:
-        s = rows.elder_of(row)
-        t = terms_of(s.home)
-        if d.check(s, t, on=on):
-            to_decide.append(row["elder_id"])
+    async with ctx.store.pool.acquire() as conn:
+        table = StandardsTable(
+            Standard(r.parameter, r.jurisdiction, r.effective_from, r.value)
+            for r in await load_standards(conn)
+        )
+        seen = fingerprint(table, period)
+        full = seen != await conn.fetchval("SELECT fingerprint FROM allowance_check_state WHERE id = 1")
+        if full:  # every open elder, decided in the database: only the rows acted on come back
+            selected, acting = await sweep.acting(conn, terms_of, period, on)
+            for a in acting:
+                if a.decide:
+                    to_decide.append(a.elder_id)
+                else:
+                    moved_on.append((a.elder_id, a.revision, a.due))
         else:
-            due = str(next_change(s.born, period, t.rule))
-            if due != row["next_due"]:
-                moved_on.append((row["elder_id"], row["revision"], due))
+            due = await conn.fetch(_DUE, str(period), add_months(on, -_shortest_proof(table)))
+            selected = len(due)
+            for row in due:
+                s = rows.elder_of(row)
+                t = terms_of(s.home)
+                if d.check(s, t, on=on):
+                    to_decide.append(row["elder_id"])
+                else:
+                    next_due = str(next_change(s.born, period, t.rule))
+                    if next_due != row["next_due"]:
+                        moved_on.append((row["elder_id"], row["revision"], next_due))
     counts: Counter[str] = Counter()
 
     async def reschedule(uow: UnitOfWork) -> None:
@@ -169,7 +177,7 @@ async def check_allowances(ctx: ServiceContext, on: date, *, batch: int = BATCH)
             )
 
         await ctx.run(CHECKER, remember)
-    report = CheckReport(on, str(period), full, len(selected), len(to_decide), **counts)
+    report = CheckReport(on, str(period), full, selected, len(to_decide), **counts)
     log.info("allowance.checked", **{k: v for k, v in asdict(report).items() if k != "on"}, on=str(on))
     return report
 
