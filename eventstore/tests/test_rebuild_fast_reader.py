@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -112,32 +112,50 @@ async def test_pages_stay_the_same_while_events_are_appended_and_a_writer_is_ope
 ) -> None:
     await _fill(store, 0, 30)
     for types in (None, ["beta", "gamma"]):
-        after, seen, step = START, 0, 0
-        open_conn = await store.pool.acquire()
-        open_tx = open_conn.transaction()
-        await open_tx.start()
-        held = uuid.uuid4()
-        await store.append(f"beta-{held}", "beta", 0, [_event(1)], conn=open_conn)
-        while True:
-            plain, fast = await _both(store, after, 4, types)
-            assert fast == plain, (types, step)
-            assert all(e.stream_id != f"beta-{held}" for e in fast.events) or open_tx is None
-            if step == 3:  # appends between pages of the walk
-                await _fill(store, 1000 + step, 9)
-            if step == 5 and open_tx is not None:  # the open writer commits: read later, once
-                await open_tx.commit()
-                open_tx = None
-                await store.pool.release(open_conn)
-            if not plain.scanned:
-                if open_tx is not None:
-                    await open_tx.commit()
-                    open_tx = None
-                    await store.pool.release(open_conn)
-                    continue
-                break
-            seen += plain.scanned
-            after, step = plain.end, step + 1
+        seen = await _walk_with_a_writer_open(store, types)
         assert seen == len(await _all(store))
+
+
+async def _walk_with_a_writer_open(store: EventStore, types: list[str] | None) -> int:
+    held = f"beta-{uuid.uuid4()}"
+    async with store.pool.acquire() as writer:
+        open_tx = writer.transaction()
+        await open_tx.start()
+        committed = False
+
+        async def commit() -> None:
+            nonlocal committed
+            await open_tx.commit()
+            committed = True
+
+        try:
+            await store.append(held, "beta", 0, [_event(1)], conn=writer)
+            return await _walk_beside(store, types, held, commit)
+        finally:
+            if not committed:  # a failed assertion: do not leave the writer open
+                await open_tx.rollback()
+
+
+async def _walk_beside(
+    store: EventStore, types: list[str] | None, held: str, commit: Callable[[], Awaitable[None]]
+) -> int:
+    """Walk both reads in pages of 4, appending after the 3rd page and committing the open
+    writer (whose events are held back until then) after the 5th; the rows scanned."""
+    after, seen, step, open_ = START, 0, 0, True
+    while True:
+        plain, fast = await _both(store, after, 4, types)
+        assert fast == plain, (types, step)
+        assert not open_ or all(e.stream_id != held for e in fast.events)
+        if step == 3:
+            await _fill(store, 1000 + step, 9)
+        if (step == 5 or not plain.scanned) and open_:
+            await commit()
+            open_ = False
+            continue
+        if not plain.scanned:
+            return seen
+        seen += plain.scanned
+        after, step = plain.end, step + 1
 
 
 async def test_a_rebuild_with_appends_going_on_folds_every_event_once_in_order(
