@@ -104,11 +104,14 @@ async def test_veterans_demo_the_case_persons_pension_and_a_soldier_to_report(
     fresh_database: str, stack: Any
 ) -> None:
     from minzheng_contracts import ResidentId
-    from minzheng_veterans.adapters import death, placement
+    from minzheng_veterans.adapters import death, pensions, placement
     from minzheng_veterans.application.configuration import load_national_standards
     from minzheng_veterans.application.entitlement.streams import person_token
 
-    seeds = [load_national_standards, *(a.seed_demo for a in (placement.AREA, death.AREA) if a.seed_demo)]
+    seeds = [
+        load_national_standards,
+        *(a.seed_demo for a in (placement.AREA, pensions.AREA, death.AREA) if a.seed_demo),
+    ]
     service, _ = await _seeded_twice("veterans", fresh_database, stack, seeds)
     try:
         assert "placement-report" in await _pending(service)
